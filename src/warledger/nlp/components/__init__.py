@@ -1,0 +1,1 @@
+"""warledger's spaCy components, one per module; registered in ``nlp/factories.py``."""

@@ -1,0 +1,32 @@
+"""BlockTagger: puts the structure stage's blocks and posts on the Doc as span groups."""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..extensions import SPANS_BLOCKS, SPANS_POSTS, USER_STRUCTURE
+
+
+class BlockTagger:
+    """Reads ``doc.user_data["wl_structure"]`` and sets ``doc.spans["wl_blocks"]`` (labelled by
+    block kind) and ``doc.spans["wl_posts"]``, so later components can tell a navigation link
+    or an embedded post from the outlet's own reporting. A Doc made without a structure record
+    gets one block per non-blank line, labelled ``paragraph``."""
+
+    def __init__(self, nlp: Language, name: str = "warledger_structure"):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        structure = doc.user_data.get(USER_STRUCTURE)
+        if structure is None:
+            from ...structure import find_blocks
+            blocks, posts = find_blocks(doc.text)
+        else:
+            blocks, posts = structure.blocks, structure.posts
+        doc.spans[SPANS_BLOCKS] = [s for s in (self._span(doc, b.start, b.end, b.kind) for b in blocks) if s]
+        doc.spans[SPANS_POSTS] = [s for s in (self._span(doc, p.start, p.end, "post") for p in posts) if s]
+        return doc
+
+    @staticmethod
+    def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+        return doc.char_span(start, end, label=label, alignment_mode="expand")

@@ -1,0 +1,20 @@
+"""Every extension attribute and span key warledger sets on spaCy objects, set once here."""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+SPANS_BLOCKS = "wl_blocks"
+SPANS_POSTS = "wl_posts"
+USER_STRUCTURE = "wl_structure"   # doc.user_data key: the structure stage's record
+
+
+def set_extensions() -> None:
+    if not Doc.has_extension("wl_structure"):
+        Doc.set_extension("wl_structure", getter=lambda doc: doc.user_data.get(USER_STRUCTURE))
+    if not Doc.has_extension("wl_skip_spans"):
+        # the spans later stages must not read as reporting (navigation links)
+        Doc.set_extension("wl_skip_spans", getter=_skip_spans)
+
+
+def _skip_spans(doc: Doc):
+    return [s for s in doc.spans.get(SPANS_BLOCKS, []) if s.label_ == "navigation"]

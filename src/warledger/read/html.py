@@ -1,0 +1,127 @@
+"""HTML: main text and metadata through trafilatura and htmldate.
+
+Captions and link lists are marked in the markup before extraction, so that they reach the
+main text and become ``caption`` and ``navigation`` blocks; the document text is the extracted
+main text, built element by element so that each block's offsets are exact.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import lxml.html
+import trafilatura
+from htmldate import find_date
+from lxml import etree
+
+from ..errors import ReadError
+from ..model import Block, Document
+
+# trafilatura's output elements → block kinds
+_KINDS = {"head": "heading", "p": "paragraph", "quote": "quote", "list": "paragraph",
+          "table": "paragraph", "code": "paragraph"}
+_CHROME = {"nav", "header", "footer", "aside"}
+_CAPTION_CLASSES = ("caption", "wp-caption-text", "image-caption", "photo-caption")
+
+
+def _in_chrome(el) -> bool:
+    return any(a.tag in _CHROME for a in el.iterancestors())
+
+
+def _prepare(tree) -> tuple[list[str], list[list[str]]]:
+    """Lift captions out of figures and flatten link lists into paragraphs; return their texts."""
+    captions: list[str] = []
+    link_lists: list[list[str]] = []
+    for el in list(tree.iter("figcaption", "p", "div", "span")):
+        classes = el.get("class") or ""
+        if el.tag != "figcaption" and not any(c in classes.split() for c in _CAPTION_CLASSES):
+            continue
+        text = " ".join(el.text_content().split())
+        if not text:
+            continue
+        para = lxml.html.Element("p")
+        para.text = text
+        fig = next((a for a in el.iterancestors() if a.tag == "figure"), None)
+        anchor = fig if fig is not None else el
+        anchor.addprevious(para)
+        para.tail = None
+        anchor.drop_tree()
+        captions.append(text)
+    for lst in list(tree.iter("ul", "ol")):
+        items = lst.findall("li")
+        if len(items) < 2 or _in_chrome(lst):
+            continue
+        texts = [" ".join(li.text_content().split()) for li in items]
+        linked = [li for li in items if li.find(".//a") is not None]
+        if len(linked) < len(items) or not all(texts):
+            continue
+        div = lxml.html.Element("div")
+        for t in texts:
+            p = etree.SubElement(div, "p")
+            p.text = t
+        lst.addprevious(div)
+        div.tail = None
+        lst.drop_tree()
+        link_lists.append(texts)
+    return captions, link_lists
+
+
+def _published(html: str, meta_date: str | None) -> dt.date | None:
+    value = meta_date or find_date(html, extensive_search=False, original_date=True)
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def read_html(html: str, path: str, *, url: str | None = None) -> Document:
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise ReadError("E111", f"the HTML cannot be parsed ({exc})", path=path) from None
+    captions, link_lists = _prepare(tree)
+    result = trafilatura.bare_extraction(tree, url=url, with_metadata=True, favor_recall=True,
+                                         include_comments=False)
+    body = getattr(result, "body", None) if result is not None else None
+    if body is None or not "".join(body.itertext()).strip():
+        raise ReadError("E112", "the HTML page has no body text", path=path)
+
+    parts: list[str] = []
+    blocks: list[Block] = []
+    pos = 0
+    for el in body:
+        text = " ".join("".join(el.itertext()).split())
+        if not text:
+            continue
+        if parts:
+            parts.append("\n")
+            pos += 1
+        blocks.append(Block(_KINDS.get(el.tag, "paragraph"), pos, pos + len(text)))
+        parts.append(text)
+        pos += len(text)
+    text = "".join(parts)
+    _mark_from_markup(text, blocks, captions, link_lists)
+    meta = result.as_dict()
+    return Document(text=text, origin=path, input_format="html", url=url or meta.get("url"),
+                    title=meta.get("title"), source=meta.get("sitename") or meta.get("hostname"),
+                    published=_published(html, meta.get("date")), html_blocks=blocks)
+
+
+def _mark_from_markup(text: str, blocks: list[Block], captions: list[str],
+                      link_lists: list[list[str]]) -> None:
+    """Blocks whose text came from a caption become captions; a run of link-list items (with a
+    short label heading right before it, such as "Related:") becomes one navigation block."""
+    by_text = {text[b.start:b.end]: b for b in blocks}
+    for cap in captions:
+        if cap in by_text:
+            by_text[cap].kind = "caption"
+    for items in link_lists:
+        members = [by_text[t] for t in items if t in by_text]
+        if not members:
+            continue
+        first = members[0]
+        i = blocks.index(first)
+        if i > 0 and blocks[i - 1].kind == "heading" and blocks[i - 1].end - blocks[i - 1].start <= 40:
+            first = blocks[i - 1]
+        nav = Block("navigation", first.start, members[-1].end)
+        keep = [b for b in blocks if b.end <= nav.start or b.start >= nav.end]
+        blocks[:] = sorted([*keep, nav], key=lambda b: b.start)

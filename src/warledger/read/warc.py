@@ -1,0 +1,54 @@
+"""WARC (warcio): each HTML response record a document."""
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from ..errors import ReadError, WarledgerError
+from ..model import Document
+from .html import read_html
+from .text import decode_bytes
+
+
+def read_warc(data: bytes, path: str) -> Iterator[Document | WarledgerError]:
+    found = records = end = 0
+    archive = ArchiveIterator(io.BytesIO(data))
+    try:
+        for record in archive:
+            records += 1
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            ctype = record.http_headers.get_header("Content-Type") or ""
+            if "html" not in ctype:
+                continue
+            found += 1
+            target = record.rec_headers.get_header("WARC-Target-URI")
+            where = f"{path}#{target or found}"
+            payload = record.content_stream().read()
+            if getattr(record.raw_stream, "limit", 0):   # fewer bytes than its Content-Length
+                raise EOFError(f"record {found} ends early")
+            try:
+                doc = read_html(decode_bytes(payload, where), where, url=target)
+            except ReadError as err:
+                yield err
+                continue
+            doc.input_format = "warc"
+            doc.id = record.rec_headers.get_header("WARC-Record-ID")
+            archive.read_to_end(record)
+            end = archive.get_record_offset() + archive.get_record_length()
+            yield doc
+        if records and data[end:].strip() and found:
+            # warcio stops quietly at a cut gzip member; bytes left over mean a record was lost
+            raise EOFError(f"{len(data) - end} bytes after the last complete record")
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        yield ReadError("E141", f"the WARC file is truncated or damaged after {found} record(s) ({msg})",
+                        path=path)
+        return
+    if not records:
+        yield ReadError("E141", "the WARC file is truncated or damaged: no complete record", path=path)
+    elif not found:
+        yield ReadError("E142", "the WARC file holds no HTML response records", path=path)

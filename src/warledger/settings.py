@@ -1,0 +1,25 @@
+"""Settings: where data lives and which pipeline to run. Environment variables override defaults;
+command-line options override both."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(os.environ.get("WARLEDGER_DATA_DIR") or Path(base) / "warledger")
+
+
+@dataclass(slots=True)
+class Settings:
+    """``WARLEDGER_MODEL``: a spaCy pipeline (name, package or path; "auto" picks the installed
+    English one). ``WARLEDGER_CONFIG``: a pipeline config file. ``WARLEDGER_DATA_DIR``: the
+    data directory. ``WARLEDGER_LANGUAGES``: comma-separated languages the pipeline reads."""
+
+    model: str | None = field(default_factory=lambda: os.environ.get("WARLEDGER_MODEL"))
+    config: str | None = field(default_factory=lambda: os.environ.get("WARLEDGER_CONFIG"))
+    data_dir: Path = field(default_factory=_data_dir)
+    languages: tuple[str, ...] = field(
+        default_factory=lambda: tuple(os.environ.get("WARLEDGER_LANGUAGES", "en").split(",")))

@@ -1,0 +1,19 @@
+"""structure: Document → blocks, posts and the publication date (inferred when missing)."""
+from __future__ import annotations
+
+from ..model import Document, PublishedDate, Structure
+from .blocks import find_blocks, split_lines
+from .pubdate import infer_published
+
+
+def analyse_structure(doc: Document) -> Structure:
+    """Find blocks and posts, and the publication date: given, or inferred and marked so."""
+    blocks, posts = find_blocks(doc.text, doc.html_blocks or None)
+    if doc.published is not None:
+        published = PublishedDate(doc.published, doc.published_inferred, doc.published_source or "metadata")
+    else:
+        published = infer_published(doc.text, split_lines(doc.text), blocks, posts)
+    return Structure(blocks=blocks, posts=posts, published=published)
+
+
+__all__ = ["analyse_structure", "find_blocks", "infer_published"]

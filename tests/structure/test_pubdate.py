@@ -1,0 +1,74 @@
+"""Publication-date inference: one written text per cue, and the examples' gold dates."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import yaml
+
+from tests.conftest import EXAMPLES, SHARED
+from warledger.model import Document
+from warledger.structure import analyse_structure
+
+CASES = {
+    "post": ("Officials Deny Strike on Clinic\n"
+             "Health officials said the clinic had been hit by artillery.\n"
+             "The clinic is gone, three nurses are dead\n"
+             "— Valley Nurses (@valley_nurses) October 12, 2019\n"
+             "The army said it was investigating.\n", dt.date(2019, 10, 12), "post"),
+    "caption": ("Flooded Camp Evacuated\n"
+                "Tents stand in floodwater at a displacement camp near the river, Nov. 3, 2020.\n"
+                "Aid workers moved families to higher ground as the water rose.\n", dt.date(2020, 11, 3), "caption"),
+    "weekday": ("Convoy Ambushed on Mountain Road\n"
+                "Photo: trucks on the pass, 1 March 2021 (Test Agency/Staff)\n"
+                "Gunmen ambushed a supply convoy on the mountain road, the governor said on Wednesday.\n",
+                dt.date(2021, 3, 3), "weekday"),
+    "holiday": ("Markets Shelled as City Marks Holiday\n"
+                "Smoke over the old market after a strike, Dec. 22, 2022.\n"
+                "Shelling hit the old market on Christmas Eve, a day many residents had hoped would be quiet.\n",
+                dt.date(2022, 12, 24), "holiday"),
+    "days_ago": ("Search Continues After Dam Attack\n"
+                 "Rescuers search the riverbank after an explosion at the dam, Aug. 7, 2018.\n"
+                 "The explosion at the dam four days ago left dozens of villages without power.\n",
+                 dt.date(2018, 8, 11), "days_ago"),
+    "dateline": ("Rebels Seize Border Post\nJuly 2, 2017\nRebels said they had taken the border post.\n",
+                 dt.date(2017, 7, 2), "dateline"),
+}
+
+
+@pytest.mark.parametrize("cue", list(CASES))
+def test_pubdate_inferred_from_each_cue(cue):
+    text, expected, source = CASES[cue]
+    pub = analyse_structure(Document(text=text)).published
+    assert pub is not None and pub.date == expected
+    assert pub.inferred is True and pub.source == source
+
+
+@pytest.mark.parametrize("given", [dt.date(2001, 1, 1)])
+def test_pubdate_given_wins_and_is_not_inferred(given):
+    pub = analyse_structure(Document(text=CASES["post"][0], published=given)).published
+    assert pub.date == given and pub.inferred is False and pub.source == "metadata"
+
+
+@pytest.mark.parametrize("text", ["Fighting went on through Tuesday night near the airport.\n"])
+def test_pubdate_none_without_any_anchor(text):
+    assert analyse_structure(Document(text=text)).published is None
+
+
+def gold_dates():
+    out = []
+    for txt in EXAMPLES:
+        gold = txt.with_suffix(".gold.yaml")
+        if gold.exists():
+            g = yaml.safe_load(gold.read_text(encoding="utf-8"))
+            if (g.get("document") or {}).get("published"):
+                out.append(pytest.param(txt, g["document"]["published"], id=txt.stem))
+    return out or [pytest.param(None, None, marks=pytest.mark.skip(reason=f"no examples under {SHARED}"))]
+
+
+@pytest.mark.parametrize("path,expected", gold_dates())
+def test_pubdate_examples_match_gold(path, expected):
+    text = path.read_text(encoding="utf-8")
+    pub = analyse_structure(Document(text=text)).published
+    assert pub is not None and pub.date == expected, re.sub(r"\s+", " ", text[:200])

@@ -1,0 +1,60 @@
+"""The command line: --help everywhere, the run job, JSON vs JSON Lines, languages."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import write
+from warledger import extract
+from warledger.cli import main
+
+COMMANDS = [[], ["extract"], ["run"]]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "warledger")
+def test_cli_help_on_every_command(cmd):
+    result = CliRunner().invoke(main, [*cmd, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_cli_commands_listed_are_the_known_ones():
+    assert set(main.commands) == {c[0] for c in COMMANDS if c}
+
+
+def test_cli_run_reads_bundled_sample():
+    result = CliRunner().invoke(main, ["run"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1].startswith("6 document(s) read, 0 input(s) with errors")
+    assert any("navigation" in ln and "caption" in ln for ln in lines)
+
+
+@pytest.mark.parametrize("n", [2])
+def test_cli_several_files_give_json_lines_in_order(tmp_path, n):
+    paths = [write(tmp_path, f"{i}.txt", f"Report {i}: shelling hit the market on Monday.\n") for i in range(n)]
+    result = CliRunner().invoke(main, ["extract", *map(str, paths)])
+    assert result.exit_code == 0
+    objs = [json.loads(ln) for ln in result.stdout.splitlines()]
+    assert [o["document"]["length"] for o in objs] == [p.stat().st_size for p in paths]
+
+
+def test_cli_and_library_agree(tmp_path):
+    p = write(tmp_path, "r.txt", "Gunmen attacked a police post on the highway on Friday, officials said.\n")
+    result = CliRunner().invoke(main, ["extract", str(p)])
+    assert json.loads(result.stdout) == extract(p)[0]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Les combats se sont poursuivis toute la nuit dans le nord de la ville, selon des habitants. "
+     "Plusieurs maisons ont été détruites et deux civils ont été tués.", "fr"),
+])
+def test_cli_non_english_is_reported_not_misread(tmp_path, text, lang):
+    p = write(tmp_path, "fr.txt", text)
+    result = CliRunner().invoke(main, ["extract", str(p)])
+    assert result.exit_code == 0
+    out = json.loads(result.stdout)
+    assert out["document"]["language"] == lang
+    assert out["document"]["tokens"] is None and out["events"] == []
+    assert "[W201]" in result.stderr and "'fr'" in result.stderr
