@@ -5,12 +5,15 @@ from spacy.tokens import Doc
 
 SPANS_BLOCKS = "wl_blocks"
 SPANS_POSTS = "wl_posts"
+SPANS_PLACES = "wl_places"
 USER_STRUCTURE = "wl_structure"   # doc.user_data key: the structure stage's record
 
 
 def set_extensions() -> None:
     if not Doc.has_extension("wl_structure"):
         Doc.set_extension("wl_structure", getter=lambda doc: doc.user_data.get(USER_STRUCTURE))
+    if not Doc.has_extension("wl_places"):
+        Doc.set_extension("wl_places", default=None)     # list of PlaceRecord, set by warledger_places
     if not Doc.has_extension("wl_skip_spans"):
         # the spans later stages must not read as reporting (navigation links)
         Doc.set_extension("wl_skip_spans", getter=_skip_spans)

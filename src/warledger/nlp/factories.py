@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from spacy.language import Language
+from spacy.util import registry
 
+from ..resolve.gazetteer import Gazetteer, open_gazetteer
+from .components.places import PlaceRecognizer
 from .components.structure import BlockTagger
 from .extensions import set_extensions
 
@@ -17,3 +20,19 @@ set_extensions()
 )
 def make_block_tagger(nlp: Language, name: str) -> BlockTagger:
     return BlockTagger(nlp, name)
+
+
+@registry.misc("warledger.gazetteer.v1")
+def gazetteer_v1(path: str | None = None, supplement: str | None = None) -> Gazetteer:
+    """The embedded gazetteer (built by the install step), plus an optional CSV of local names."""
+    return open_gazetteer(path or None, supplement or None)
+
+
+@Language.factory(
+    "warledger_places",
+    requires=["token.pos", "token.dep", "token.ent_type", "doc.sents"],
+    assigns=["doc.spans", "doc._.wl_places"],
+    default_config={"gazetteer": {"@misc": "warledger.gazetteer.v1", "path": None, "supplement": None}},
+)
+def make_place_recognizer(nlp: Language, name: str, gazetteer: Gazetteer) -> PlaceRecognizer:
+    return PlaceRecognizer(nlp, name, gazetteer)

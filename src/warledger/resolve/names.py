@@ -1,0 +1,57 @@
+"""Name keys for gazetteer lookups: case, diacritics and transliteration marks folded, Arabic
+articles dropped, and a consonant skeleton for vowel variants ("Hajr" / "Hajar")."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib import resources
+
+import yaml
+
+_MARKS = str.maketrans({c: "" for c in "ʿʾʼʻ`´'’‘ʹ"}) | str.maketrans({
+    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe",
+    "-": " ", "‐": " ", "‑": " ", "–": " ", "—": " ", "_": " ", ".": " ", ",": " ", "/": " ", "#": " ",
+    "(": " ", ")": " ", "&": " "})
+_SPACE = re.compile(r"\s+")
+_VOWELS = re.compile(r"[aeiouyw]")
+
+
+@cache
+def lexicon() -> dict:
+    path = resources.files(__package__).joinpath("patterns", "places.yaml")
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+@cache
+def _articles() -> frozenset[str]:
+    return frozenset(lexicon()["articles"])
+
+
+def fold(name: str) -> str:
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower().translate(_MARKS)
+    return _SPACE.sub(" ", s).strip()
+
+
+def name_key(name: str) -> str:
+    """The exact lookup key: folded, with articles dropped ("Ar-Raqqah" → "raqqah")."""
+    words = fold(name).split()
+    kept = [w for w in words if w not in _articles()]
+    return " ".join(kept or words)
+
+
+def _skeleton(word: str) -> str:
+    word = re.sub(r"(?<=[aeiou])h$", "", word)          # Raqqah / Raqqa
+    word = word.replace("q", "k").replace("ph", "f").replace("ou", "u")
+    head, rest = word[:1], _VOWELS.sub("", word[1:])
+    return re.sub(r"(.)\1+", r"\1", head + rest)
+
+
+def fuzzy_key(name: str) -> str | None:
+    """A consonant skeleton per word; None when too short to tell places apart."""
+    key = name_key(name)
+    if not key.isascii():
+        return None
+    sk = " ".join(_skeleton(w) for w in key.split())
+    return sk if len(sk.replace(" ", "")) >= 3 else None
