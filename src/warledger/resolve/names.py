@@ -53,5 +53,7 @@ def fuzzy_key(name: str) -> str | None:
     key = name_key(name)
     if not key.isascii():
         return None
-    sk = " ".join(_skeleton(w) for w in key.split())
-    return sk if len(sk.replace(" ", "")) >= 3 else None
+    # one skeleton for the whole name, word breaks ignored: "Deir Ezzor" / "Deir ez-Zor",
+    # "Tel Hamis" / "Tall Hamis"
+    sk = _skeleton(key.replace(" ", ""))
+    return sk if len(sk) >= 3 else None

@@ -35,6 +35,7 @@ _PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _GUARDED_ENTS = {"PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 _MAX_TOKENS = 6
 _NEAR_KM = 250
+_BIG = 500_000
 
 
 def _word_index(nlp: Language) -> dict[str, frozenset[str]]:
@@ -64,6 +65,7 @@ class Mention:
     admin_hint: str | None = None
     place_ents: bool = False
     tokens: tuple[int, int] = (0, 0)
+    weak: bool = False          # found through a cue before it alone, with no place label
     chosen: Place | None = None
     near: Mention | None = None     # for unknown toponyms: the mention that locates it
 
@@ -148,19 +150,21 @@ class PlaceRecognizer:
                 return False                                       # "Will", "Mobile", "Leave"
             if head.lower_ in self.feature_words:
                 return False                                       # "Camp", "Province" alone
-        if len(span) == 1 and head.text.isupper() and len(head.text) <= 3 and not place_ent:
-            return False                                           # acronyms: "IS", "RT", "#IS"
+        if len(span) == 1 and head.text.isupper() and len(head.text) >= 2 and not place_ent:
+            return False                                           # acronyms: "IS", "RT", "#IS", "NATO"
         if len(span) > 1 and not any(t.pos_ == "PROPN" for t in span) and not place_ent and not hashtag:
             return False
-        # a part of a longer place name ("Camp" of "Camp Integrity") is not strong by its label
-        named = place_ent and not ents & _GUARDED_ENTS and not self._inside_longer_entity(span)
+        named = place_ent and not ents & _GUARDED_ENTS
         strong = hashtag or self._admin_after(span) is not None or named
         if strong:
             return True
         if self._in_blocks(span, ("heading", "navigation", "caption")):
             return False                       # title case everywhere: only strong evidence counts
-        if len(span) == 1 and self._common(head, self.gaz.lookup(head.text, fuzzy=False)):
+        cands = self.gaz.lookup(span.text, fuzzy=False)
+        if len(span) == 1 and self._common(head, cands):
             return False
+        if not fuzzy and "PERSON" not in ents and any(c.population >= _BIG for c in cands):
+            return True                        # a large city's name needs no cue ("out of Aleppo")
         return self._cue_before(span)
 
     def _common(self, tok: Token, cands: list[Place]) -> bool:
@@ -188,10 +192,8 @@ class PlaceRecognizer:
         return any(b.label_ in kinds and b.start_char <= span.start_char < b.end_char
                    for b in span.doc.spans.get(SPANS_BLOCKS, []))
 
-    @staticmethod
-    def _inside_longer_entity(span: Span) -> bool:
-        ent = next((e for e in span.doc.ents if e.start <= span.start and span.end <= e.end), None)
-        return ent is not None and (ent.start, ent.end) != (span.start, span.end) and ent.label_ in _PLACE_ENTS
+    def _is_country(self, name: str) -> bool:
+        return name[:1].isupper() and any(c.level == "country" for c in self.gaz.lookup(name, fuzzy=False))
 
     def _sizeable(self, name: str) -> bool:
         """An exact name of a country, province or city of 100,000 or more (NER sometimes
@@ -201,13 +203,16 @@ class PlaceRecognizer:
 
     def _cue_before(self, span: Span) -> bool:
         doc, i = span.doc, span.start - 1
-        while i >= 0 and (doc[i].text in ("#", "-") or doc[i].lower_ == "the"):
+        while i >= 0 and (doc[i].text in ("#", "-") or doc[i].lower_ == "the" or doc[i].lower_ in self.articles):
             i -= 1
         if i < 0:
             return False
         root = span.root
         if root.dep_ == "appos" and root.head.lower_ in self.nouns_of:
             return True                                            # "the Ukrainian capital, Kyiv"
+        prev = doc[i].text
+        if self._is_country(prev) or (prev.endswith("s") and self._is_country(prev[:-1])):
+            return True                                            # "Syria's Deir Ezzor", "Syrias Deir Ezzor"
         if doc[i].lower_ == "of":
             j = i - 1
             while j >= 0 and doc[j].pos_ in ("ADJ",):
@@ -257,10 +262,11 @@ class PlaceRecognizer:
                     i += 1
                 continue
             span, cands, fuzzy = found
-            out.append(Mention(span.start_char, span.end_char, span.text, cands, fuzzy,
-                               admin_hint=self._admin_after(span),
-                               place_ents=any(t.ent_type_ in _PLACE_ENTS for t in span),
-                               tokens=(span.start, span.end)))
+            place_ents = any(t.ent_type_ in _PLACE_ENTS for t in span)
+            hint = self._admin_after(span)
+            out.append(Mention(span.start_char, span.end_char, span.text, cands, fuzzy, admin_hint=hint,
+                               place_ents=place_ents, tokens=(span.start, span.end),
+                               weak=not (place_ents or hint or self._hashtag(span[0]))))
             i = next(k for k in range(i, len(run) + 1) if k == len(run) or run[k].i >= span.end)
         return out
 
@@ -308,14 +314,17 @@ class PlaceRecognizer:
         return m.tokens[1] < len(doc) and doc[m.tokens[1]].text in ("'s", "’s")
 
     # ---------------------------------------------------------- choice
-    def _context(self, mentions: list[Mention]) -> Counter:
+    def _context(self, doc: Doc, mentions: list[Mention]) -> Counter:
         ctx: Counter = Counter()
         for m in mentions:
             if not m.candidates:
                 continue
             countries = {c.country for c in m.candidates}
             if any(c.level == "country" for c in m.candidates) and not m.fuzzy:
-                ctx.update({c.country: 3 for c in m.candidates if c.level == "country"})
+                # "U.S. military", "Russia's bombing": a country as modifier says less than "in Iraq"
+                root = doc[m.tokens[0]:m.tokens[1]].root
+                weight = 1 if root.dep_ in ("compound", "amod", "poss", "nmod") else 3
+                ctx.update({c.country: weight for c in m.candidates if c.level == "country"})
             elif len(countries) == 1 and not m.fuzzy:
                 ctx[next(iter(countries))] += 2
             elif not m.fuzzy:
@@ -326,7 +335,7 @@ class PlaceRecognizer:
 
     def _score(self, m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> float:
         total = sum(ctx.values()) or 1
-        s = 6.0 * ctx.get(c.country, 0) / total
+        s = 3.0 * ctx.get(c.country, 0) / total
         if m.admin_hint in ("admin1", "admin2"):
             s += 6.0 if c.level == m.admin_hint else (1.0 if c.level in ("admin1", "admin2") else 0.0)
         elif m.admin_hint == "airport":
@@ -335,7 +344,7 @@ class PlaceRecognizer:
             s += 0.0
         else:
             s += {"country": 4.0, "populated_place": 1.0, "admin1": 0.8, "admin2": 0.3, "airport": -2.0}.get(c.level, 0)
-        s += math.log10(c.population + 10) / 2
+        s += math.log10(c.population + 10) * 0.6
         if anchors and any(a.id != c.id and km(a.lat, a.lon, c.lat, c.lon) <= _NEAR_KM for a in anchors):
             s += 1.5
         return s
@@ -348,10 +357,16 @@ class PlaceRecognizer:
                 if not any(a <= run[0].idx < b for a, b in skip):     # links to other stories
                     mentions += self._match_run(doc, run)
         self._coordinate(doc, mentions)
-        ctx = self._context(mentions)               # a state acting still says what the story is about
+        ctx = self._context(doc, mentions)               # a state acting still says what the story is about
         mentions = [m for m in mentions if not self._acts(doc, m)]
-        for m in list(mentions):                    # fuzzy candidates only inside the story's countries
-            if m.fuzzy:
+        for m in list(mentions):
+            if m.weak and not m.fuzzy:              # cue alone: a small place only in the story's countries
+                m.candidates = [c for c in m.candidates if ctx.get(c.country) or c.population >= 100_000
+                                or c.level in ("country", "admin1")]
+                if not m.candidates:
+                    mentions.remove(m)
+                    continue
+            if m.fuzzy:                             # fuzzy candidates only inside the story's countries
                 m.candidates = [c for c in m.candidates if ctx.get(c.country)]
                 span = doc[m.tokens[0]:m.tokens[1]]
                 if not m.candidates and (any(self._is_word(t) for t in span)
