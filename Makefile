@@ -21,6 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PIP) install --upgrade pip
 	$(PIP) install -r requirements.lock
 	$(PIP) install --no-deps -e .
+	$(BIN)/warledger gazetteer build
 	@touch $(STAMP)
 
 # The optional medium English pipeline (better NER on organisations and people).

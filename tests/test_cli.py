@@ -10,7 +10,7 @@ from tests.conftest import write
 from warledger import extract
 from warledger.cli import main
 
-COMMANDS = [[], ["extract"], ["run"]]
+COMMANDS = [[], ["extract"], ["run"], ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"]]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "warledger")
@@ -20,7 +20,24 @@ def test_cli_help_on_every_command(cmd):
 
 
 def test_cli_commands_listed_are_the_known_ones():
-    assert set(main.commands) == {c[0] for c in COMMANDS if c}
+    def walk(group, prefix=()):
+        for name, cmd in group.commands.items():
+            yield [*prefix, name]
+            if hasattr(cmd, "commands"):
+                yield from walk(cmd, (*prefix, name))
+    assert sorted(walk(main)) == sorted(c for c in COMMANDS if c)
+
+
+@pytest.mark.parametrize("name,country", [("Ar-Raqqah", "SY")])
+def test_cli_gazetteer_lookup(name, country):
+    result = CliRunner().invoke(main, ["gazetteer", "lookup", name])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout.splitlines()[0])["country"] == country
+
+
+def test_cli_gazetteer_lookup_unknown_exits_1():
+    result = CliRunner().invoke(main, ["gazetteer", "lookup", "Qxzqxz Nowhere"])
+    assert result.exit_code == 1 and "no gazetteer entry" in result.stderr
 
 
 def test_cli_run_reads_bundled_sample():
@@ -29,6 +46,7 @@ def test_cli_run_reads_bundled_sample():
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("6 document(s) read, 0 input(s) with errors")
     assert any("navigation" in ln and "caption" in ln for ln in lines)
+    assert any("places: I‘zāz, Aleppo" in ln for ln in lines)
 
 
 @pytest.mark.parametrize("n", [2])

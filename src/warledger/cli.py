@@ -146,6 +146,49 @@ def run(input_path, model, config) -> None:
     sys.exit(_report_errors(errors))
 
 
+@main.group()
+def gazetteer() -> None:
+    """The embedded gazetteer (GeoNames cities500, subdivisions, airports; GeoNames CC BY 4.0)."""
+
+
+@gazetteer.command("build")
+@click.option("--path", type=click.Path(dir_okay=False), help="Where to write it (default: inside the environment).")
+@click.option("--if-missing", is_flag=True, help="Do nothing when the file already exists.")
+def gazetteer_build(path, if_missing) -> None:
+    """Build the gazetteer's SQLite file from the installed registry packages (the install step runs this)."""
+    from .resolve.gazetteer import build, default_path
+
+    target = Path(path) if path else default_path()
+    if if_missing and target.is_file():
+        click.echo(f"gazetteer: {target} exists")
+        return
+    click.echo(f"gazetteer: building {target} …", err=True)
+    click.echo(f"gazetteer: {build(target)}")
+
+
+@gazetteer.command("lookup")
+@click.argument("name")
+@click.option("--supplement", type=click.Path(exists=True, dir_okay=False), help="A CSV of local names.")
+def gazetteer_lookup(name, supplement) -> None:
+    """Print the gazetteer entries a NAME resolves to, largest first, one JSON object a line."""
+    import json
+
+    from .resolve.gazetteer import open_gazetteer
+
+    try:
+        places = open_gazetteer(None, supplement).lookup(name)
+    except WarledgerError as err:
+        click.echo(err.one_line(), err=True)
+        sys.exit(err.exit_code)
+    for p in sorted(places, key=lambda p: -p.population):
+        click.echo(json.dumps({"name": p.name, "geonameid": p.geonameid, "country": p.country,
+                               "admin1": p.admin1_name, "level": p.level, "lat": p.lat, "lon": p.lon,
+                               "population": p.population}, ensure_ascii=False))
+    if not places:
+        click.echo(f"no gazetteer entry for {name!r}", err=True)
+        sys.exit(1)
+
+
 def summary_line(ex) -> str:
     doc, st = ex.document, ex.structure
     kinds = Counter(b.kind for b in st.blocks)
@@ -153,5 +196,6 @@ def summary_line(ex) -> str:
     when = f"{pub.date.isoformat()}{' (inferred from ' + pub.source + ')' if pub.inferred else ''}" if pub else "undated"
     title = doc.title or doc.text.strip().splitlines()[0][:60]
     blocks = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+    places = ", ".join(p["name"] for p in ex.places[:6]) or "none"
     return (f"{Path(doc.origin or '').name or doc.doc_id}: {title!r} — {when}; language {doc.language}; "
-            f"{ex.tokens or 0} tokens; blocks: {blocks}; posts: {len(st.posts)}")
+            f"{ex.tokens or 0} tokens; blocks: {blocks}; posts: {len(st.posts)}; places: {places}")

@@ -53,3 +53,40 @@ def test_seed_spans_valid(seed_out, seed_text):
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_examples_spans_valid(path):
     assert_spans_valid(extract_json(path), path.read_text(encoding="utf-8"))
+
+
+PLACE_FACTS = ["idlib", "homs", "damascus", "hajar_al_aswad", "qadam", "yarmouk", "raqqa", "beijing", "geneva"]
+
+
+@pytest.mark.parametrize("fact", PLACE_FACTS)
+def test_seed_places_pass(seed_out, fact):
+    _, path = seed_out
+    proc = subprocess.run([sys.executable, str(SCORER), str(SEED_GOLD), str(path)],
+                          capture_output=True, text=True, check=False)
+    assert f"PASS place.{fact}" in proc.stdout.splitlines(), proc.stdout
+
+
+def test_seed_places_nothing_near_moscow(seed_out):
+    from warledger.resolve.gazetteer import km
+    out, _ = seed_out
+    located = [p for p in out["places"] if p["lat"] is not None]
+    assert located
+    assert all(km(p["lat"], p["lon"], 55.7558, 37.6173) > 50 for p in located)
+
+
+def _gold_place_facts():
+    import yaml
+    out = []
+    for txt in EXAMPLES:
+        gold = yaml.safe_load(txt.with_suffix(".gold.yaml").read_text(encoding="utf-8"))
+        out += [pytest.param(txt, key, id=f"{txt.stem}-{key}") for key in gold.get("places_resolved") or []]
+    return out
+
+
+@pytest.mark.parametrize("path,fact", _gold_place_facts())
+def test_examples_places_pass(tmp_path, path, fact):
+    out = tmp_path / "out.json"
+    out.write_text(json.dumps(extract_json(path)), encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(SCORER), str(path.with_suffix(".gold.yaml")), str(out)],
+                          capture_output=True, text=True, check=False)
+    assert f"PASS place.{fact}" in proc.stdout.splitlines(), proc.stdout

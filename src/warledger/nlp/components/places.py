@@ -27,8 +27,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...resolve.gazetteer import Gazetteer, Place, km
-from ...structure.lexicon import month_names, weekday_names
 from ...resolve.names import lexicon
+from ...structure.lexicon import month_names, weekday_names
 from ..extensions import SPANS_BLOCKS, SPANS_PLACES
 
 _PLACE_ENTS = {"GPE", "LOC", "FAC"}
@@ -154,15 +154,19 @@ class PlaceRecognizer:
             return False                                           # acronyms: "IS", "RT", "#IS", "NATO"
         if len(span) > 1 and not any(t.pos_ == "PROPN" for t in span) and not place_ent and not hashtag:
             return False
+        if fuzzy and any(self._is_word(t) for t in span if t.lower_ not in self.articles and t.is_alpha):
+            return False                       # "Border Town" is no spelling of "Bordertown"
+        cands = self.gaz.lookup(span.text, fuzzy=False)
+        if len(span) == 1 and not hashtag and self._common(head, cands):
+            return False                       # "Border" where the text also writes "border"
+        if not fuzzy and any(c.id < 0 for c in cands):
+            return True                        # the user's own supplementary gazetteer names it
         named = place_ent and not ents & _GUARDED_ENTS
         strong = hashtag or self._admin_after(span) is not None or named
         if strong:
             return True
         if self._in_blocks(span, ("heading", "navigation", "caption")):
             return False                       # title case everywhere: only strong evidence counts
-        cands = self.gaz.lookup(span.text, fuzzy=False)
-        if len(span) == 1 and self._common(head, cands):
-            return False
         if not fuzzy and "PERSON" not in ents and any(c.population >= _BIG for c in cands):
             return True                        # a large city's name needs no cue ("out of Aleppo")
         return self._cue_before(span)
@@ -246,7 +250,10 @@ class PlaceRecognizer:
                         or run[i].lower_ in self.stop or run[j - 1].lower_ in self.stop):
                     continue
                 span = doc[run[i].i:run[j - 1].i + 1]
-                for fuzzy in (False, True):      # a longer name, even fuzzy, beats a shorter exact one
+                # a longer name, even fuzzy, beats a shorter exact one; but one word of a longer
+                # run is never fuzzy-matched ("Khirbet" of "Khirbet Umm Zaytuna")
+                partial_word = sum(t.is_alpha for t in span) < 2 and (i > 0 or j < len(run))
+                for fuzzy in (False,) if partial_word else (False, True):
                     cands = self.gaz.lookup(span.text, fuzzy=fuzzy)
                     if cands and self._accept(span, fuzzy):
                         found = (span, cands, fuzzy)
@@ -290,7 +297,7 @@ class PlaceRecognizer:
             return None
         if len(span) == 1 and span[0].text.isupper() and len(span[0].text) <= 3:
             return None
-        if any(self._is_word(t) for t in span):
+        if all(self._is_word(t) for t in span if t.is_alpha and t.lower_ not in self.articles):
             return None                                            # common words are no toponyms
         if self._in_blocks(span, ("heading", "navigation", "caption")):
             return None
@@ -366,7 +373,7 @@ class PlaceRecognizer:
                 if not m.candidates:
                     mentions.remove(m)
                     continue
-            if m.fuzzy:                             # fuzzy candidates only inside the story's countries
+            if m.fuzzy and ctx:                     # fuzzy candidates only inside the story's countries
                 m.candidates = [c for c in m.candidates if ctx.get(c.country)]
                 span = doc[m.tokens[0]:m.tokens[1]]
                 if not m.candidates and (any(self._is_word(t) for t in span)

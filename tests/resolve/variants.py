@@ -1,0 +1,20 @@
+"""Spelling variants of places in several conflicts, with the point each must resolve to."""
+VARIANTS = [
+    ("Hajr Al-Aswad", 33.458, 36.304), ("Hajar al-Aswad", 33.458, 36.304),
+    ("Ar-Raqqah", 35.953, 39.008), ("Raqqa", 35.953, 39.008), ("al-Raqqa", 35.953, 39.008),
+    ("Deir ez-Zor", 35.336, 40.141), ("Deir ez-Zour", 35.336, 40.141), ("Dayr az Zawr", 35.336, 40.141),
+    ("Deir Ezzor", 35.336, 40.141), ("Halab", 36.202, 37.155), ("Aleppo", 36.202, 37.155),
+    ("al-Mawsil", 36.335, 43.119), ("Mosul", 36.335, 43.119), ("Kharkov", 49.981, 36.252),
+    ("Kharkiv", 49.981, 36.252), ("Artemivsk", 48.595, 37.999), ("Bakhmut", 48.595, 37.999),
+    ("Khan Younis", 31.346, 34.306), ("Khan Yunis", 31.346, 34.306), ("Sana'a", 15.355, 44.207),
+    ("Sanaa", 15.355, 44.207), ("Al Hudaydah", 14.798, 42.954), ("El Fasher", 13.628, 25.349),
+    ("Al Fashir", 13.628, 25.349), ("Maiduguri", 11.846, 13.160), ("Goma", -1.679, 29.228),
+    ("Mogadishu", 2.037, 45.344), ("Lashkar Gah", 31.593, 64.371), ("Kiev", 50.450, 30.523),
+    ("Kyiv", 50.450, 30.523), ("Odessa", 46.477, 30.733), ("Odesa", 46.477, 30.733),
+    ("Mariupol", 47.097, 37.543), ("Kramatorsk", 48.723, 37.556), ("Kunduz", 36.729, 68.857),
+    ("Kandahar", 31.610, 65.702), ("Benghazi", 32.115, 20.068), ("Misrata", 32.375, 15.092),
+    ("Fallujah", 33.349, 43.784), ("Tikrit", 34.597, 43.677), ("Daraa", 32.625, 36.106),
+    ("Deraa", 32.625, 36.106), ("Latakia", 35.520, 35.792), ("Lattakia", 35.520, 35.792),
+    ("Qamishli", 37.052, 41.231), ("Timbuktu", 16.773, -3.007), ("Khartoum", 15.552, 32.532),
+    ("Mekelle", 13.497, 39.475), ("Rafah", 31.297, 34.244), ("Jenin", 32.461, 35.300),
+]
