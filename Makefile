@@ -34,6 +34,9 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q
 
+bench: install
+	$(BIN)/python benchmarks/bench_extract.py
+
 lint: install
 	$(BIN)/ruff check src tests
 

@@ -23,6 +23,7 @@ from .names import fuzzy_key, name_key
 
 VERSION = "1"
 FUZZY_MIN_RATIO = 0.8
+_CACHE_MAX = 200_000
 LEVEL_RANK = {"country": 5, "admin1": 4, "admin2": 3, "populated_place": 2, "airport": 1}
 
 
@@ -180,6 +181,7 @@ class Gazetteer:
                                          "build`) to build it", path=str(self.path))
         self.db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
         self.db.execute("PRAGMA cache_size=-16000")
+        self.db.execute("PRAGMA mmap_size=268435456")     # pages read through the OS cache, not copied
         self.extra: dict[str, list[Place]] = defaultdict(list)
         self.extra_fuzzy: dict[str, list[Place]] = defaultdict(list)
         if supplement:
@@ -212,9 +214,10 @@ class Gazetteer:
                 for r in self.db.execute(sql, (arg,))]
 
     def lookup(self, name: str, *, fuzzy: bool = True) -> list[Place]:
+        hit = self._cache.get((name, fuzzy))
+        if hit is not None:
+            return hit
         key = name_key(name)
-        if (key, fuzzy) in self._cache:
-            return self._cache[(key, fuzzy)]
         found = list(self.extra.get(key, [])) + self._rows(
             "SELECT DISTINCT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ?", key)
         if not found and fuzzy and (fk := fuzzy_key(name)):
@@ -223,10 +226,14 @@ class Gazetteer:
             for r in self.db.execute("SELECT p.*, n.key FROM names n JOIN places p ON p.id = n.place "
                                      "WHERE n.fuzzy = ?", (fk,)):
                 # the skeleton finds vowel variants; the spelling must still be close
-                if r[0] not in seen and SequenceMatcher(None, key, r[11]).ratio() >= FUZZY_MIN_RATIO:
+                sm = SequenceMatcher(None, key, r[11])
+                if (r[0] not in seen and sm.real_quick_ratio() >= FUZZY_MIN_RATIO
+                        and sm.quick_ratio() >= FUZZY_MIN_RATIO and sm.ratio() >= FUZZY_MIN_RATIO):
                     seen.add(r[0])
                     found.append(Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or 0, bool(r[10])))
-        self._cache[(key, fuzzy)] = found
+        if len(self._cache) > _CACHE_MAX:
+            self._cache.clear()
+        self._cache[(name, fuzzy)] = found
         return found
 
     def is_fuzzy(self, name: str, place: Place) -> bool:

@@ -102,9 +102,16 @@ class PlaceRecognizer:
     def _hashtag(tok: Token) -> bool:
         return tok.i > 0 and tok.doc[tok.i - 1].text == "#" and not tok.doc[tok.i - 1].whitespace_
 
+    _cap_doc: Doc | None = None
+    _caps: list[bool] = []
+
     def _cap(self, tok: Token) -> bool:
-        t = tok.text
-        return t[:1].isupper() and any(c.isalpha() for c in t) and not tok.like_num
+        """Capitalised and alphabetic (computed once per document)."""
+        if self._cap_doc is not tok.doc:
+            self._cap_doc = tok.doc
+            self._caps = [t.text[:1].isupper() and any(c.isalpha() for c in t.text) and not t.like_num
+                          for t in tok.doc]
+        return self._caps[tok.i]
 
     def _joiner(self, toks: list[Token], j: int) -> bool:
         """A token that may sit inside a name: a tight hyphen, or an article before a name."""
@@ -116,20 +123,28 @@ class PlaceRecognizer:
             return True
         return tok.lower_ in self.articles and (self._cap(nxt) or nxt.text == "-")
 
-    def _runs(self, sent: Span) -> list[list[Token]]:
-        toks = list(sent)
-        runs, j = [], 0
-        while j < len(toks):
-            if not self._cap(toks[j]):
+    def _runs(self, doc: Doc) -> list[list[Token]]:
+        """Runs of capitalised tokens (with the hyphens and articles inside names), within a
+        sentence; a run with no proper noun, entity or hashtag in it is no name."""
+        if not len(doc):
+            return []
+        self._cap(doc[0])                                   # fills the per-document cache
+        caps = self._caps
+        starts = {s.start for s in doc.sents}
+        runs, j, n = [], 0, len(doc)
+        toks = list(doc)
+        while j < n:
+            if not caps[j]:
                 j += 1
                 continue
             k = j + 1
-            while k < len(toks) and (self._cap(toks[k]) or self._joiner(toks, k)):
+            while k < n and k not in starts and (caps[k] or self._joiner(toks, k)):
                 k += 1
             run = toks[j:k]
-            while run and not self._cap(run[-1]):
+            while run and not caps[run[-1].i]:
                 run.pop()
-            runs.append(run)
+            if any(t.pos_ == "PROPN" or t.ent_type_ or self._hashtag(t) for t in run):
+                runs.append(run)
             j = k
         return runs
 
@@ -181,8 +196,17 @@ class PlaceRecognizer:
             return True
         # the noun list holds proper nouns too ("timbuktu"): a noun is common only when the
         # document also writes it in lower case
-        lower_elsewhere = any(t.text == low for t in tok.doc)
+        lower_elsewhere = low in self._lower_words(tok.doc)
         return lower_elsewhere and max((c.population for c in cands), default=0) < 100_000
+
+    _lw_doc: Doc | None = None
+    _lw: frozenset[str] = frozenset()
+
+    def _lower_words(self, doc: Doc) -> frozenset[str]:
+        """The words the document writes in lower case (computed once per document)."""
+        if self._lw_doc is not doc:
+            self._lw_doc, self._lw = doc, frozenset(t.text for t in doc if t.text.islower())
+        return self._lw
 
     def _is_word(self, tok: Token) -> bool:
         """In the lemmatizer's word lists, as written, as lemma, or as a plural's singular."""
@@ -195,6 +219,24 @@ class PlaceRecognizer:
     def _in_blocks(span: Span, kinds: tuple[str, ...]) -> bool:
         return any(b.label_ in kinds and b.start_char <= span.start_char < b.end_char
                    for b in span.doc.spans.get(SPANS_BLOCKS, []))
+
+    def _may_be_place(self, doc: Doc, toks: list[Token]) -> bool:
+        """What ``_accept`` would refuse whatever the gazetteer said, decided without a lookup:
+        a person's name with no place cue, a multi-word run with no proper noun or label."""
+        ents = {t.ent_type_ for t in toks if t.ent_type_}
+        if ents & _PLACE_ENTS or self._hashtag(toks[0]):
+            return True
+        if len(toks) > 1 and not any(t.pos_ == "PROPN" for t in toks):
+            return False
+        if "PERSON" in ents:
+            span = doc[toks[0].i:toks[-1].i + 1]
+            return self._admin_after(span) is not None or self._cue_before(span)
+        return True
+
+    def _evidence(self, span: Span) -> bool:
+        """Anything besides capitals that says "place": without it no fuzzy lookup is tried."""
+        return (any(t.ent_type_ in _PLACE_ENTS for t in span) or self._hashtag(span[0])
+                or self._admin_after(span) is not None or self._cue_before(span))
 
     def _is_country(self, name: str) -> bool:
         return name[:1].isupper() and any(c.level == "country" for c in self.gaz.lookup(name, fuzzy=False))
@@ -241,23 +283,40 @@ class PlaceRecognizer:
             return "admin1"
         return None
 
-    def _match_run(self, doc: Doc, run: list[Token]) -> list[Mention]:
+    def _match_run(self, doc: Doc, run: list[Token], text: str) -> list[Mention]:
         out, i = [], 0
+        caps, stop = self._caps, self.stop
         while i < len(run):
             found = None
+            head = run[i]
+            if head.pos_ != "PROPN" and not head.ent_type_ and not self._hashtag(head):
+                i += 1                  # a name starts with a proper noun or an entity ("The", "Will")
+                continue
+            if not caps[head.i] or head.lower_ in stop:
+                i += 1
+                continue
             for j in range(min(len(run), i + _MAX_TOKENS), i, -1):
-                if (not self._cap(run[j - 1]) or not self._cap(run[i]) or self._splits(run, i, j)
-                        or run[i].lower_ in self.stop or run[j - 1].lower_ in self.stop):
+                last = run[j - 1]
+                if not caps[last.i] or last.lower_ in stop or self._splits(run, i, j):
                     continue
-                span = doc[run[i].i:run[j - 1].i + 1]
+                if not self._may_be_place(doc, run[i:j]):
+                    continue
+                name = text[run[i].idx:run[j - 1].idx + len(run[j - 1].text)]
+                cands = self.gaz.lookup(name, fuzzy=False)
+                span = doc[run[i].i:run[j - 1].i + 1] if cands else None
+                if span is not None and self._accept(span, False):
+                    found = (span, cands, False)
+                    break
                 # a longer name, even fuzzy, beats a shorter exact one; but one word of a longer
                 # run is never fuzzy-matched ("Khirbet" of "Khirbet Umm Zaytuna")
-                partial_word = sum(t.is_alpha for t in span) < 2 and (i > 0 or j < len(run))
-                for fuzzy in (False,) if partial_word else (False, True):
-                    cands = self.gaz.lookup(span.text, fuzzy=fuzzy)
-                    if cands and self._accept(span, fuzzy):
-                        found = (span, cands, fuzzy)
-                        break
+                partial_word = sum(t.is_alpha for t in run[i:j]) < 2 and (i > 0 or j < len(run))
+                if partial_word:
+                    continue
+                span = span or doc[run[i].i:run[j - 1].i + 1]
+                if self._evidence(span):
+                    cands = self.gaz.lookup(name, fuzzy=True)
+                    if cands and self._accept(span, True):
+                        found = (span, cands, True)
                 if found:
                     break
             if not found:
@@ -287,6 +346,12 @@ class PlaceRecognizer:
     def _unknown(self, doc: Doc, run: list[Token], i: int) -> Mention | None:
         """A proper name no lookup found, kept when it looks like a place: a place label from
         NER, or a preposition before it, or "&"/"and" joining it to the name before."""
+        first = run[i]
+        if first.pos_ != "PROPN" or first.lower_ in self.stop or first.ent_type_ == "NORP":
+            return None
+        if not (first.ent_type_ in _PLACE_ENTS or (first.i > 0 and doc[first.i - 1].text in ("&", "and"))
+                or self._cue_before(doc[first.i:first.i + 1]) or self._hashtag(first)):
+            return None
         j = i + 1
         while j < len(run) and run[j].i == run[j - 1].i + 1 and not self.gaz.lookup(run[j].text, fuzzy=False):
             j += 1
@@ -359,10 +424,10 @@ class PlaceRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         skip = [(s.start_char, s.end_char) for s in doc.spans.get(SPANS_BLOCKS, []) if s.label_ == "navigation"]
         mentions: list[Mention] = []
-        for sent in doc.sents:
-            for run in self._runs(sent):
-                if not any(a <= run[0].idx < b for a, b in skip):     # links to other stories
-                    mentions += self._match_run(doc, run)
+        text = doc.text
+        for run in self._runs(doc):
+            if not any(a <= run[0].idx < b for a, b in skip):         # links to other stories
+                mentions += self._match_run(doc, run, text)
         self._coordinate(doc, mentions)
         ctx = self._context(doc, mentions)               # a state acting still says what the story is about
         mentions = [m for m in mentions if not self._acts(doc, m)]
@@ -391,8 +456,9 @@ class PlaceRecognizer:
 
     def _coordinate(self, doc: Doc, mentions: list[Mention]) -> None:
         """"Idlib and Homs Provinces": the plural admin word after the second name covers both."""
+        text = doc.text
         for a, b in zip(mentions, mentions[1:], strict=False):
-            between = doc.text[a.end:b.start].strip().lower()
+            between = text[a.end:b.start].strip().lower()
             if between in ("and", "&", ",", ", and") and b.admin_hint and a.admin_hint is None:
                 word = doc[b.tokens[1]].lower_ if b.tokens[1] < len(doc) else ""
                 if word.endswith("s"):
@@ -400,14 +466,15 @@ class PlaceRecognizer:
 
     def _locate_unknown(self, doc: Doc, mentions: list[Mention]) -> None:
         """A name the gazetteer lacks, coordinated with a place or followed by "in/near Y"."""
+        text = doc.text
         for k, m in enumerate(mentions):
             if m.chosen:
                 continue
             prev = mentions[k - 1] if k else None
             nxt = mentions[k + 1] if k + 1 < len(mentions) else None
-            if prev and prev.chosen and doc.text[prev.end:m.start].strip().lower() in ("&", "and", ","):
+            if prev and prev.chosen and text[prev.end:m.start].strip().lower() in ("&", "and", ","):
                 m.near = prev
-            elif nxt and nxt.chosen and doc.text[m.end:nxt.start].strip().lower().split()[:1] in (
+            elif nxt and nxt.chosen and text[m.end:nxt.start].strip().lower().split()[:1] in (
                     ["in"], ["near"], ["outside"]):
                 m.near = nxt
 
