@@ -1,0 +1,162 @@
+"""Choosing among gazetteer candidates for the place mentions of one document, and turning
+them into document places. Pure Python over plain records; the PlaceRecognizer component
+finds the mentions.
+
+The choice, in order:
+  1. context: the countries the document is about — countries it names (a country in
+     "U.S. military" counts less than one in "in Iraq"), and the country of each name that
+     can only be in one country;
+  2. a name found only through a cue ("in X") keeps only candidates in those countries or of
+     some size; a fuzzy name keeps only candidates in those countries;
+  3. each candidate is scored by context, the admin word after it ("Province" → admin1),
+     feature level, population and nearness to the document's unambiguous places;
+  4. a name the gazetteer lacks, coordinated with a place ("A & X") or followed by
+     "in/near Y", gets the point of what locates it, with precision "near".
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..resolve.gazetteer import Place, km
+
+NEAR_KM = 250
+SIZEABLE = 100_000
+LEVEL_PRIOR = {"country": 4.0, "populated_place": 1.0, "admin1": 0.8, "admin2": 0.3, "airport": -2.0}
+MODIFIER_DEPS = ("compound", "amod", "poss", "nmod")
+
+
+@dataclass
+class Mention:
+    start: int                  # char offsets
+    end: int
+    text: str
+    candidates: list[Place]
+    fuzzy: bool
+    admin_hint: str | None = None
+    place_ents: bool = False
+    tokens: tuple[int, int] = (0, 0)
+    weak: bool = False          # found through a cue before it alone, with no place label
+    modifier: bool = False      # the name modifies a noun ("U.S. military")
+    common: bool = False        # a common word or in a title-case line: never an unknown toponym
+    chosen: Place | None = None
+    near: Mention | None = None     # for unknown toponyms: the mention that locates it
+
+
+@dataclass
+class PlaceRecord:
+    place: Place | None
+    name: str
+    precision: str
+    lat: float | None
+    lon: float | None
+    level: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+def context(mentions: list[Mention]) -> Counter:
+    ctx: Counter = Counter()
+    for m in mentions:
+        if not m.candidates or m.fuzzy:
+            continue
+        countries = {c.country for c in m.candidates}
+        if any(c.level == "country" for c in m.candidates):
+            weight = 1 if m.modifier else 3
+            ctx.update({c.country: weight for c in m.candidates if c.level == "country"})
+        elif len(countries) == 1:
+            ctx[next(iter(countries))] += 2
+        else:
+            big = max(m.candidates, key=lambda c: c.population)
+            if big.population >= SIZEABLE:
+                ctx[big.country] += 1
+    return ctx
+
+
+def score(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> float:
+    total = sum(ctx.values()) or 1
+    s = 3.0 * ctx.get(c.country, 0) / total
+    if m.admin_hint in ("admin1", "admin2"):
+        s += 6.0 if c.level == m.admin_hint else (1.0 if c.level in ("admin1", "admin2") else 0.0)
+    elif m.admin_hint == "airport":
+        s += 6.0 if c.level == "airport" else 0.0
+    elif m.admin_hint != "camp":
+        s += LEVEL_PRIOR.get(c.level, 0.0)
+    s += math.log10(c.population + 10) * 0.6
+    if anchors and any(a.id != c.id and km(a.lat, a.lon, c.lat, c.lon) <= NEAR_KM for a in anchors):
+        s += 1.5
+    return s
+
+
+def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
+    """Filter candidates by context and pick one per mention; returns the mentions kept."""
+    kept = []
+    for m in mentions:
+        if m.weak and not m.fuzzy:      # cue alone: a small place only in the story's countries
+            m.candidates = [c for c in m.candidates if ctx.get(c.country) or c.population >= SIZEABLE
+                            or c.level in ("country", "admin1")]
+            if not m.candidates:
+                continue
+        if m.fuzzy and ctx:             # fuzzy candidates only inside the story's countries
+            m.candidates = [c for c in m.candidates if ctx.get(c.country)]
+            if not m.candidates and m.common:
+                continue                # a common word that only looked like a name
+        kept.append(m)
+    anchors = [m.candidates[0] for m in kept if len(m.candidates) == 1 and not m.fuzzy
+               and m.candidates[0].level not in ("country", "admin1")]
+    for m in kept:
+        if m.candidates:
+            m.chosen = max(m.candidates, key=lambda c: score(m, c, ctx, anchors))
+    return kept
+
+
+def coordinate(text: str, mentions: list[Mention], plural_after: dict[int, bool]) -> None:
+    """"Idlib and Homs Provinces": a plural admin word after the second name covers both."""
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        between = text[a.end:b.start].strip().lower()
+        if (between in ("and", "&", ",", ", and") and b.admin_hint and a.admin_hint is None
+                and plural_after.get(b.tokens[1])):
+            a.admin_hint = b.admin_hint
+
+
+def locate_unknown(text: str, mentions: list[Mention]) -> None:
+    """A name the gazetteer lacks, coordinated with a place or followed by "in/near Y"."""
+    for k, m in enumerate(mentions):
+        if m.chosen:
+            continue
+        prev = mentions[k - 1] if k else None
+        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        if prev and prev.chosen and text[prev.end:m.start].strip().lower() in ("&", "and", ","):
+            m.near = prev
+        elif nxt and nxt.chosen and text[m.end:nxt.start].strip().lower().split()[:1] in (
+                ["in"], ["near"], ["outside"]):
+            m.near = nxt
+
+
+def records(mentions: list[Mention]) -> list[PlaceRecord]:
+    by_key: dict[object, PlaceRecord] = {}
+    for m in mentions:
+        if m.chosen:
+            c = m.chosen
+            precision = {"country": "country", "admin1": "admin1"}.get(c.level, "exact")
+            lat, lon = c.lat, c.lon
+            if c.level == "admin2":
+                # a district has no point of its own here: its seat of the same name when the
+                # gazetteer has one in the same province (as ACLED codes a district), else the
+                # province's point
+                seat = next((p for p in m.candidates if p.level == "populated_place"
+                             and p.country == c.country and p.admin1 == c.admin1), None)
+                precision = "admin2" if seat else "admin1"
+                lat, lon = (seat.lat, seat.lon) if seat else (c.lat, c.lon)
+            rec = by_key.setdefault(c.id, PlaceRecord(c, c.name, precision, lat, lon, c.level))
+        elif m.near and m.near.chosen:
+            loc = m.near.chosen
+            rec = by_key.setdefault(("near", m.text.lower()),
+                                    PlaceRecord(None, m.text, "near", loc.lat, loc.lon, "unknown"))
+        elif m.place_ents:              # kept, never dropped, though nothing in the text locates it
+            rec = by_key.setdefault(("unknown", m.text.lower()),
+                                    PlaceRecord(None, m.text, "unknown", None, None, "unknown"))
+        else:
+            continue
+        rec.mentions.append((m.start, m.end))
+    return list(by_key.values())
