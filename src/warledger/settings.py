@@ -16,7 +16,9 @@ def _data_dir() -> Path:
 class Settings:
     """``WARLEDGER_MODEL``: a spaCy pipeline (name, package or path; "auto" picks the installed
     English one). ``WARLEDGER_CONFIG``: a pipeline config file. ``WARLEDGER_DATA_DIR``: the
-    data directory. ``WARLEDGER_LANGUAGES``: comma-separated languages the pipeline reads."""
+    data directory. ``WARLEDGER_LANGUAGES``: comma-separated languages the pipeline reads.
+    ``WARLEDGER_GAZETTEER`` / ``WARLEDGER_GAZETTEER_SUPPLEMENT``: the gazetteer file and a CSV of
+    local names (read by the ``warledger.gazetteer.v1`` config function)."""
 
     model: str | None = field(default_factory=lambda: os.environ.get("WARLEDGER_MODEL"))
     config: str | None = field(default_factory=lambda: os.environ.get("WARLEDGER_CONFIG"))

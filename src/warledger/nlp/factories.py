@@ -2,6 +2,8 @@
 ``requires``/``assigns`` and default config."""
 from __future__ import annotations
 
+import os
+
 from spacy.language import Language
 from spacy.util import registry
 
@@ -24,8 +26,10 @@ def make_block_tagger(nlp: Language, name: str) -> BlockTagger:
 
 @registry.misc("warledger.gazetteer.v1")
 def gazetteer_v1(path: str | None = None, supplement: str | None = None) -> Gazetteer:
-    """The embedded gazetteer (built by the install step), plus an optional CSV of local names."""
-    return open_gazetteer(path or None, supplement or None)
+    """The embedded gazetteer (built by the install step), plus an optional CSV of local names.
+    Unset values fall back to WARLEDGER_GAZETTEER and WARLEDGER_GAZETTEER_SUPPLEMENT."""
+    return open_gazetteer(path or os.environ.get("WARLEDGER_GAZETTEER") or None,
+                          supplement or os.environ.get("WARLEDGER_GAZETTEER_SUPPLEMENT") or None)
 
 
 @Language.factory(
