@@ -10,7 +10,7 @@ from tests.conftest import write
 from warledger import extract
 from warledger.cli import main
 
-COMMANDS = [[], ["extract"], ["run"], ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"]]
+COMMANDS = [[], ["extract"], ["run"], ["actors"], ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"]]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "warledger")

@@ -146,6 +146,47 @@ def run(input_path, model, config) -> None:
     sys.exit(_report_errors(errors))
 
 
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@_input_opt
+@_model_opt
+@_config_opt
+def actors(files, fmt, input_format, model, config) -> None:
+    """List the actors recognised in FILE...: canonical name, kind, what it belongs to, and the
+    words it was found through. A reading aid for checking the registry against real text."""
+    import json
+
+    from .extract import extract_documents
+    from .read import read_path
+
+    settings = _settings(model, config)
+    errors: list[WarledgerError] = []
+
+    def items():
+        for path in files:
+            yield from read_path(path, input_format)
+
+    try:
+        for item in extract_documents(items(), settings):
+            if isinstance(item, WarledgerError):
+                errors.append(item)
+                continue
+            text = item.document.text
+            rows = [{**a, "via": sorted({text[s:e] for s, e in a["mentions"]})} for a in item.actors]
+            if fmt == "jsonl":
+                click.echo(json.dumps({"document": item.document.doc_id, "actors": rows}, ensure_ascii=False))
+                continue
+            click.echo(f"# {item.document.origin or item.document.doc_id}")
+            for r in rows:
+                belongs = f" ({r['affiliation']})" if r["affiliation"] else ""
+                click.echo(f"{r['name']}{belongs} [{r['kind']}]: " + ", ".join(repr(v) for v in r["via"]))
+    except WarledgerError as err:
+        click.echo(err.one_line(), err=True)
+        sys.exit(err.exit_code)
+    sys.exit(_report_errors(errors))
+
+
 @main.group()
 def gazetteer() -> None:
     """The embedded gazetteer (GeoNames cities500, subdivisions, airports; GeoNames CC BY 4.0)."""

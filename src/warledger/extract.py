@@ -33,7 +33,7 @@ def extract_documents(items: Iterable[Document | WarledgerError], settings: Sett
     """Extractions for documents and the errors passed through, in input order.
 
     The spaCy pipeline is loaded once (``nlp`` or the settings' model) and run in batches."""
-    from .nlp.convert import doc_places
+    from .nlp.convert import doc_actors, doc_places
     from .nlp.extensions import USER_STRUCTURE
     from .nlp.pipeline import load_pipeline
 
@@ -52,6 +52,7 @@ def extract_documents(items: Iterable[Document | WarledgerError], settings: Sett
             for ex, sdoc in zip(readable, nlp.pipe(docs), strict=True):
                 ex.tokens = len(sdoc)
                 ex.places = doc_places(sdoc)
+                ex.actors = doc_actors(sdoc)
         yield from prepared
 
 

@@ -91,6 +91,7 @@ class Extraction:
     document: Document
     structure: Structure
     places: list[dict[str, Any]] = field(default_factory=list)
+    actors: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     tallies: list[dict[str, Any]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)

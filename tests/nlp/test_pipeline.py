@@ -20,7 +20,7 @@ def test_structure_component_sets_block_spans(blank_nlp, text):
 def test_default_pipeline_has_trained_parts_and_warledger_components():
     nlp = load_pipeline()
     assert {"ner", "parser"} <= set(nlp.pipe_names)
-    assert nlp.pipe_names[-2:] == ["warledger_structure", "warledger_places"]
+    assert nlp.pipe_names[-3:] == ["warledger_structure", "warledger_places", "warledger_actors"]
 
 
 @pytest.mark.parametrize("model", ["blank_dir"])

@@ -35,6 +35,7 @@ def to_contract(ex: Extraction) -> dict[str, Any]:
             for p in st.posts
         ],
         "places": as_plain(ex.places),
+        "actors": as_plain(ex.actors),
         "events": as_plain(ex.events),
         "tallies": as_plain(ex.tallies),
         "notices": list(ex.notices),

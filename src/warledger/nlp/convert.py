@@ -25,3 +25,19 @@ def doc_places(doc: Doc) -> list[dict[str, Any]]:
             "mentions": [list(m) for m in rec.mentions],
         })
     return out
+
+
+def doc_actors(doc: Doc) -> list[dict[str, Any]]:
+    out = []
+    for rec in doc._.wl_actors or []:
+        a = rec.actor
+        out.append({
+            "name": rec.name,
+            "id": a.id if a else None,
+            "kind": rec.kind,
+            "affiliation": rec.affiliation,
+            "inter": rec.inter,
+            "country": a.country if a else None,
+            "mentions": [list(m) for m in rec.mentions],
+        })
+    return out

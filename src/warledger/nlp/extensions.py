@@ -6,6 +6,7 @@ from spacy.tokens import Doc
 SPANS_BLOCKS = "wl_blocks"
 SPANS_POSTS = "wl_posts"
 SPANS_PLACES = "wl_places"
+SPANS_ACTORS = "wl_actors"
 USER_STRUCTURE = "wl_structure"   # doc.user_data key: the structure stage's record
 
 
@@ -14,6 +15,8 @@ def set_extensions() -> None:
         Doc.set_extension("wl_structure", getter=lambda doc: doc.user_data.get(USER_STRUCTURE))
     if not Doc.has_extension("wl_places"):
         Doc.set_extension("wl_places", default=None)     # list of PlaceRecord, set by warledger_places
+    if not Doc.has_extension("wl_actors"):
+        Doc.set_extension("wl_actors", default=None)     # list of ActorRecord, set by warledger_actors
     if not Doc.has_extension("wl_skip_spans"):
         # the spans later stages must not read as reporting (navigation links)
         Doc.set_extension("wl_skip_spans", getter=_skip_spans)

@@ -8,6 +8,8 @@ from spacy.language import Language
 from spacy.util import registry
 
 from ..resolve.gazetteer import Gazetteer, open_gazetteer
+from ..resolve.registry import Registry, load_registry
+from .components.actors import ActorTagger
 from .components.places import PlaceRecognizer
 from .components.structure import BlockTagger
 from .extensions import set_extensions
@@ -40,3 +42,20 @@ def gazetteer_v1(path: str | None = None, supplement: str | None = None) -> Gaze
 )
 def make_place_recognizer(nlp: Language, name: str, gazetteer: Gazetteer) -> PlaceRecognizer:
     return PlaceRecognizer(nlp, name, gazetteer)
+
+
+@registry.misc("warledger.actor_registry.v1")
+def actor_registry_v1() -> Registry:
+    """The actor registry shipped with warledger (states generated from country packages,
+    other actors written)."""
+    return load_registry()
+
+
+@Language.factory(
+    "warledger_actors",
+    requires=["token.pos", "token.dep", "token.ent_type", "doc.spans"],
+    assigns=["doc.spans", "doc._.wl_actors"],
+    default_config={"registry": {"@misc": "warledger.actor_registry.v1"}},
+)
+def make_actor_tagger(nlp: Language, name: str, registry: Registry) -> ActorTagger:
+    return ActorTagger(nlp, name, registry)

@@ -1,0 +1,101 @@
+"""Actor recognition on texts written for the tests."""
+from __future__ import annotations
+
+import pytest
+
+from warledger.model import Document
+from warledger.structure import analyse_structure
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from warledger.nlp.pipeline import load_pipeline
+    return load_pipeline()
+
+
+def actors(nlp, text):
+    doc = nlp.make_doc(text)
+    doc.user_data["wl_structure"] = analyse_structure(Document(text=text))
+    doc = nlp(doc)
+    return {text[s:e]: r for r in doc._.wl_actors for s, e in r.mentions}
+
+
+@pytest.mark.parametrize("text,mention,name", [
+    ("Минобороны России заявило, что удары наносились только по военным целям.", "Минобороны России",
+     "Russian Ministry of Defence"),
+    ("وقالت الأمم المتحدة إن المساعدات لم تصل إلى المدينة.", "الأمم المتحدة", "United Nations"),
+    ("The strikes hit only military targets, @mod_russia wrote on Tuesday.", "@mod_russia",
+     "Russian Ministry of Defence"),
+    ("Aid was blocked at the crossing, @hrw said in a statement.", "@hrw", "Human Rights Watch"),
+])
+def test_actors_aliases_in_any_script_and_handles(nlp, text, mention, name):
+    assert actors(nlp, text)[mention].name == name
+
+
+@pytest.mark.parametrize("text,capital,state", [
+    ("Moscow denied that its jets had struck the market.", "Moscow", "Russia"),
+    ("Washington warned that the sanctions would stay in place.", "Washington", "United States"),
+    ("The plan was rejected by Ankara within hours.", "Ankara", "Turkey"),
+])
+def test_actors_capital_acting_is_its_state(nlp, text, capital, state):
+    assert actors(nlp, text)[capital].name == state
+
+
+@pytest.mark.parametrize("text", ["Delegates met in Moscow to discuss the grain corridor."])
+def test_actors_capital_as_scene_is_no_actor(nlp, text):
+    assert "Moscow" not in actors(nlp, text)
+
+
+@pytest.mark.parametrize("text,mention,name", [
+    ("Russian bombings destroyed two bakeries in the town.", "Russian", "Russia"),
+    ("Iranian troops were seen near the border crossing.", "Iranian troops", "Iranian Armed Forces"),
+    ("Ukrainian soldiers repelled the assault overnight.", "Ukrainian soldiers", "Ukrainian Armed Forces"),
+])
+def test_actors_demonyms_give_state_or_forces(nlp, text, mention, name):
+    assert actors(nlp, text)[mention].name == name
+
+
+@pytest.mark.parametrize("story,name", [
+    ("Russia said its aircraft had hit only fighters. The Defense Ministry said the report was false.",
+     "Russian Ministry of Defence"),
+    ("Israel said its aircraft had hit only fighters. The Defense Ministry said the report was false.",
+     "Israeli Ministry of Defence"),
+])
+def test_actors_description_resolved_by_context(nlp, story, name):
+    assert actors(nlp, story)["The Defense Ministry"].name == name
+
+
+@pytest.mark.parametrize("text,org", [
+    ("The Northern Valley Relief Coalition said the convoy had been turned back at the checkpoint.",
+     "Northern Valley Relief Coalition"),
+])
+def test_actors_unknown_organisation_kept_from_ner(nlp, text, org):
+    found = actors(nlp, text)
+    key = next(k for k in found if org in k)
+    assert found[key].actor is None and found[key].kind in ("group", "person")
+
+
+def test_actors_seed_listing(nlp, seed_text):
+    from warledger.resolve.registry import load_registry
+    reg = load_registry()
+    found = actors(nlp, seed_text)
+
+    def via(state_or_id):
+        out = set()
+        for text, rec in found.items():
+            a = rec.actor
+            while a is not None:
+                if a.id == state_or_id:
+                    out.add(text)
+                    break
+                a = reg.actors.get(a.affiliation) if a.affiliation else None
+        return out
+    assert {"Moscow", "the Kremlin", "Russian"} <= via("RUS")
+    assert {"Минобороны России", "@mod_russia", "the Defense Ministry"} <= via("RUS.mod")
+    assert {"UN", "Ban Ki-Moon", "Staffan de Mistura"} <= via("un")
+    assert {"Assad regime", "Walid al-Moallem"} <= via("SYR.gov")
+    assert {"ISIS", "the Islamic State"} <= via("isis")
+    assert {"Iran"} <= via("IRN")
+    names = {rec.name for rec in found.values()}
+    assert {"Amnesty International", "Human Rights Watch", "Physicians for Human Rights",
+            "Médecins Sans Frontières"} <= names
