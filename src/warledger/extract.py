@@ -33,7 +33,7 @@ def extract_documents(items: Iterable[Document | WarledgerError], settings: Sett
     """Extractions for documents and the errors passed through, in input order.
 
     The spaCy pipeline is loaded once (``nlp`` or the settings' model) and run in batches."""
-    from .nlp.convert import doc_actors, doc_places
+    from .nlp.convert import doc_actors, doc_events, doc_places, doc_tallies
     from .nlp.extensions import USER_STRUCTURE
     from .nlp.pipeline import load_pipeline
 
@@ -53,6 +53,9 @@ def extract_documents(items: Iterable[Document | WarledgerError], settings: Sett
                 ex.tokens = len(sdoc)
                 ex.places = doc_places(sdoc)
                 ex.actors = doc_actors(sdoc)
+                pub = ex.structure.published.date if ex.structure.published else None
+                ex.events = doc_events(sdoc, pub)
+                ex.tallies = doc_tallies(sdoc)
         yield from prepared
 
 

@@ -41,3 +41,43 @@ def doc_actors(doc: Doc) -> list[dict[str, Any]]:
             "mentions": [list(m) for m in rec.mentions],
         })
     return out
+
+
+def _place_dict(rec) -> dict[str, Any]:
+    p = rec.place
+    return {"name": rec.name, "geonameid": p.geonameid if p else None, "lat": _round(rec.lat),
+            "lon": _round(rec.lon), "country": p.country if p else None,
+            "admin1": p.admin1_name if p else None, "level": rec.level, "precision": rec.precision,
+            "mentions": [list(m) for m in rec.mentions]}
+
+
+def doc_events(doc: Doc, published) -> list[dict[str, Any]]:
+    from .triggers import type_table
+
+    out = []
+    for n, ev in enumerate(doc._.wl_events or [], start=1):
+        spec = type_table()[ev.type]
+        if ev.date is not None:
+            date = ev.date.as_dict()
+        else:
+            date = {"start": None, "end": published.isoformat() if published else None, "precision": "unknown"}
+        out.append({
+            "id": f"e{n}",
+            "type": ev.type,
+            "acled": {"event_type": spec["acled"][0], "sub_event_type": spec["acled"][1]},
+            "plover": spec["plover"],
+            "date": date,
+            "places": [_place_dict(p) for p in ev.places],
+            "actors": [{"name": r.name, "role": r.role, "id": r.actor_id, "kind": r.kind,
+                        "mentions": [list(m) for m in r.mentions]} for r in ev.roles],
+            "fatalities": ev.count.as_dict() if ev.count is not None else None,
+            "count": ev.occurrences,
+            "attributions": [],
+            "status": "reported",
+            "mentions": [list(m) for m in sorted(set(ev.mentions))],
+        })
+    return out
+
+
+def doc_tallies(doc: Doc) -> list[dict[str, Any]]:
+    return list(doc._.wl_tallies or [])

@@ -17,6 +17,10 @@ def set_extensions() -> None:
         Doc.set_extension("wl_places", default=None)     # list of PlaceRecord, set by warledger_places
     if not Doc.has_extension("wl_actors"):
         Doc.set_extension("wl_actors", default=None)     # list of ActorRecord, set by warledger_actors
+    if not Doc.has_extension("wl_events"):
+        Doc.set_extension("wl_events", default=None)     # list of event drafts, set by warledger_events
+    if not Doc.has_extension("wl_tallies"):
+        Doc.set_extension("wl_tallies", default=None)
     if not Doc.has_extension("wl_skip_spans"):
         # the spans later stages must not read as reporting (navigation links)
         Doc.set_extension("wl_skip_spans", getter=_skip_spans)

@@ -10,6 +10,7 @@ from spacy.util import registry
 from ..resolve.gazetteer import Gazetteer, open_gazetteer
 from ..resolve.registry import Registry, load_registry
 from .components.actors import ActorTagger
+from .components.events import EventExtractor
 from .components.places import PlaceRecognizer
 from .components.structure import BlockTagger
 from .extensions import set_extensions
@@ -59,3 +60,13 @@ def actor_registry_v1() -> Registry:
 )
 def make_actor_tagger(nlp: Language, name: str, registry: Registry) -> ActorTagger:
     return ActorTagger(nlp, name, registry)
+
+
+@Language.factory(
+    "warledger_events",
+    requires=["token.pos", "token.dep", "token.lemma", "doc.spans", "doc._.wl_places", "doc._.wl_actors"],
+    assigns=["doc._.wl_events", "doc._.wl_tallies"],
+    default_config={},
+)
+def make_event_extractor(nlp: Language, name: str) -> EventExtractor:
+    return EventExtractor(nlp, name)

@@ -69,9 +69,13 @@ def load_pipeline(model: str | None = None, config: str | None = None) -> Langua
     for name, comp in cfg.get("components", {}).items():
         comp = dict(comp)
         factory = comp.pop("factory", name)
+        # "before"/"after" place a component among the trained ones (structure runs before the
+        # parser, so blocks bound sentences); a name the model lacks is ignored
+        where = {k: comp.pop(k) for k in ("before", "after") if k in comp}
+        where = {k: v for k, v in where.items() if v in nlp.pipe_names}
         if name not in nlp.pipe_names:
             try:
-                nlp.add_pipe(factory, name=name, config=comp)
+                nlp.add_pipe(factory, name=name, config=comp, **where)
             except (ValueError, KeyError) as exc:
                 raise ModelError("E306", f"component {name!r}: {str(exc).splitlines()[0]}",
                                  path=str(cfg_path)) from None

@@ -24,6 +24,11 @@ class BlockTagger:
         else:
             blocks, posts = structure.blocks, structure.posts
         doc.spans[SPANS_BLOCKS] = [s for s in (self._span(doc, b.start, b.end, b.kind) for b in blocks) if s]
+        # a block starts a sentence: run before the parser, this keeps a headline, a link or a
+        # post from being parsed into the paragraph after it
+        for span in doc.spans[SPANS_BLOCKS]:
+            if span.start > 0 and doc[span.start].is_sent_start is not False:
+                doc[span.start].is_sent_start = True
         doc.spans[SPANS_POSTS] = [s for s in (self._span(doc, p.start, p.end, "post") for p in posts) if s]
         return doc
 

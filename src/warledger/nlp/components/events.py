@@ -1,0 +1,405 @@
+"""EventExtractor: events and running tallies from triggers, the parse, and the places and
+actors the earlier components found.
+
+Per sentence (navigation links and photo captions are not read):
+  1. triggers (``nlp/triggers.py``) are grouped by clause: a finite clause with its own subject
+     is one happening; a relative clause hangs on the noun it describes ("six bombings which
+     left 200 dead" is one event); a statement verb is always its own event, apart from the
+     violence it speaks of;
+  2. each group gets its type (the highest-priority trigger; "bombings" by a state are air
+     strikes), roles (``nlp/roles.py``), death count (``nlp/fatalities.py``), places and date
+     from its clause (talks and statements take the date the sentence gives), and how many
+     occurrences it groups ("six bombings").
+Across sentences, an event merges into the one it speaks of again: a headline into the report
+under it; "the attack", "the deaths" into the last compatible event; statements, talks and deals
+of one section into one; a report with no place, date, count or target of its own into the last
+event of the same kind and perpetrator.
+Tallies: "bringing the toll since October 7 to 110", "the death toll rose to 28", "42
+peacekeepers have been killed since 2013".
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ...resolve.dates import DateRange, resolve_all
+from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
+from ..fatalities import Count, counts_in
+from ..roles import ActorIndex, RoleActor, roles_for
+from ..triggers import Trigger, TriggerFinder, lexicon, type_table
+
+POLITICAL = frozenset({"agreement", "evacuation", "territory_transfer", "negotiation", "statement", "resolution"})
+CONFLICT_KINDS = ("state", "government", "state_agency", "armed_forces", "armed_group")
+STATE_KINDS = ("state", "government", "state_agency", "armed_forces")
+ANAPHORA = frozenset({"the", "that", "this", "these", "those", "such"})
+
+
+@dataclass
+class Draft:
+    type: str
+    priority: int
+    triggers: list[Trigger]
+    sent: Span
+    block: str
+    roles: list[RoleActor] = field(default_factory=list)
+    count: Count | None = None
+    tolls: list[Count] = field(default_factory=list)
+    places: list = field(default_factory=list)          # PlaceRecord
+    date: DateRange | None = None
+    occurrences: int = 1
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    anaphoric: bool = False
+    section: int = 0
+    cumulative: bool = False
+
+    @property
+    def violent(self) -> bool:
+        return type_table()[self.type]["violent"]
+
+    def perpetrators(self) -> set[str]:
+        return {r.actor_id or r.name for r in self.roles if r.role == "perpetrator"}
+
+
+def clause_head(tok: Token) -> Token:
+    """The finite clause a token belongs to: up the tree to the root, or to a verb that has a
+    subject of its own."""
+    t = tok
+    while t.dep_ != "ROOT" and t.head is not t:
+        if t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children) \
+                and t.dep_ in ("ccomp", "advcl", "conj", "relcl", "acl", "xcomp", "pcomp", "parataxis"):
+            return t
+        t = t.head
+    return t
+
+
+class EventExtractor:
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.finder = TriggerFinder(nlp)
+        lex = lexicon()
+        self.speaker_kinds = frozenset(lex["statement_speakers"])
+        self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
+        self.figurative_targets = frozenset({"organization", "organisation", "report", "reports", "claims",
+                                             "credibility", "reputation", "findings", "rights", "freedom"})
+
+    # ---------------------------------------------------------- drafts
+    def _drafts(self, doc: Doc, index: ActorIndex, ref: dt.date | None) -> list[Draft]:
+        blocks = [(b.start, b.end, b.label_) for b in doc.spans.get(SPANS_BLOCKS, [])]
+        hits = self.finder.phrase_hits(doc)
+        conflict = [(s.start, s.end) for s in doc.spans.get("wl_actors", [])]
+        drafts: list[Draft] = []
+        section = 0
+        last_heading = -1
+        for sent in doc.sents:
+            kind = next((k for s, e, k in blocks if s <= sent.start < e), "paragraph")
+            if kind == "heading" and sent.start != last_heading:
+                section += 1
+                last_heading = sent.start
+            if kind in ("navigation", "caption"):
+                continue
+            triggers = self.finder.find(doc, sent, hits, conflict)
+            if not triggers:
+                continue
+            groups = self._group(triggers)
+            for group in groups:
+                d = self._draft(doc, sent, group, kind, index, ref, single=len(groups) == 1)
+                if d is not None:
+                    d.section = section
+                    drafts.append(d)
+        return drafts
+
+    def _group(self, triggers: list[Trigger]) -> list[list[Trigger]]:
+        groups: dict[int, list[Trigger]] = {}
+        statements: list[list[Trigger]] = []
+        tok_to_group: dict[int, int] = {}
+        for t in sorted(triggers, key=lambda t: t.start):
+            if t.type == "statement":
+                statements.append([t])
+                continue
+            head = clause_head(t.token)
+            # a relative clause describing a trigger noun belongs to that noun's event
+            if head.dep_ in ("relcl", "acl") and head.head.i in tok_to_group:
+                key = tok_to_group[head.head.i]
+            else:
+                key = head.i
+            groups.setdefault(key, []).append(t)
+            for i in range(t.start, t.end):
+                tok_to_group[i] = key
+        return [*groups.values(), *statements]
+
+    def _draft(self, doc: Doc, sent: Span, group: list[Trigger], block: str, index: ActorIndex,
+               ref: dt.date | None, single: bool = True) -> Draft | None:
+        main = max(group, key=lambda t: (t.priority, -t.start))
+        if all(t.weak for t in group) and not self._strengthened(sent, group):
+            return None
+        event_nouns = {t.token.i for t in group if t.token.pos_ != "VERB"}
+        roles: list[RoleActor] = []
+        for t in group:
+            for r in roles_for(index, t.token, main.type, event_nouns):
+                if not any(o.name == r.name and o.role == r.role for o in roles):
+                    roles.append(r)
+        if main.type == "statement" and not any(r.kind in self.speaker_kinds for r in roles):
+            return None                               # "said"-like verbs need a known speaker
+        if main.type == "attack" and self._figurative_attack(main):
+            return None
+        etype = main.type
+        if etype == "bombing" and any(r.role == "perpetrator" and r.kind in STATE_KINDS for r in roles):
+            etype = "airstrike"                       # bombings by a state's forces are air strikes
+        if etype == "attack" and any(w.lower_ in self.air_words for w in sent):
+            etype = "airstrike"
+        heads = {clause_head(t.token).i for t in group}
+        counts = [c for c in counts_in(sent) if self._in_clauses(doc[c.tokens[0]], heads, group)]
+        tolls = [c for c in counts if c.toll]
+        deaths = [c for c in counts if not c.toll]
+        d = Draft(etype, max(t.priority for t in group), group, sent, block, roles=roles, tolls=tolls,
+                  mentions=[(sent.start_char, sent.end_char)])
+        d.count = deaths[0] if deaths else None
+        if d.count is None and tolls and not self._since(sent):
+            d.count = tolls[0]                        # "raising the death toll from that attack to 28"
+        for c in deaths[:1]:
+            if c.noun is not None and c.group:
+                add = sum(1 for conj in c.noun.conjuncts if conj.i > c.noun.i and any(
+                    k.lower_ in ("a", "an") and k.dep_ == "det" for k in conj.children))
+                if add and c.low is not None:        # "eight contractors and a serviceman"
+                    c.low += add
+                    c.best = c.best + add if c.best is not None else None
+                    c.high = c.high + add if c.high is not None else None
+        for t in group:
+            num = next((c for c in t.token.children if c.dep_ == "nummod"), None)
+            if num is not None and num.like_num and t.token.pos_ == "NOUN" and t.token.tag_ in ("NNS", "NNPS"):
+                try:
+                    d.occurrences = int(num.text) if num.text.isdigit() else _word_number(num.lower_)
+                except ValueError:
+                    pass
+        d.anaphoric = any(
+            any(c.lower_ in ANAPHORA and c.dep_ == "det" for c in t.token.children) for t in group
+            if t.token.pos_ in ("NOUN", "PROPN"))
+        d.cumulative = self._since(sent) and etype == "killing" and not any(t.token.pos_ == "NOUN" for t in group
+                                                                             if t.token.lower_ != "toll")
+        if etype in POLITICAL:                        # talks and deals: every party the sentence names
+            for start, rec in index.order:
+                if sent.start <= start < sent.end and rec.kind in (*CONFLICT_KINDS, "igo", "person") \
+                        and not any(r.name == rec.name for r in roles):
+                    tok = doc[start]
+                    roles.append(RoleActor(rec.name, "participant", [(tok.idx, tok.idx + len(tok.text))],
+                                           rec.actor.id if rec.actor else None, rec.kind))
+        d.places = self._places(doc, sent, heads, group, single)
+        if not d.places:                              # "Syrian civilians": the victims' country
+            d.places = self._victims_country(doc, d)
+        d.date = self._date(doc, sent, heads, group, etype, ref)
+        return d
+
+    def _strengthened(self, sent: Span, group: list[Trigger]) -> bool:
+        """A weak trigger ("strike", "toll", "hit") counts only beside a place, a conflict actor or a count."""
+        doc = sent.doc
+        has_place = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_places", []))
+        has_actor = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_actors", []))
+        return (has_place and has_actor) or bool(counts_in(sent))
+
+    def _figurative_attack(self, trig: Trigger) -> bool:
+        """"a sweeping attack on an entire organization": an attack in words, not arms."""
+        for c in trig.token.children:
+            if c.dep_ == "prep" and c.lower_ in ("on", "against"):
+                for p in c.children:
+                    if p.lemma_.lower() in self.figurative_targets:
+                        return True
+        return False
+
+    @staticmethod
+    def _since(sent: Span) -> bool:
+        return any(t.lower_ == "since" for t in sent)
+
+    @staticmethod
+    def _in_clauses(tok: Token, heads: set[int], group: list[Trigger]) -> bool:
+        h = clause_head(tok)
+        if h.i in heads:
+            return True
+        # a relative clause on a trigger noun ("bombings which left 200 dead")
+        return h.dep_ in ("relcl", "acl") and any(h.head.i == t.token.i for t in group)
+
+    @staticmethod
+    def _victims_country(doc: Doc, d: Draft) -> list:
+        countries = set()
+        for r in d.roles:
+            if r.role == "victim" and r.kind == "state" and r.actor_id:
+                countries.add(r.actor_id)
+        if not countries:
+            return []
+        from ...resolve.registry import load_registry
+        codes = {load_registry().actors[c].country for c in countries if c in load_registry().actors}
+        return [p for p in doc._.wl_places or [] if p.level == "country" and p.place and p.place.country in codes][:1]
+
+    def _places(self, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], single: bool) -> list:
+        out = []
+        for rec in doc._.wl_places or []:
+            for s, e in rec.mentions:
+                if not (sent.start_char <= s < sent.end_char):
+                    continue
+                span = doc.char_span(s, e, alignment_mode="expand")
+                if span is not None and self._in_clauses(span.root, heads, group) and rec not in out:
+                    out.append(rec)
+        if not out and single:                        # the sentence's places when the clause names none
+            for rec in doc._.wl_places or []:
+                if any(sent.start_char <= s < sent.end_char for s, _ in rec.mentions) and rec not in out:
+                    out.append(rec)
+        return out
+
+    def _date(self, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], etype: str,
+              ref: dt.date | None) -> DateRange | None:
+        text = doc.text
+        found = []
+        for rng in resolve_all(text, ref, sent.start_char, sent.end_char):
+            before = text[max(sent.start_char, rng.span[0] - 6):rng.span[0]].lower()
+            if "since" in before or "until" in before:
+                continue                              # a tally's start, not the event's day
+            span = doc.char_span(*rng.span, alignment_mode="expand")
+            in_clause = span is not None and self._in_clauses(span.root, heads, group)
+            found.append((in_clause, rng))
+        violent = type_table()[etype]["violent"]
+        for in_clause, rng in found:
+            if in_clause:
+                return rng
+        if not violent and found:
+            return found[0][1]                        # talks and statements: the day the sentence gives
+        return None
+
+    # ---------------------------------------------------------- merging
+    def _compatible(self, a: Draft, b: Draft) -> bool:
+        if a.violent != b.violent:
+            return False
+        if a.type in POLITICAL and b.type in POLITICAL and a.section == b.section:
+            return True                               # one story's talks, deals and their terms
+        if not a.violent and (a.type in POLITICAL) != (b.type in POLITICAL):
+            return False
+        if not a.violent and a.type not in POLITICAL and a.type != b.type:
+            return False
+        pa, pb = a.perpetrators(), b.perpetrators()
+        if pa and pb and not (pa & pb):
+            return False
+        ids_a = {id(p) for p in a.places}
+        countries_a = {p.place.country for p in a.places if p.place is not None}
+        if b.places and a.places and not all(
+                id(p) in ids_a or p.level == "country" or (p.place is not None and p.place.country in countries_a
+                                                         and any(q.level == "country" for q in a.places))
+                for p in b.places):
+            return False
+        return not (a.date and b.date and a.date.start and b.date.start and a.date.precision == "day"
+                    and b.date.precision == "day" and a.date.start != b.date.start)
+
+    def _merge_all(self, drafts: list[Draft]) -> list[Draft]:
+        events: list[Draft] = []
+        heads: list[Draft] = []                       # headlines waiting for the report under them
+        for d in drafts:
+            if d.block == "heading":
+                heads.append(d)
+                continue
+            for h in [h for h in heads if h.section == d.section and self._compatible(h, d)]:
+                self._absorb(d, h, keep_type=None if h.violent else h.type)
+                heads.remove(h)
+            target = None
+            for e in reversed(events):
+                if e.section != d.section:
+                    break                             # a new headline starts a new story
+                if not self._compatible(e, d):
+                    continue
+                bare = d.count is None and not d.places and d.date is None and not any(
+                    r.role == "target" for r in d.roles)
+                political = not d.violent and e.section == d.section
+                if d.anaphoric or bare or political:
+                    target = e
+                break
+            if target is not None:
+                self._absorb(target, d)
+            else:
+                events.append(d)
+        return events + heads
+
+    @staticmethod
+    def _absorb(a: Draft, b: Draft, keep_type: str | None = None) -> None:
+        if keep_type:
+            a.type = keep_type
+        elif a.violent and b.violent and b.priority > a.priority and a.type in ("killing", "attack"):
+            a.type, a.priority = b.type, b.priority
+        for r in b.roles:
+            if not any(o.name == r.name and o.role == r.role for o in a.roles):
+                a.roles.append(r)
+        if b.count is not None and (a.count is None or (b.count.toll and not b.cumulative)):
+            a.count = b.count
+        for p in b.places:
+            if p not in a.places:
+                a.places.append(p)
+        if a.date is None:
+            a.date = b.date
+        a.mentions = sorted(set(a.mentions) | set(b.mentions))
+        a.tolls += b.tolls
+        a.occurrences = max(a.occurrences, b.occurrences)
+        a.anaphoric = a.anaphoric and b.anaphoric
+
+    # ---------------------------------------------------------- component
+    def __call__(self, doc: Doc) -> Doc:
+        structure = doc.user_data.get(USER_STRUCTURE)
+        pub = getattr(getattr(structure, "published", None), "date", None)
+        index = ActorIndex(doc)
+        drafts = self._drafts(doc, index, pub)
+        self._posts(doc, drafts, structure, index)
+        events = [e for e in self._merge_all(drafts) if not e.cumulative]
+        tallies = self._tallies(doc, drafts, pub)
+        doc._.wl_events = events
+        doc._.wl_tallies = tallies
+        return doc
+
+    def _posts(self, doc: Doc, drafts: list[Draft], structure, index: ActorIndex) -> None:
+        """A sentence ending in a colon introduces the post under it: a threat "issued on
+        Twitter:" is dated by the post and aims at whom the post addresses."""
+        for post in getattr(structure, "posts", None) or []:
+            intro = next((d for d in drafts if 0 <= post.start - d.sent.end_char <= 2
+                          and d.sent.text.rstrip().endswith(":")), None)
+            if intro is None:
+                continue
+            if post.date and intro.date is None:
+                intro.date = DateRange(post.date, post.date, "day", (post.start, post.end), None)
+            intro.mentions.append((post.text_start, post.text_start + len(post.text)))
+            if intro.type == "threat" and not any(r.role == "target" for r in intro.roles):
+                for rec in doc._.wl_actors or []:
+                    hit = next(((s, e) for s, e in rec.mentions if post.text_start <= s < post.text_start + len(post.text)), None)
+                    if hit and rec.kind not in ("state_agency",) and rec.name not in {r.name for r in intro.roles}:
+                        intro.roles.append(RoleActor(rec.name, "target", [hit], rec.actor.id if rec.actor else None,
+                                                     rec.kind))
+                        break
+
+    def _tallies(self, doc: Doc, drafts: list[Draft], pub: dt.date | None) -> list[dict]:
+        out = []
+        text = doc.text
+        for d in drafts:
+            cum = [c for c in (d.count,) if c is not None and d.cumulative]
+            for c in [*d.tolls, *cum]:
+                since = None
+                for rng in resolve_all(text, pub, d.sent.start_char, d.sent.end_char):
+                    if "since" in text[max(d.sent.start_char, rng.span[0] - 6):rng.span[0]].lower():
+                        since = rng.start
+                victims = [r for r in d.roles if r.role == "victim"]
+                perps = [r for r in d.roles if r.role == "perpetrator"]
+                subject = victims[0].name if victims else (d.places[0].name if d.places else c.group)
+                increment = d.count.low if d.count is not None and d.count is not c and d.count.more else None
+                if increment is None:
+                    more = next((k for k in counts_in(d.sent) if k.more and k is not c), None)
+                    increment = more.low if more else None
+                out.append({
+                    "subject": subject, "actor": perps[0].name if perps else None, "measure": "killed",
+                    "group": c.group or (victims[0].name if victims else None), "value": c.low,
+                    "since": since.isoformat() if since else None,
+                    "as_of": (d.date.end.isoformat() if d.date and d.date.end else (pub.isoformat() if pub else None)),
+                    "increment": increment, "source": None, "text": c.text,
+                    "span": [d.sent.start_char, d.sent.end_char]})
+        return out
+
+
+def _word_number(word: str) -> int:
+    from ..fatalities import lexicon as qlex
+    value = qlex()["number_words"].get(word)
+    if value is None:
+        raise ValueError(word)
+    return value

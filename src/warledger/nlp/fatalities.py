@@ -1,0 +1,212 @@
+"""Death counts in a sentence: which numbers count the dead, and how they bound the toll.
+
+A number is a death count only when the dependency parse ties it to death: its noun is the
+object of "kill", the subject of "were killed"/"died", stands with "dead", or is itself
+"deaths"/"fatalities"; or it is the "to N" of a toll ("the death toll rose to 28"). Numbers
+of the wounded, the moved, distances, years and sub-counts ("including 10 children") never are.
+Qualifiers bound the value: "at least 5" → low 5; "more than 200" → low 201; "nearly 90" →
+89; ranges ("between 10 and 15", "10 to 15"); vague words as ACLED codes them ("dozens" → 12).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Span, Token
+
+
+@cache
+def lexicon() -> dict:
+    text = resources.files(__package__).joinpath("patterns", "quantities.yaml").read_text("utf-8")
+    lex = yaml.safe_load(text)
+    lex["victims"] = frozenset(lex["victims"])
+    lex["not_deaths"] = frozenset(lex["not_deaths"])
+    lex["death_words"] = frozenset(w for w in lex["death_words"] if " " not in w)
+    return lex
+
+
+@dataclass
+class Count:
+    low: int | None
+    best: int | None
+    high: int | None
+    group: str | None
+    text: str
+    span: tuple[int, int]
+    noun: Token | None          # the counted noun ("civilians"), or None
+    toll: bool = False          # the "to N" of a rising toll
+    more: bool = False          # "four more troops": an increment over an earlier figure
+    tokens: tuple[int, int] = (0, 0)
+
+    def as_dict(self) -> dict:
+        return {"low": self.low, "best": self.best, "high": self.high, "group": self.group,
+                "text": self.text, "span": list(self.span)}
+
+
+_NUM = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
+
+
+def number_value(tok: Token) -> int | None:
+    """The value of a number token: digits ("1,000"), words ("four", "Forty-two"), vague words."""
+    lex = lexicon()
+    t = tok.lower_
+    if _NUM.match(t):
+        return int(t.replace(",", ""))
+    if t in lex["vague"]:
+        return lex["vague"][t]
+    if "-" in t:                                   # "forty-two"
+        parts = t.split("-")
+        if all(p in lex["number_words"] for p in parts):
+            return sum(lex["number_words"][p] for p in parts)
+    if t in lex["number_words"] and t not in ("a", "an", "single"):
+        return lex["number_words"][t]
+    return None
+
+
+def _value_with_multiplier(tok: Token) -> tuple[int | None, Token]:
+    """"200" → 200; "two hundred" → 200; "1.2 million" is left out (not a toll of one event)."""
+    v = number_value(tok)
+    if v is None:
+        return None, tok
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    mult = lexicon()["multipliers"]
+    if nxt is not None and nxt.lower_ in mult and v < 1000:
+        return v * mult[nxt.lower_], nxt
+    return v, tok
+
+
+def _qualifier(tok: Token) -> tuple[str | None, int]:
+    """The qualifier right before a number and where it starts."""
+    doc = tok.doc
+    before = doc[max(0, tok.i - 4):tok.i].text.lower()
+    for kind, phrases in lexicon()["qualifiers"].items():
+        for p in sorted(phrases, key=len, reverse=True):
+            if before.endswith(p):
+                start = tok.i - len(p.split())
+                return kind, max(start, 0)
+    return None, tok.i
+
+
+def _bounds(kind: str | None, v: int) -> tuple[int | None, int | None, int | None]:
+    if kind == "at_least":
+        return v, None, None
+    if kind == "more_than":
+        return v + 1, None, None
+    if kind == "nearly":
+        return v - 1, v - 1, v - 1
+    if kind == "about":
+        return v, v, None
+    return v, v, v
+
+
+def _counted_noun(num: Token) -> Token | None:
+    if num.dep_ in ("nummod", "quantmod", "amod", "det") and num.head.pos_ in ("NOUN", "PROPN", "ADJ"):
+        return num.head
+    if num.head.lower_ in ("of",) and num.head.head.pos_ == "NOUN":
+        return None
+    return None
+
+
+def _deathly(noun_or_num: Token) -> bool:
+    """True when the token (a counted noun or a bare number) is tied to death by the parse."""
+    lex = lexicon()
+    t = noun_or_num
+    head = t.head
+    if t.lower_ in lex["death_words"] or t.lemma_.lower() in ("death", "fatality"):
+        return True
+    if head.lemma_.lower() in ("kill", "die", "execute", "slay", "murder", "perish") and t.dep_ in (
+            "dobj", "nsubjpass", "nsubj", "attr", "npadvmod", "appos", "conj", "oprd"):
+        return True
+    if any(c.lower_ in ("dead", "killed", "slain") and c.dep_ in ("amod", "acl", "oprd", "appos", "advmod")
+           for c in t.children):
+        return True
+    if head.lower_ == "dead" or (head.dep_ == "conj" and head.head.lemma_.lower() in ("kill", "die")):
+        return True
+    # "the deaths of four troops", "the killing of 1,000 civilians"
+    if head.lower_ == "of" and head.head.lemma_.lower() in ("death", "killing", "massacre", "execution", "murder"):
+        return True
+    # "left more than 200 civilians dead"
+    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    if nxt is not None and nxt.lower_ in ("dead", "killed"):
+        return True
+    # "the attack killed 27": the number itself is the object
+    return head.lemma_.lower() == "kill" and t.dep_ in ("dobj", "npadvmod")
+
+
+def _excluded(num: Token, noun: Token | None) -> bool:
+    lex = lexicon()
+    target = noun or num
+    if target.lower_ in lex["not_deaths"] or target.lemma_.lower() in lex["not_deaths"]:
+        return True
+    nxt = num.doc[num.i + 1] if num.i + 1 < len(num.doc) else None
+    if nxt is not None and nxt.lower_ in lex["not_deaths"]:
+        return True
+    if num.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"):
+        return True
+    for anc in [target, *target.ancestors][:4]:       # "including 10 children": a sub-count
+        if anc.lower_ in ("including", "among") or (anc.dep_ == "prep" and anc.lower_ in ("including", "among")):
+            return True
+    return False
+
+
+def counts_in(span: Span) -> list[Count]:
+    """Every death count in the span, left to right."""
+    doc = span.doc
+    out: list[Count] = []
+    seen: set[int] = set()
+    for tok in span:
+        if tok.i in seen or tok.like_num is False and tok.lower_ not in lexicon()["vague"] and number_value(tok) is None:
+            continue
+        value, last = _value_with_multiplier(tok)
+        if value is None or (tok.lower_ in ("a", "an", "one") and tok.dep_ == "det"):
+            continue
+        if 1800 <= value <= 2100 and tok.shape_ == "dddd":
+            continue                                   # a year
+        noun = _counted_noun(last)
+        if _excluded(tok, noun):
+            continue
+        toll = _toll_target(tok)
+        if not (toll or _deathly(noun or last) or (noun is not None and _deathly(noun))):
+            continue
+        kind, qstart = _qualifier(tok)
+        low, best, high = _bounds(kind, value)
+        group = noun.text if noun is not None and noun.lower_ in lexicon()["victims"] else None
+        more = any(c.lower_ == "more" for c in (noun.children if noun is not None else [])) or (
+            last.i + 1 < len(doc) and doc[last.i + 1].lower_ == "more")
+        s_char = doc[qstart].idx
+        e_tok = noun if noun is not None and noun.i > last.i and noun.i - last.i <= 3 else last
+        e_char = e_tok.idx + len(e_tok.text)
+        seen.update(range(tok.i, last.i + 1))
+        out.append(Count(low, best, high, group, doc.text[s_char:e_char], (s_char, e_char), noun, toll, more,
+                         (qstart, e_tok.i + 1)))
+    return _sum_coordinated(out)
+
+
+def _toll_target(num: Token) -> bool:
+    """"the death toll ... rose to 28", "bringing the toll to 110": the number after "to"."""
+    head = num.head
+    if head.lower_ != "to":
+        return False
+    verb = head.head
+    if verb.lemma_.lower() not in ("rise", "bring", "raise", "climb", "reach", "increase", "jump", "mount", "push"):
+        return False
+    sent = num.sent
+    return any(t.lower_ in ("toll", "tally", "count") for t in sent if t.i < num.i)
+
+
+def _sum_coordinated(counts: list[Count]) -> list[Count]:
+    """"eight contractors and a serviceman were killed": coordinated victims add up."""
+    out = []
+    for c in counts:
+        if out and c.noun is not None and out[-1].noun is not None and c.noun.dep_ == "conj" and c.noun.head == out[-1].noun:
+            prev = out[-1]
+            add = lambda a, b: None if a is None or b is None else a + b  # noqa: E731
+            prev.low, prev.best, prev.high = add(prev.low, c.low), add(prev.best, c.best), add(prev.high, c.high)
+            prev.span = (prev.span[0], c.span[1])
+            prev.text = c.noun.doc.text[prev.span[0]:prev.span[1]]
+            continue
+        out.append(c)
+    return out

@@ -1,0 +1,117 @@
+"""Event triggers: the words that say something happened, from ``patterns/events.yaml``.
+
+A trigger is a token (or a phrase's head) whose lemma or phrase is listed for an event type.
+It is dropped when its sentence is not a report of a real happening: a hypothetical ("if",
+"would"), or figurative use — a sentence with a sport, market, weather, film or history word and
+no actor or place of conflict.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+
+@cache
+def lexicon() -> dict:
+    text = resources.files(__package__).joinpath("patterns", "events.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@cache
+def type_table() -> dict:
+    text = resources.files(__package__).joinpath("patterns", "event_types.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+@dataclass
+class Trigger:
+    type: str
+    priority: int
+    token: Token            # the head token
+    start: int              # token span of the words
+    end: int
+    weak: bool = False
+
+
+class TriggerFinder:
+    def __init__(self, nlp: Language):
+        lex = lexicon()
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.verbs: dict[str, str] = {}
+        self.nouns: dict[str, str] = {}
+        self.priority = {t: spec["priority"] for t, spec in lex["types"].items()}
+        for etype, spec in lex["types"].items():
+            for word in spec.get("nouns") or []:
+                if " " in word:
+                    self.phrases.add(etype, [nlp.make_doc(word)])
+                else:
+                    self._keep(self.nouns, word.lower(), etype)
+            for word in spec.get("verbs") or []:
+                if " " in word:
+                    self.phrases.add(etype, [nlp.make_doc(word)])
+                else:
+                    self._keep(self.verbs, word.lower(), etype)
+        self.weak = frozenset(lex["weak_nouns"])
+        nr = lex["not_real"]
+        self.hypothetical = frozenset(nr["hypothetical"])
+        self.figurative = frozenset(w for w in nr["figurative"] if " " not in w)
+        self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
+        self.strings = nlp.vocab.strings
+
+    def _keep(self, table: dict[str, str], word: str, etype: str) -> None:
+        # a word listed under two types keeps the higher-priority one
+        if word not in table or self.priority[etype] > self.priority[table[word]]:
+            table[word] = etype
+
+    def phrase_hits(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Multiword triggers of the whole document, found once."""
+        return list(self.phrases(doc))
+
+    def find(self, doc: Doc, sent: Span, hits: list[tuple[int, int, int]],
+             conflict_spans: list[tuple[int, int]]) -> list[Trigger]:
+        out: list[Trigger] = []
+        covered: set[int] = set()
+        for match_id, s, e in [(m, s, e) for m, s, e in hits if sent.start <= s and e <= sent.end]:
+            etype = self.strings[match_id]
+            span = doc[s:e]
+            out.append(Trigger(etype, self.priority[etype], span.root, s, e))
+            covered.update(range(s, e))
+        for tok in sent:
+            if tok.i in covered:
+                continue
+            lemma, low = tok.lemma_.lower(), tok.lower_
+            etype = None
+            if tok.pos_ == "VERB" and lemma in self.verbs:
+                etype = self.verbs[lemma]
+            elif tok.pos_ in ("NOUN", "PROPN", "ADJ") and (low in self.nouns or lemma in self.nouns):
+                etype = self.nouns.get(low) or self.nouns.get(lemma)
+            elif tok.pos_ == "VERB" and (low in self.nouns or lemma in self.nouns) and tok.dep_ in ("dobj", "pobj"):
+                etype = self.nouns.get(low) or self.nouns.get(lemma)
+            if etype is None:
+                continue
+            out.append(Trigger(etype, self.priority[etype], tok, tok.i, tok.i + 1,
+                               weak=low in self.weak or lemma in self.weak))
+        return [t for t in out if self.real(t, sent, conflict_spans)]
+
+    def real(self, trig: Trigger, sent: Span, conflict_spans: list[tuple[int, int]]) -> bool:
+        """False for a hypothetical or a figurative use."""
+        tok = trig.token
+        head_verb = tok if tok.pos_ == "VERB" else next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+        if head_verb is not None:
+            markers = {c.lower_ for c in head_verb.children if c.dep_ in ("aux", "mark")}
+            if markers & self.hypothetical:
+                return False
+        lows = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
+        if sent[0].lower_ == "if":
+            return False
+        if lows & self.figurative:
+            # sport, markets, film, weather, history: a conflict reading needs a conflict actor
+            # (armed forces, armed group, state) in the same sentence
+            return any(sent.start <= s and e <= sent.end for s, e in conflict_spans)
+        return True
