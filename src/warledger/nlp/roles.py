@@ -21,7 +21,8 @@ from .fatalities import lexicon as quantity_lexicon
 PRONOUNS = frozenset({"its", "their", "it", "they", "his", "her"})
 KILL_LEMMAS = frozenset({"kill", "die", "execute", "slay", "murder", "perish"})
 LAUNCH_LEMMAS = frozenset({"launch", "carry", "conduct", "stage", "claim", "mount", "issue", "make", "unleash", "fire",
-                           "drop", "continue", "step", "intensify", "use", "deploy", "send", "hold", "begin", "resume"})
+                           "drop", "continue", "step", "intensify", "use", "deploy", "send", "begin", "resume"})
+BLAME_LEMMAS = frozenset({"blame", "accuse", "suspect", "hold"})
 NON_VIOLENT = frozenset({"negotiation", "agreement", "statement", "resolution", "protest", "evacuation",
                          "territory_transfer"})
 
@@ -178,13 +179,26 @@ def roles_for(index: ActorIndex, trig_tok: Token, etype: str, event_nouns: set[i
                     add(_holder(index, p, "participant"))
                     for conj in p.conjuncts:
                         add(_holder(index, conj, "participant"))
-        # "launched an attack", "claimed the bombing", "issued a threat": the verb's subject
+        # "launched an attack", "claimed responsibility for the bombing", "issued a threat":
+        # the verb's subject; "blamed al-Qaida for the attacks": the verb's object
         head = tok.head
-        if tok.dep_ in ("dobj", "pobj", "attr") and head.lemma_.lower() in LAUNCH_LEMMAS | {"for", "in"}:
-            verb = head if head.pos_ in ("VERB", "AUX") else head.head
-            for c in verb.children:
-                if c.dep_ == "nsubj":
-                    add(_holder(index, c, agent_role))
+        verb = head if head.pos_ in ("VERB", "AUX") else head.head if head.dep_ == "prep" else None
+        if verb is not None and tok.dep_ in ("dobj", "pobj", "attr"):
+            lemma = verb.lemma_.lower()
+            if lemma in BLAME_LEMMAS and head.lower_ in ("for", "of"):
+                for c in verb.children:
+                    if c.dep_ == "dobj":
+                        add(_holder(index, c, agent_role))
+            elif lemma in LAUNCH_LEMMAS or (lemma == "claim" and head.lower_ == "for") or (
+                    head.lower_ == "for" and verb.lemma_.lower() == "responsibility"):
+                for c in verb.children:
+                    if c.dep_ == "nsubj":
+                        add(_holder(index, c, agent_role))
+            elif head.lower_ == "for" and head.head.lemma_.lower() == "responsibility":
+                claim = head.head.head
+                for c in claim.children:
+                    if c.dep_ == "nsubj":
+                        add(_holder(index, c, agent_role))
         if tok.lower_ == "dead":                              # "200 civilians dead"
             add(_holder(index, tok.head, "victim"))
         # "talks with the opposition" as the object of "ready for": the clause subject takes part

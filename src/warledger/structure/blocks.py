@@ -61,6 +61,9 @@ def is_headline(s: str) -> bool:
     s = _BULLET.sub("", s).strip()
     if not s or s[-1] in '.!"”;,' or len(s) > 140:
         return False
+    dates = list(find_dates(s))
+    if dates and len(_words(s[:dates[0][1]] + s[dates[-1][2]:])) <= 2:
+        return False                                  # a dateline ("April 17, 2008"), not a headline
     words = _words(s)
     if not 1 <= len(words) <= 16:
         return False

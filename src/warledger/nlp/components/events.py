@@ -31,7 +31,9 @@ from ..fatalities import Count, counts_in
 from ..roles import ActorIndex, RoleActor, roles_for
 from ..triggers import Trigger, TriggerFinder, lexicon, type_table
 
-POLITICAL = frozenset({"agreement", "evacuation", "territory_transfer", "negotiation", "statement", "resolution"})
+POLITICAL = frozenset({"agreement", "evacuation", "territory_transfer", "negotiation", "resolution"})
+AGENT_NOUNS = frozenset({"bomber", "bombers", "attacker", "attackers", "gunman", "gunmen", "assailant", "assailants",
+                         "militant", "militants", "strike", "blast", "explosion", "attack"})
 CONFLICT_KINDS = ("state", "government", "state_agency", "armed_forces", "armed_group")
 STATE_KINDS = ("state", "government", "state_agency", "armed_forces")
 ANAPHORA = frozenset({"the", "that", "this", "these", "those", "such"})
@@ -104,8 +106,10 @@ class EventExtractor:
             if not triggers:
                 continue
             groups = self._group(triggers)
+            all_heads = {clause_head(t.token).i for g in groups for t in g}
             for group in groups:
-                d = self._draft(doc, sent, group, kind, index, ref, single=len(groups) == 1)
+                d = self._draft(doc, sent, group, kind, index, ref, single=len(groups) == 1,
+                                other_heads=all_heads - {clause_head(t.token).i for t in group})
                 if d is not None:
                     d.section = section
                     drafts.append(d)
@@ -131,7 +135,7 @@ class EventExtractor:
         return [*groups.values(), *statements]
 
     def _draft(self, doc: Doc, sent: Span, group: list[Trigger], block: str, index: ActorIndex,
-               ref: dt.date | None, single: bool = True) -> Draft | None:
+               ref: dt.date | None, single: bool = True, other_heads: set[int] | None = None) -> Draft | None:
         main = max(group, key=lambda t: (t.priority, -t.start))
         if all(t.weak for t in group) and not self._strengthened(sent, group):
             return None
@@ -176,7 +180,11 @@ class EventExtractor:
                     pass
         d.anaphoric = any(
             any(c.lower_ in ANAPHORA and c.dep_ == "det" for c in t.token.children) for t in group
-            if t.token.pos_ in ("NOUN", "PROPN"))
+            if t.token.pos_ in ("NOUN", "PROPN")) or any(
+            # "the bomber blew himself up": the subject speaks of an attack already told
+            c.dep_ == "nsubj" and c.lower_ in AGENT_NOUNS | {w.split()[-1] for w in AGENT_NOUNS}
+            and any(k.lower_ in ANAPHORA for k in c.children)
+            for t in group if t.token.pos_ == "VERB" for c in t.token.children)
         d.cumulative = self._since(sent) and etype == "killing" and not any(t.token.pos_ == "NOUN" for t in group
                                                                              if t.token.lower_ != "toll")
         if etype in POLITICAL:                        # talks and deals: every party the sentence names
@@ -186,7 +194,7 @@ class EventExtractor:
                     tok = doc[start]
                     roles.append(RoleActor(rec.name, "participant", [(tok.idx, tok.idx + len(tok.text))],
                                            rec.actor.id if rec.actor else None, rec.kind))
-        d.places = self._places(doc, sent, heads, group, single)
+        d.places = self._places(doc, sent, heads, group, single, other_heads or set())
         if not d.places:                              # "Syrian civilians": the victims' country
             d.places = self._victims_country(doc, d)
         d.date = self._date(doc, sent, heads, group, etype, ref)
@@ -232,18 +240,22 @@ class EventExtractor:
         codes = {load_registry().actors[c].country for c in countries if c in load_registry().actors}
         return [p for p in doc._.wl_places or [] if p.level == "country" and p.place and p.place.country in codes][:1]
 
-    def _places(self, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], single: bool) -> list:
+    def _places(self, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], single: bool,
+                other_heads: set[int]) -> list:
+        """The places of the event's clause, and those of the sentence no other event's clause
+        holds ("officials in Kunar province said that the strike ..."); a country that only
+        qualifies a noun ("U.S. soldiers") says who, not where."""
         out = []
         for rec in doc._.wl_places or []:
             for s, e in rec.mentions:
                 if not (sent.start_char <= s < sent.end_char):
                     continue
                 span = doc.char_span(s, e, alignment_mode="expand")
-                if span is not None and self._in_clauses(span.root, heads, group) and rec not in out:
-                    out.append(rec)
-        if not out and single:                        # the sentence's places when the clause names none
-            for rec in doc._.wl_places or []:
-                if any(sent.start_char <= s < sent.end_char for s, _ in rec.mentions) and rec not in out:
+                if span is None or rec in out:
+                    continue
+                if rec.level == "country" and span.root.dep_ in ("compound", "amod", "nmod", "poss"):
+                    continue
+                if self._in_clauses(span.root, heads, group) or clause_head(span.root).i not in other_heads:
                     out.append(rec)
         return out
 
@@ -307,8 +319,13 @@ class EventExtractor:
                     continue
                 bare = d.count is None and not d.places and d.date is None and not any(
                     r.role == "target" for r in d.roles)
-                political = not d.violent and e.section == d.section
-                if d.anaphoric or bare or political:
+                political = d.type in POLITICAL and e.type in POLITICAL
+                same_speaker = d.type == e.type == "statement" and bool(
+                    {r.name for r in d.roles} & {r.name for r in e.roles})
+                # "two dead and 18 wounded": a bare toll completes the event before it
+                toll_only = (d.type == "killing" and e.violent and e.count is None and not d.places
+                             and not d.perpetrators())
+                if d.anaphoric or bare or political or same_speaker or toll_only:
                     target = e
                 break
             if target is not None:
@@ -380,7 +397,7 @@ class EventExtractor:
                 for rng in resolve_all(text, pub, d.sent.start_char, d.sent.end_char):
                     if "since" in text[max(d.sent.start_char, rng.span[0] - 6):rng.span[0]].lower():
                         since = rng.start
-                victims = [r for r in d.roles if r.role == "victim"]
+                victims = sorted((r for r in d.roles if r.role == "victim"), key=lambda r: r.kind is None)
                 perps = [r for r in d.roles if r.role == "perpetrator"]
                 subject = victims[0].name if victims else (d.places[0].name if d.places else c.group)
                 increment = d.count.low if d.count is not None and d.count is not c and d.count.more else None
