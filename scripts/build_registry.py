@@ -99,9 +99,9 @@ def main() -> None:
                 "aliases": [f"{demonym} Foreign Ministry", f"Ministry of Foreign Affairs of {name}",
                             f"{name}'s Foreign Ministry", f"{name}'s Ministry of Foreign Affairs", f"{name} Foreign Ministry",
                             f"{demonym} foreign minister", f"{demonym} Foreign Affairs Ministry"]}
-        forces = {"id": f"{iso3}.forces", "name": f"{demonym} Armed Forces", "kind": "armed_forces", "inter": 1,
+        forces = {"id": f"{iso3}.forces", "name": f"{demonym} military", "kind": "armed_forces", "inter": 1,
                   "affiliation": iso3, "country": iso,
-                  "aliases": [f"{demonym} military", f"{demonym} army", f"{demonym} forces", f"{demonym} troops",
+                  "aliases": [f"{demonym} Armed Forces", f"{demonym} army", f"{demonym} forces", f"{demonym} troops",
                               f"{demonym} soldiers", f"{demonym} security forces", f"{demonym} government forces",
                               f"{demonym} air force", f"{demonym} navy", f"{demonym} warplanes", f"{demonym} jets",
                               f"Armed Forces of {name}", f"{name}'s armed forces", f"{name}'s military",

@@ -125,6 +125,11 @@ def _deathly(noun_or_num: Token) -> bool:
         return True
     if head.lower_ == "dead" or (head.dep_ == "conj" and head.head.lemma_.lower() in ("kill", "die")):
         return True
+    # "were reported killed", "are feared dead": the verb's complement says death
+    if t.dep_ in ("nsubj", "nsubjpass") and any(
+            c.dep_ in ("xcomp", "oprd", "acomp", "advcl", "ccomp") and c.lemma_.lower() in ("kill", "dead", "die")
+            for c in head.children):
+        return True
     # "the deaths of four troops", "the killing of 1,000 civilians"
     if head.lower_ == "of" and head.head.lemma_.lower() in ("death", "killing", "massacre", "execution", "murder"):
         return True

@@ -189,9 +189,12 @@ def roles_for(index: ActorIndex, trig_tok: Token, etype: str, event_nouns: set[i
                 for c in verb.children:
                     if c.dep_ == "dobj":
                         add(_holder(index, c, agent_role))
-            elif lemma in LAUNCH_LEMMAS or (lemma == "claim" and head.lower_ == "for") or (
-                    head.lower_ == "for" and verb.lemma_.lower() == "responsibility"):
-                for c in verb.children:
+            elif lemma in LAUNCH_LEMMAS:
+                # "continued dropping barrel bombs": the subject of the verb the chain hangs on
+                v = verb
+                while v is not None and not any(c.dep_ == "nsubj" for c in v.children) and v.dep_ in ("xcomp", "conj"):
+                    v = v.head
+                for c in (v.children if v is not None else []):
                     if c.dep_ == "nsubj":
                         add(_holder(index, c, agent_role))
             elif head.lower_ == "for" and head.head.lemma_.lower() == "responsibility":

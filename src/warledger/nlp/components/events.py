@@ -161,8 +161,8 @@ class EventExtractor:
         d = Draft(etype, max(t.priority for t in group), group, sent, block, roles=roles, tolls=tolls,
                   mentions=[(sent.start_char, sent.end_char)])
         d.count = deaths[0] if deaths else None
-        if d.count is None and tolls and not self._since(sent):
-            d.count = tolls[0]                        # "raising the death toll from that attack to 28"
+        if tolls and not self._since(sent) and (d.count is None or d.count.more):
+            d.count = tolls[0]                        # "five more bodies ... raising the toll to 28"
         for c in deaths[:1]:
             if c.noun is not None and c.group:
                 add = sum(1 for conj in c.noun.conjuncts if conj.i > c.noun.i and any(
@@ -201,8 +201,12 @@ class EventExtractor:
         return d
 
     def _strengthened(self, sent: Span, group: list[Trigger]) -> bool:
-        """A weak trigger ("strike", "toll", "hit") counts only beside a place, a conflict actor or a count."""
+        """A weak trigger ("strike", "toll", "hit") counts only beside a place and a conflict actor,
+        a count, or as what an actor launched ("Russia launched 90 drones")."""
         doc = sent.doc
+        from ..roles import LAUNCH_LEMMAS
+        if any(t.token.dep_ == "dobj" and t.token.head.lemma_.lower() in LAUNCH_LEMMAS for t in group):
+            return True
         has_place = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_places", []))
         has_actor = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_actors", []))
         return (has_place and has_actor) or bool(counts_in(sent))
@@ -298,6 +302,8 @@ class EventExtractor:
                                                          and any(q.level == "country" for q in a.places))
                 for p in b.places):
             return False
+        if b.anaphoric:
+            return True                               # "that attack": its date is the report's, not the attack's
         return not (a.date and b.date and a.date.start and b.date.start and a.date.precision == "day"
                     and b.date.precision == "day" and a.date.start != b.date.start)
 
