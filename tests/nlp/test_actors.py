@@ -48,8 +48,8 @@ def test_actors_capital_as_scene_is_no_actor(nlp, text):
 
 @pytest.mark.parametrize("text,mention,name", [
     ("Russian bombings destroyed two bakeries in the town.", "Russian", "Russia"),
-    ("Iranian troops were seen near the border crossing.", "Iranian troops", "Iranian Armed Forces"),
-    ("Ukrainian soldiers repelled the assault overnight.", "Ukrainian soldiers", "Ukrainian Armed Forces"),
+    ("Iranian troops were seen near the border crossing.", "Iranian troops", "Iranian military"),
+    ("Ukrainian soldiers repelled the assault overnight.", "Ukrainian soldiers", "Ukrainian military"),
 ])
 def test_actors_demonyms_give_state_or_forces(nlp, text, mention, name):
     assert actors(nlp, text)[mention].name == name

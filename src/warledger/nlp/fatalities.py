@@ -71,6 +71,11 @@ def _value_with_multiplier(tok: Token) -> tuple[int | None, Token]:
     v = number_value(tok)
     if v is None:
         return None, tok
+    doc = tok.doc
+    # "Forty-two" split by the tokenizer into "Forty", "-", "two"
+    if (tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and not tok.whitespace_
+            and v % 10 == 0 and 20 <= v <= 90 and (u := number_value(doc[tok.i + 2])) is not None and u < 10):
+        return v + u, doc[tok.i + 2]
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     mult = lexicon()["multipliers"]
     if nxt is not None and nxt.lower_ in mult and v < 1000:
@@ -103,6 +108,8 @@ def _bounds(kind: str | None, v: int) -> tuple[int | None, int | None, int | Non
 
 
 def _counted_noun(num: Token) -> Token | None:
+    if num.head.text == "-" or (num.head.head is not None and num.dep_ == "punct"):
+        num = num.head
     if num.dep_ in ("nummod", "quantmod", "amod", "det") and num.head.pos_ in ("NOUN", "PROPN", "ADJ"):
         return num.head
     if num.head.lower_ in ("of",) and num.head.head.pos_ == "NOUN":

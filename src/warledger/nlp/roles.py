@@ -23,6 +23,10 @@ KILL_LEMMAS = frozenset({"kill", "die", "execute", "slay", "murder", "perish"})
 LAUNCH_LEMMAS = frozenset({"launch", "carry", "conduct", "stage", "claim", "mount", "issue", "make", "unleash", "fire",
                            "drop", "continue", "step", "intensify", "use", "deploy", "send", "begin", "resume"})
 BLAME_LEMMAS = frozenset({"blame", "accuse", "suspect", "hold"})
+CONTAINERS = frozenset({"convoy", "group", "patrol", "team", "unit", "column", "bus", "car", "vehicle", "base", "camp",
+                        "checkpoint", "post", "position", "positions"})
+CROWDS = frozenset({"crowd", "crowds", "gathering", "group", "queue", "line", "funeral", "wedding", "market", "mosque",
+                    "church", "school"})
 NON_VIOLENT = frozenset({"negotiation", "agreement", "statement", "resolution", "protest", "evacuation",
                          "territory_transfer"})
 
@@ -81,7 +85,12 @@ def _rec_role(rec, role: str, tok: Token) -> RoleActor:
 
 
 def _group(noun: Token, role: str) -> RoleActor | None:
-    """A group noun ("civilians", "police cadets") as an unregistered role-holder."""
+    """A group noun ("civilians", "police cadets") as an unregistered role-holder; "members of
+    a militia" is the militia."""
+    if noun.lower_ in ("members", "member", "most", "some", "many", "all") :
+        of = next((g for k in noun.children if k.lower_ == "of" for g in k.children), None)
+        if of is not None:
+            noun = of
     if noun.lower_ not in quantity_lexicon()["victims"] and noun.lemma_.lower() not in quantity_lexicon()["victims"]:
         return None
     left = [c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ", "PROPN")
@@ -95,6 +104,11 @@ def _holder(index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
     rec, tok = index.in_phrase(noun)
     if rec is not None:
         return _rec_role(rec, role, tok)
+    if role == "target" and noun.pos_ == "PROPN" and noun.ent_type_ in ("FAC", "ORG", "GPE", "LOC", ""):
+        # a named facility or place attacked ("Camp Integrity") is the target by its name
+        start = min((c for c in noun.subtree if c.dep_ == "compound" or c is noun), key=lambda c: c.i)
+        return RoleActor(noun.doc.text[start.idx:noun.idx + len(noun.text)], role,
+                         [(start.idx, noun.idx + len(noun.text))])
     if noun.lower_ in PRONOUNS:
         # "Facing ... its killing ..., Russia lashed out": a pronoun before the main subject
         # stands for it; otherwise for the last conflict actor named before it
@@ -129,7 +143,16 @@ def roles_for(index: ActorIndex, trig_tok: Token, etype: str, event_nouns: set[i
                 if c.dep_ == "nsubj":
                     add(_holder(index, c, "victim"))
         for c in kids:
-            if c.dep_ == "nsubj" and not passive:
+            if c.dep_ == "nsubj" and not passive and c.lower_ in ("that", "which", "who") and tok.dep_ in ("relcl", "acl"):
+                owner = tok.head                              # "a French-led campaign that liberated": its owner
+                for m in owner.children:
+                    if m.dep_ in ("compound", "amod", "poss", "nmod"):
+                        for t in m.subtree:
+                            rec = index.at(t)
+                            if rec is not None:
+                                add(_rec_role(rec, agent_role, t))
+                                break
+            elif c.dep_ == "nsubj" and not passive:
                 if c.i in event_nouns:                       # "an air strike killed": the strike's owner
                     for m in c.children:
                         if m.dep_ in ("compound", "amod", "poss", "nmod"):
@@ -149,6 +172,16 @@ def roles_for(index: ActorIndex, trig_tok: Token, etype: str, event_nouns: set[i
                     add(_holder(index, conj, "victim"))
             elif c.dep_ == "dobj" and etype not in NON_VIOLENT and c.i not in event_nouns:
                 add(_holder(index, c, "target"))
+            elif c.dep_ == "prep" and c.lower_ == "from" and etype == "territory_capture":
+                for p in c.children:                          # "liberated the north from the rebels"
+                    add(_holder(index, p, "target"))
+            elif c.dep_ == "prep" and c.lower_ in ("in", "among", "into") and etype in ("bombing", "attack", "shelling"):
+                for p in c.children:                          # "blew himself up in a crowd of cadets"
+                    if p.lemma_.lower() in CROWDS:
+                        for k in p.children:
+                            if k.lower_ == "of":
+                                for g in k.children:
+                                    add(_holder(index, g, "victim"))
             elif c.dep_ == "prep" and c.lower_ in ("with", "against") and etype in ("armed_clash", "negotiation", "agreement"):
                 for p in c.children:
                     add(_holder(index, p, "participant" if etype in NON_VIOLENT else "target"))
@@ -168,6 +201,9 @@ def roles_for(index: ActorIndex, trig_tok: Token, etype: str, event_nouns: set[i
                     add(_holder(index, p, agent_role))
             elif c.dep_ == "prep" and c.lower_ in ("on", "against", "targeting") and etype not in NON_VIOLENT:
                 for p in c.children:
+                    # "an ambush on a convoy of peacekeepers": the convoy's people are the target
+                    if p.lemma_.lower() in CONTAINERS:
+                        p = next((g for k in p.children if k.lower_ == "of" for g in k.children), p)
                     ra = _holder(index, p, "target")
                     if ra is not None and not (c.lower_ == "on" and ra.kind == "media"):
                         add(ra)                              # "a threat on Twitter" aims at no one there
@@ -190,11 +226,17 @@ def roles_for(index: ActorIndex, trig_tok: Token, etype: str, event_nouns: set[i
                     if c.dep_ == "dobj":
                         add(_holder(index, c, agent_role))
             elif lemma in LAUNCH_LEMMAS:
-                # "continued dropping barrel bombs": the subject of the verb the chain hangs on
-                v = verb
-                while v is not None and not any(c.dep_ == "nsubj" for c in v.children) and v.dep_ in ("xcomp", "conj"):
-                    v = v.head
+                # "continued dropping barrel bombs", "claimed responsibility for sending in bombers":
+                # the subject of the verb the chain hangs on
+                v, steps = verb, 0
+                while (v is not None and steps < 5 and not any(c.dep_ == "nsubj" for c in v.children)
+                       and v.dep_ in ("xcomp", "conj", "pcomp", "pobj", "prep", "dobj", "advcl")):
+                    v, steps = v.head, steps + 1
                 for c in (v.children if v is not None else []):
+                    if c.dep_ == "nsubj":
+                        add(_holder(index, c, agent_role))
+            elif head.lower_ == "behind" and verb.lemma_.lower() == "be":
+                for c in verb.children:                       # "it was behind Saturday's explosion"
                     if c.dep_ == "nsubj":
                         add(_holder(index, c, agent_role))
             elif head.lower_ == "for" and head.head.lemma_.lower() == "responsibility":
@@ -202,8 +244,15 @@ def roles_for(index: ActorIndex, trig_tok: Token, etype: str, event_nouns: set[i
                 for c in claim.children:
                     if c.dep_ == "nsubj":
                         add(_holder(index, c, agent_role))
-        if tok.lower_ == "dead":                              # "200 civilians dead"
+        if tok.lower_ == "dead" and tok.dep_ != "pobj":       # "200 civilians dead"
             add(_holder(index, tok.head, "victim"))
+        if tok.lower_ == "dead":                              # "most of the dead were members of a militia"
+            cop = tok.head.head if tok.head.lower_ == "of" else tok.head
+            subj_of = cop.head if cop.dep_ in ("nsubj", "nsubjpass") else None
+            if subj_of is not None and subj_of.lemma_.lower() == "be":
+                for c in subj_of.children:
+                    if c.dep_ == "attr":
+                        add(_holder(index, c, "victim"))
         # "talks with the opposition" as the object of "ready for": the clause subject takes part
         if etype in NON_VIOLENT and not any(o.role == "participant" for o in out):
             verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)

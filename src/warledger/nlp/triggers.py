@@ -89,9 +89,7 @@ class TriggerFinder:
             etype = None
             if tok.pos_ == "VERB" and lemma in self.verbs:
                 etype = self.verbs[lemma]
-            elif tok.pos_ in ("NOUN", "PROPN", "ADJ") and (low in self.nouns or lemma in self.nouns):
-                etype = self.nouns.get(low) or self.nouns.get(lemma)
-            elif tok.pos_ == "VERB" and (low in self.nouns or lemma in self.nouns) and tok.dep_ in ("dobj", "pobj"):
+            elif tok.pos_ in ("NOUN", "PROPN", "ADJ") and (low in self.nouns or lemma in self.nouns) or tok.pos_ == "VERB" and (low in self.nouns or lemma in self.nouns) and tok.dep_ in ("dobj", "pobj"):
                 etype = self.nouns.get(low) or self.nouns.get(lemma)
             if etype is None:
                 continue

@@ -43,7 +43,8 @@ def _patterns():
     return {
         "weekday": re.compile(rf"\b(?:(?P<mod>last|this|next)\s+)?(?P<day>{days})(?:'s|’s)?\b"
                               rf"(?:\s+(?P<part>morning|afternoon|evening|night))?", re.I),
-        "rel_day": re.compile(r"\b(?P<w>today|yesterday|tonight|last night|the day before yesterday)\b", re.I),
+        "rel_day": re.compile(r"\b(?P<w>today|yesterday|tonight|last night|the day before yesterday|"
+                              r"a day (?:after|earlier|before)|the day before|the previous day)\b", re.I),
         "ago": re.compile(rf"\b(?P<n>\d{{1,3}}|{nums}|a|one)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b", re.I),
         "rel_period": re.compile(r"\b(?P<which>last|this|earlier this|late last|earlier|past|previous)\s+"
                                  r"(?P<unit>week|month|year)\b", re.I),
@@ -92,12 +93,22 @@ def resolve_all(text: str, ref: dt.date | None, start: int = 0, end: int | None 
 
     for d, s, e in find_dates(text, start, end):                   # full dates first
         add(s, e, DateRange(d, d, "day", (s, e), text[s:e]))
-    if ref is None:
-        return sorted(out, key=lambda r: r.span)
     p = _patterns()
+    mn = month_names()
+    if ref is None:                                # with no document date only written years place a time
+        for m in p["month"].finditer(text, start, end):
+            if m["year"]:
+                y, mo = int(m["year"]), mn[m["month"].lower()]
+                add(m.start("month"), m.end(), DateRange(dt.date(y, mo, 1), _month_end(y, mo), "month",
+                                                         (m.start("month"), m.end()), text[m.start("month"):m.end()]))
+        for m in p["year"].finditer(text, start, end):
+            y = int(m["year"])
+            add(m.start("year"), m.end(), DateRange(dt.date(y, 1, 1), dt.date(y, 12, 31), "year",
+                                                    (m.start("year"), m.end()), m["year"]))
+        return sorted(out, key=lambda r: r.span)
     for m in p["rel_day"].finditer(text, start, end):
         w = m["w"].lower()
-        back = {"today": 0, "tonight": 0, "yesterday": 1, "last night": 1, "the day before yesterday": 2}[w]
+        back = {"today": 0, "tonight": 0, "yesterday": 1, "last night": 1, "the day before yesterday": 2}.get(w, 1)
         d = ref - dt.timedelta(days=back)
         add(m.start(), m.end(), DateRange(d, d, "day", (m.start(), m.end()), m.group(0)))
     for m in p["ago"].finditer(text, start, end):
@@ -121,7 +132,6 @@ def resolve_all(text: str, ref: dt.date | None, start: int = 0, end: int | None 
     for m in p["weekday"].finditer(text, start, end):
         d = _latest_weekday(ref, wd[m["day"].lower()], m["mod"])
         add(m.start(), m.end(), DateRange(d, d, "day", (m.start(), m.end()), m.group(0)))
-    mn = month_names()
     for key in ("month_day", "day_month"):
         for m in p[key].finditer(text, start, end):
             month, day = mn[m["month"].lower()], int(m["day"])

@@ -36,7 +36,9 @@ AGENT_NOUNS = frozenset({"bomber", "bombers", "attacker", "attackers", "gunman",
                          "militant", "militants", "strike", "blast", "explosion", "attack"})
 CONFLICT_KINDS = ("state", "government", "state_agency", "armed_forces", "armed_group")
 STATE_KINDS = ("state", "government", "state_agency", "armed_forces")
+STRIKE_KIN = frozenset({"airstrike", "shelling", "bombing", "attack", "killing", "armed_clash"})
 ANAPHORA = frozenset({"the", "that", "this", "these", "those", "such"})
+GENERIC_VICTIMS = frozenset({"people", "persons", "person", "others", "victims"})
 
 
 @dataclass
@@ -137,8 +139,10 @@ class EventExtractor:
     def _draft(self, doc: Doc, sent: Span, group: list[Trigger], block: str, index: ActorIndex,
                ref: dt.date | None, single: bool = True, other_heads: set[int] | None = None) -> Draft | None:
         main = max(group, key=lambda t: (t.priority, -t.start))
-        if all(t.weak for t in group) and not self._strengthened(sent, group):
-            return None
+        if all(t.weak for t in group) and not self._strengthened(sent, group) and not any(
+                t.token.lower_ in ("dead", "deaths", "toll") and any(c.lower_ in ANAPHORA for c in t.token.children)
+                for t in group):
+            return None                               # "the dead" speaks of an event already told
         event_nouns = {t.token.i for t in group if t.token.pos_ != "VERB"}
         roles: list[RoleActor] = []
         for t in group:
@@ -229,6 +233,14 @@ class EventExtractor:
         h = clause_head(tok)
         if h.i in heads:
             return True
+        # clauses hanging on one noun ("a campaign started in 2013 that liberated the north")
+        anchors = {h.head.i for h in (clause_head(t.token) for t in group) if h.dep_ in ("relcl", "acl")}
+        if anchors:
+            for a in [tok, *tok.ancestors]:
+                if a.dep_ in ("relcl", "acl"):
+                    return a.head.i in anchors
+                if a.i in heads:
+                    break
         # a relative clause on a trigger noun ("bombings which left 200 dead")
         return h.dep_ in ("relcl", "acl") and any(h.head.i == t.token.i for t in group)
 
@@ -280,6 +292,8 @@ class EventExtractor:
                 return rng
         if not violent and found:
             return found[0][1]                        # talks and statements: the day the sentence gives
+        if etype == "statement" and ref is not None:
+            return DateRange(None, ref, "unknown")    # said on or before the day of the report
         return None
 
     # ---------------------------------------------------------- merging
@@ -323,15 +337,23 @@ class EventExtractor:
                     break                             # a new headline starts a new story
                 if not self._compatible(e, d):
                     continue
-                bare = d.count is None and not d.places and d.date is None and not any(
+                bare = d.violent and d.count is None and not d.places and d.date is None and not any(
                     r.role == "target" for r in d.roles)
-                political = d.type in POLITICAL and e.type in POLITICAL
+                political = d.type in POLITICAL and e.type in POLITICAL and bool(self._parties(d) & self._parties(e))
                 same_speaker = d.type == e.type == "statement" and bool(
                     {r.name for r in d.roles} & {r.name for r in e.roles})
                 # "two dead and 18 wounded": a bare toll completes the event before it
                 toll_only = (d.type == "killing" and e.violent and e.count is None and not d.places
                              and not d.perpetrators())
-                if d.anaphoric or bare or political or same_speaker or toll_only:
+                same_target = bool({r.name for r in d.roles if r.role == "target"}
+                                   & {r.name for r in e.roles if r.role == "target"})
+                if d.anaphoric and self._other_victims(e, d):
+                    break                                 # "the death of founder X": another death
+                if d.anaphoric and not d.violent and not political:
+                    break                                 # "the agreement" of other parties
+                if d.anaphoric and d.violent and (d.type in STRIKE_KIN) != (e.type in STRIKE_KIN):
+                    continue                              # "the attack" is no capture of a city
+                if d.anaphoric or bare or political or same_speaker or toll_only or same_target:
                     target = e
                 break
             if target is not None:
@@ -339,6 +361,26 @@ class EventExtractor:
             else:
                 events.append(d)
         return events + heads
+
+    @staticmethod
+    def _other_victims(e: Draft, d: Draft) -> bool:
+        named = {r.name for r in d.roles if r.role == "victim" and r.kind == "person"}
+        theirs = {r.name for r in e.roles if r.role == "victim"}
+        return bool(named) and bool(theirs) and not (named & theirs)
+
+    @staticmethod
+    def _parties(d: Draft) -> set[str]:
+        """The actors of an event, each also by the state it belongs to."""
+        from ...resolve.registry import load_registry
+        reg = load_registry()
+        out = set()
+        for r in d.roles:
+            out.add(r.actor_id or r.name.lower())
+            if r.actor_id and r.actor_id in reg.actors:
+                state = reg.state_of(reg.actors[r.actor_id])
+                if state:
+                    out.add(state)
+        return out
 
     @staticmethod
     def _absorb(a: Draft, b: Draft, keep_type: str | None = None) -> None:
@@ -369,7 +411,15 @@ class EventExtractor:
         drafts = self._drafts(doc, index, pub)
         self._posts(doc, drafts, structure, index)
         events = [e for e in self._merge_all(drafts) if not e.cumulative]
-        tallies = self._tallies(doc, drafts, pub)
+        for e in events:                              # "six people were killed" in an ambush on peacekeepers
+            if any(r.role == "victim" and r.name.lower() in GENERIC_VICTIMS for r in e.roles):
+                for r in [r for r in e.roles if r.role == "target"]:
+                    if not any(o.name == r.name and o.role == "victim" for o in e.roles):
+                        e.roles.append(RoleActor(r.name, "victim", r.mentions, r.actor_id, r.kind))
+        tallies = []
+        for t in sorted(self._tallies(doc, drafts, pub), key=lambda t: t["subject"] is None):
+            if not any(o["value"] == t["value"] and o["span"] == t["span"] for o in tallies):
+                tallies.append(t)                     # one tally per figure and sentence
         doc._.wl_events = events
         doc._.wl_tallies = tallies
         return doc
