@@ -20,7 +20,9 @@ def test_structure_component_sets_block_spans(blank_nlp, text):
 def test_default_pipeline_has_trained_parts_and_warledger_components():
     nlp = load_pipeline()
     assert {"ner", "parser"} <= set(nlp.pipe_names)
-    assert nlp.pipe_names[-3:] == ["warledger_structure", "warledger_places", "warledger_actors"]
+    names = nlp.pipe_names
+    assert names.index("warledger_structure") < names.index("parser")     # blocks bound sentences
+    assert names[-3:] == ["warledger_places", "warledger_actors", "warledger_events"]
 
 
 @pytest.mark.parametrize("model", ["blank_dir"])

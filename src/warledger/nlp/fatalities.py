@@ -130,7 +130,8 @@ def _deathly(noun_or_num: Token) -> bool:
     if any(c.lower_ in ("dead", "killed", "slain") and c.dep_ in ("amod", "acl", "oprd", "appos", "advmod")
            for c in t.children):
         return True
-    if head.lower_ == "dead" or (head.dep_ == "conj" and head.head.lemma_.lower() in ("kill", "die")):
+    if head.lower_ == "dead" or (head.dep_ == "conj" and head.pos_ in ("NOUN", "PROPN")
+                                 and head.head.lemma_.lower() in ("kill", "die")):
         return True
     # "were reported killed", "are feared dead": the verb's complement says death
     if t.dep_ in ("nsubj", "nsubjpass") and any(
@@ -156,8 +157,9 @@ def _excluded(num: Token, noun: Token | None) -> bool:
     nxt = num.doc[num.i + 1] if num.i + 1 < len(num.doc) else None
     if nxt is not None and nxt.lower_ in lex["not_deaths"]:
         return True
-    if num.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"):
-        return True
+    victims = noun is not None and (noun.lower_ in lex["victims"] or noun.lemma_.lower() in lex["victims"])
+    if num.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL") and not victims:
+        return True                                    # ("between 10 and 15 people" is no date)
     for anc in [target, *target.ancestors][:4]:       # "including 10 children": a sub-count
         if anc.lower_ in ("including", "among") or (anc.dep_ == "prep" and anc.lower_ in ("including", "among")):
             return True
@@ -178,13 +180,25 @@ def counts_in(span: Span) -> list[Count]:
         if 1800 <= value <= 2100 and tok.shape_ == "dddd":
             continue                                   # a year
         noun = _counted_noun(last)
-        if _excluded(tok, noun):
-            continue
         toll = _toll_target(tok)
+        if not toll and _excluded(tok, noun):
+            continue
         if not (toll or _deathly(noun or last) or (noun is not None and _deathly(noun))):
             continue
         kind, qstart = _qualifier(tok)
         low, best, high = _bounds(kind, value)
+        lower = next((c for c in tok.children if c.dep_ == "quantmod" and number_value(c) is not None), None)
+        if lower is not None and number_value(lower) < value:     # "10 to 15 civilians"
+            low, best, high = number_value(lower), None, value
+            qstart = lower.i
+            seen.add(lower.i)
+        rng = _range_end(tok, last)
+        if rng is not None:                            # "between 10 and 15 people", "10 to 15 civilians"
+            high_value, last = rng
+            low, best, high = value, None, high_value
+            if doc[max(tok.i - 1, 0)].lower_ == "between":
+                qstart = tok.i - 1
+            noun = _counted_noun(last) or noun
         group = noun.text if noun is not None and noun.lower_ in lexicon()["victims"] else None
         more = any(c.lower_ == "more" for c in (noun.children if noun is not None else [])) or (
             last.i + 1 < len(doc) and doc[last.i + 1].lower_ == "more")
@@ -195,6 +209,16 @@ def counts_in(span: Span) -> list[Count]:
         out.append(Count(low, best, high, group, doc.text[s_char:e_char], (s_char, e_char), noun, toll, more,
                          (qstart, e_tok.i + 1)))
     return _sum_coordinated(out)
+
+
+def _range_end(tok: Token, last: Token) -> tuple[int, Token] | None:
+    doc = tok.doc
+    i = last.i + 1
+    if i + 1 < len(doc) and doc[i].lower_ in ("to", "and", "-", "–"):
+        value, end = _value_with_multiplier(doc[i + 1])
+        if value is not None and value > (number_value(tok) or 0):
+            return value, end
+    return None
 
 
 def _toll_target(num: Token) -> bool:

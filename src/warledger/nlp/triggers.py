@@ -60,6 +60,7 @@ class TriggerFinder:
         self.weak = frozenset(lex["weak_nouns"])
         nr = lex["not_real"]
         self.hypothetical = frozenset(nr["hypothetical"])
+        self.unreal = frozenset(nr["unreal"])
         self.figurative = frozenset(w for w in nr["figurative"] if " " not in w)
         self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
         self.strings = nlp.vocab.strings
@@ -106,7 +107,7 @@ class TriggerFinder:
             if markers & self.hypothetical:
                 return False
         lows = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
-        if sent[0].lower_ == "if":
+        if sent[0].lower_ == "if" or lows & self.unreal:
             return False
         if lows & self.figurative:
             # sport, markets, film, weather, history: a conflict reading needs a conflict actor

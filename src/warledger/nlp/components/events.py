@@ -19,6 +19,7 @@ peacekeepers have been killed since 2013".
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -178,10 +179,8 @@ class EventExtractor:
         for t in group:
             num = next((c for c in t.token.children if c.dep_ == "nummod"), None)
             if num is not None and num.like_num and t.token.pos_ == "NOUN" and t.token.tag_ in ("NNS", "NNPS"):
-                try:
+                with contextlib.suppress(ValueError):
                     d.occurrences = int(num.text) if num.text.isdigit() else _word_number(num.lower_)
-                except ValueError:
-                    pass
         d.anaphoric = any(
             any(c.lower_ in ANAPHORA and c.dep_ == "det" for c in t.token.children) for t in group
             if t.token.pos_ in ("NOUN", "PROPN")) or any(

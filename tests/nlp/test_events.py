@@ -1,0 +1,141 @@
+"""Events, fatalities, roles, dates and tallies on sentences written for the tests."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from warledger.model import Document
+from warledger.structure import analyse_structure
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from warledger.nlp.pipeline import load_pipeline
+    return load_pipeline()
+
+
+def read(nlp, text, published=None):
+    from warledger.nlp.convert import doc_events
+    doc = Document(text=text, published=published)
+    doc_ = nlp.make_doc(text)
+    st = analyse_structure(doc)
+    doc_.user_data["wl_structure"] = st
+    doc_ = nlp(doc_)
+    return doc_events(doc_, st.published.date if st.published else None), doc_._.wl_tallies
+
+
+FIGURATIVE = [
+    "The striker killed off the game with two late goals, and the home fans stormed the pitch to celebrate.",
+    "Stocks were hammered on Monday as investors fled, and bank shares bombed after the profit warning.",
+    "Markets shelled out record sums for tech shares this quarter, traders said.",
+    "The storm battered the coast overnight and the rainfall killed the harvest in three counties.",
+    "In the film's final act the hero ambushes the villain's convoy, and critics called the battle scenes thrilling.",
+    "The novel's characters clash over an inheritance, and the plot kills off the narrator in chapter ten.",
+    "The history lesson covered how ancient armies besieged walled cities in the medieval centuries.",
+    "Students in the museum learned how the empire captured the port more than three centuries ago.",
+    "If the talks collapse, the rebels would attack the capital, analysts warned in a hypothetical scenario.",
+    "The comedian bombed on stage, and the jokes died in a silent room.",
+    "The chef's new recipe is a killer, and the kitchen staff fought over the last plate.",
+    "Our team attacked relentlessly in the second half, but the opponents defended well and the match ended level.",
+    "The video game lets players launch air strikes on fictional cities, and fans praised its graphics.",
+    "The senator's campaign was shot down in the polls, and her rivals attacked her record at the debate.",
+    "Imagine a drill in which soldiers simulate an assault on an empty building; nobody would be hurt.",
+    "The singer's album dropped on Friday and killed it in the charts, reviews said.",
+]
+
+
+@pytest.mark.parametrize("text", FIGURATIVE)
+def test_events_figurative_or_unreal_uses_yield_none(nlp, text):
+    events, _ = read(nlp, text)
+    assert events == [], [(e["type"], e["mentions"]) for e in events]
+
+
+@pytest.mark.parametrize("text,low,high", [
+    ("Gunmen killed at least five villagers in the north on Monday.", 5, None),
+    ("Shelling killed more than 200 civilians in the city.", 201, None),
+    ("Nearly 90 civilians were reported killed in the same districts.", 89, 89),
+    ("Between 10 and 15 people were killed in the attack on the market.", 10, 15),
+    ("The car bomb killed 11 people, including four children, police said.", 11, 11),
+    ("Dozens of people were killed when the bomb exploded near the checkpoint.", 12, 12),
+    ("Two soldiers and a policeman were killed in the ambush near the border.", 3, 3),
+    ("The air strike killed 7 fighters and wounded 40 others near the front line.", 7, 7),
+])
+def test_events_fatality_bounds(nlp, text, low, high):
+    events, _ = read(nlp, text)
+    fat = next(e["fatalities"] for e in events if e["fatalities"])
+    assert (fat["low"], fat["high"]) == (low, high)
+    assert text[fat["span"][0]:fat["span"][1]] == fat["text"]
+
+
+@pytest.mark.parametrize("text,never", [
+    ("A suicide bomber killed 12 people and wounded 45 others at the market, officials said.", 45),
+    ("The convoy was ambushed about 30 kilometers south of the town; four soldiers died.", 30),
+    ("Rebels shelled the district in 2019, killing six residents.", 2019),
+])
+def test_events_numbers_that_are_not_deaths(nlp, text, never):
+    events, _ = read(nlp, text)
+    values = {v for e in events if e["fatalities"] for v in (e["fatalities"]["low"], e["fatalities"]["high"])}
+    assert values and never not in values
+
+
+@pytest.mark.parametrize("text,role,name", [
+    ("Russian bombings destroyed two bakeries in Idlib on Monday.", "perpetrator", "Russia"),
+    ("The market in Kabul was attacked by the Taliban on Friday.", "perpetrator", "Taliban"),
+    ("The Islamic State's attack on the checkpoint near Mosul killed four soldiers.", "perpetrator", "Islamic State"),
+    ("Gunmen killed nine civilians in a village near Goma.", "victim", "civilians"),
+    ("Israeli jets struck a house in Gaza, killing five people.", "perpetrator", "Israeli military"),
+])
+def test_events_roles(nlp, text, role, name):
+    events, _ = read(nlp, text)
+    assert any(a["name"] == name and a["role"] == role for e in events for a in e["actors"]), events
+
+
+@pytest.mark.parametrize("text,published,start,end,precision", [
+    ("Shelling killed four people in Donetsk on Wednesday, officials said.", dt.date(2023, 3, 10),
+     "2023-03-08", "2023-03-08", "day"),
+    ("Militants seized the town of Palmyra in May, the army said.", dt.date(2015, 8, 1),
+     "2015-05-01", "2015-05-31", "month"),
+    ("An air strike killed six people in Aleppo yesterday.", dt.date(2016, 9, 20), "2016-09-19", "2016-09-19", "day"),
+    ("Gunmen attacked a police post in Kano three days ago, killing two officers.", dt.date(2020, 1, 10),
+     "2020-01-07", "2020-01-07", "day"),
+])
+def test_events_dates_resolved_against_the_document(nlp, text, published, start, end, precision):
+    events, _ = read(nlp, text, published)
+    date = events[0]["date"]
+    assert (date["start"], date["end"], date["precision"]) == (start, end, precision)
+    assert date["end"] <= published.isoformat()
+
+
+def test_events_headline_and_report_are_one_event(nlp):
+    text = ("Car Bomb Kills 14 in Mogadishu\n"
+            "A car bomb exploded near a hotel in Mogadishu on Sunday, killing at least 14 people, police said.\n"
+            "The blast destroyed several shops nearby.\n")
+    events, _ = read(nlp, text, dt.date(2019, 6, 3))
+    violent = [e for e in events if e["type"] in ("bombing", "attack", "killing")]
+    assert len(violent) == 1
+    assert len(violent[0]["mentions"]) == 3
+
+
+def test_events_distinct_happenings_stay_distinct(nlp):
+    text = ("A drone strike killed three fighters near Marib on Monday. "
+            "Separately, gunmen abducted two aid workers in Taiz on Tuesday.")
+    events, _ = read(nlp, text, dt.date(2021, 4, 8))
+    assert {e["type"] for e in events} == {"airstrike", "abduction"}
+
+
+@pytest.mark.parametrize("text,value,since,increment", [
+    ("Officials confirmed the deaths of three more medics on Monday, bringing the toll since March 1 to 47.",
+     47, "2022-03-01", 3),
+    ("Five more bodies were recovered from the rubble, raising the death toll from the strike to 31.", 31, None, 5),
+])
+def test_events_tallies(nlp, text, value, since, increment):
+    _, tallies = read(nlp, text, dt.date(2022, 6, 15))
+    t = next(t for t in tallies if t["value"] == value)
+    assert t["since"] == since and t["increment"] == increment
+
+
+@pytest.mark.parametrize("text,count", [("Six Russian bombings hit the town of Ariha last month.", 6)])
+def test_events_count_of_occurrences(nlp, text, count):
+    events, _ = read(nlp, text, dt.date(2016, 3, 1))
+    assert events[0]["count"] == count
