@@ -36,6 +36,7 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_ratio.py
 
 lint: install
 	$(BIN)/ruff check src tests

@@ -166,13 +166,16 @@ def _excluded(num: Token, noun: Token | None) -> bool:
     return False
 
 
-def counts_in(span: Span) -> list[Count]:
-    """Every death count in the span, left to right."""
+def counts_in(span: Span, text: str | None = None) -> list[Count]:
+    """Every death count in the span, left to right (``text``: the document's text, if at hand)."""
     doc = span.doc
+    text = doc.text if text is None else text
+    lex = lexicon()
+    words = lex["number_words"].keys() | lex["vague"].keys()
     out: list[Count] = []
     seen: set[int] = set()
     for tok in span:
-        if tok.i in seen or tok.like_num is False and tok.lower_ not in lexicon()["vague"] and number_value(tok) is None:
+        if tok.i in seen or not (tok.like_num or tok.lower_ in words or "-" in tok.lower_):
             continue
         value, last = _value_with_multiplier(tok)
         if value is None or (tok.lower_ in ("a", "an", "one") and tok.dep_ == "det"):
@@ -206,9 +209,9 @@ def counts_in(span: Span) -> list[Count]:
         e_tok = noun if noun is not None and noun.i > last.i and noun.i - last.i <= 3 else last
         e_char = e_tok.idx + len(e_tok.text)
         seen.update(range(tok.i, last.i + 1))
-        out.append(Count(low, best, high, group, doc.text[s_char:e_char], (s_char, e_char), noun, toll, more,
+        out.append(Count(low, best, high, group, text[s_char:e_char], (s_char, e_char), noun, toll, more,
                          (qstart, e_tok.i + 1)))
-    return _sum_coordinated(out)
+    return _sum_coordinated(out, text)
 
 
 def _range_end(tok: Token, last: Token) -> tuple[int, Token] | None:
@@ -233,7 +236,7 @@ def _toll_target(num: Token) -> bool:
     return any(t.lower_ in ("toll", "tally", "count") for t in sent if t.i < num.i)
 
 
-def _sum_coordinated(counts: list[Count]) -> list[Count]:
+def _sum_coordinated(counts: list[Count], text: str) -> list[Count]:
     """"eight contractors and a serviceman were killed": coordinated victims add up."""
     out = []
     for c in counts:
@@ -242,7 +245,7 @@ def _sum_coordinated(counts: list[Count]) -> list[Count]:
             add = lambda a, b: None if a is None or b is None else a + b  # noqa: E731
             prev.low, prev.best, prev.high = add(prev.low, c.low), add(prev.best, c.best), add(prev.high, c.high)
             prev.span = (prev.span[0], c.span[1])
-            prev.text = c.noun.doc.text[prev.span[0]:prev.span[1]]
+            prev.text = text[prev.span[0]:prev.span[1]]
             continue
         out.append(c)
     return out

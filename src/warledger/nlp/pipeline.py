@@ -53,9 +53,14 @@ def resolve_model(name: str, disable: list[str]) -> Language:
     raise ModelError("E303", "no English spaCy pipeline is installed; run `make install` or pass --model")
 
 
-@lru_cache(maxsize=4)
 def load_pipeline(model: str | None = None, config: str | None = None) -> Language:
-    """The warledger pipeline: ``model`` (overriding the config's) plus warledger's components."""
+    """The warledger pipeline: ``model`` (overriding the config's) plus warledger's components.
+    Loaded once per process for each (model, config)."""
+    return _load_pipeline(model or None, str(config) if config else None)
+
+
+@lru_cache(maxsize=4)
+def _load_pipeline(model: str | None, config: str | None) -> Language:
     cfg_path = Path(config) if config else default_config_path()
     if not cfg_path.is_file():
         raise ModelError("E304", "no such pipeline config file", path=str(cfg_path))

@@ -96,7 +96,7 @@ def _group(noun: Token, role: str) -> RoleActor | None:
     left = [c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ", "PROPN")
             and c.lower_ not in ("more", "other", "several", "many")]
     start = left[0] if left else noun
-    text = noun.doc.text[start.idx:noun.idx + len(noun.text)]
+    text = noun.doc[start.i:noun.i + 1].text
     return RoleActor(text, role, [(start.idx, noun.idx + len(noun.text))])
 
 
@@ -107,8 +107,7 @@ def _holder(index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
     if role == "target" and noun.pos_ == "PROPN" and noun.ent_type_ in ("FAC", "ORG", "GPE", "LOC", ""):
         # a named facility or place attacked ("Camp Integrity") is the target by its name
         start = min((c for c in noun.subtree if c.dep_ == "compound" or c is noun), key=lambda c: c.i)
-        return RoleActor(noun.doc.text[start.idx:noun.idx + len(noun.text)], role,
-                         [(start.idx, noun.idx + len(noun.text))])
+        return RoleActor(noun.doc[start.i:noun.i + 1].text, role, [(start.idx, noun.idx + len(noun.text))])
     if noun.lower_ in PRONOUNS:
         # "Facing ... its killing ..., Russia lashed out": a pronoun before the main subject
         # stands for it; otherwise for the last conflict actor named before it

@@ -70,6 +70,16 @@ class TriggerFinder:
         if word not in table or self.priority[etype] > self.priority[table[word]]:
             table[word] = etype
 
+    _attrs_doc: Doc | None = None
+    _attrs_list: list[tuple[str, str, str]] = []
+
+    def _attrs(self, doc: Doc) -> list[tuple[str, str, str]]:
+        """(pos, lemma, lower) of every token, read once per document."""
+        if self._attrs_doc is not doc:
+            self._attrs_doc = doc
+            self._attrs_list = [(t.pos_, t.lemma_.lower(), t.lower_) for t in doc]
+        return self._attrs_list
+
     def phrase_hits(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Multiword triggers of the whole document, found once."""
         return list(self.phrases(doc))
@@ -83,10 +93,12 @@ class TriggerFinder:
             span = doc[s:e]
             out.append(Trigger(etype, self.priority[etype], span.root, s, e))
             covered.update(range(s, e))
-        for tok in sent:
-            if tok.i in covered:
+        attrs = self._attrs(doc)
+        for i in range(sent.start, sent.end):
+            pos, lemma, low = attrs[i]
+            if i in covered or (lemma not in self.verbs and lemma not in self.nouns and low not in self.nouns):
                 continue
-            lemma, low = tok.lemma_.lower(), tok.lower_
+            tok = doc[i]
             etype = None
             if tok.pos_ == "VERB" and lemma in self.verbs:
                 etype = self.verbs[lemma]
@@ -96,9 +108,12 @@ class TriggerFinder:
                 continue
             out.append(Trigger(etype, self.priority[etype], tok, tok.i, tok.i + 1,
                                weak=low in self.weak or lemma in self.weak))
-        return [t for t in out if self.real(t, sent, conflict_spans)]
+        if not out:
+            return out
+        lows = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
+        return [t for t in out if self.real(t, sent, conflict_spans, lows)]
 
-    def real(self, trig: Trigger, sent: Span, conflict_spans: list[tuple[int, int]]) -> bool:
+    def real(self, trig: Trigger, sent: Span, conflict_spans: list[tuple[int, int]], lows: set[str]) -> bool:
         """False for a hypothetical or a figurative use."""
         tok = trig.token
         head_verb = tok if tok.pos_ == "VERB" else next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
@@ -106,7 +121,6 @@ class TriggerFinder:
             markers = {c.lower_ for c in head_verb.children if c.dep_ in ("aux", "mark")}
             if markers & self.hypothetical:
                 return False
-        lows = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
         if sent[0].lower_ == "if" or lows & self.unreal:
             return False
         if lows & self.figurative:

@@ -29,6 +29,17 @@ class DateRange:
                 "end": self.end.isoformat() if self.end else None, "precision": self.precision}
 
 
+@cache
+def time_words() -> frozenset[str]:
+    """Lower-case words without which no time expression starts or ends: a caller holding
+    tokens can look for these first and resolve only the windows around them."""
+    cal = load("calendar")
+    words = set(month_names()) | set(weekday_names()) | set(cal["weekday_mentions"])
+    words |= {"today", "yesterday", "tonight", "night", "ago", "week", "month", "year", "day", "earlier",
+              "last", "previous", "past", "this"}
+    return frozenset(words)
+
+
 def _month_end(year: int, month: int) -> dt.date:
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
     return nxt - dt.timedelta(days=1)
@@ -91,9 +102,9 @@ def resolve_all(text: str, ref: dt.date | None, start: int = 0, end: int | None 
         taken.append((s, e))
         out.append(rng)
 
+    p = _patterns()
     for d, s, e in find_dates(text, start, end):                   # full dates first
         add(s, e, DateRange(d, d, "day", (s, e), text[s:e]))
-    p = _patterns()
     mn = month_names()
     if ref is None:                                # with no document date only written years place a time
         for m in p["month"].finditer(text, start, end):

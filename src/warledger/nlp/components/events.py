@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ...resolve.dates import DateRange, resolve_all
+from ...resolve.dates import DateRange, resolve_all, time_words
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..fatalities import Count, counts_in
 from ..roles import ActorIndex, RoleActor, roles_for
@@ -92,6 +92,8 @@ class EventExtractor:
 
     # ---------------------------------------------------------- drafts
     def _drafts(self, doc: Doc, index: ActorIndex, ref: dt.date | None) -> list[Draft]:
+        self._text = doc.text                         # built once: Doc.text joins every token
+        self._dates = self._all_dates(doc, ref)      # every time expression, found once
         blocks = [(b.start, b.end, b.label_) for b in doc.spans.get(SPANS_BLOCKS, [])]
         hits = self.finder.phrase_hits(doc)
         conflict = [(s.start, s.end) for s in doc.spans.get("wl_actors", [])]
@@ -160,7 +162,7 @@ class EventExtractor:
         if etype == "attack" and any(w.lower_ in self.air_words for w in sent):
             etype = "airstrike"
         heads = {clause_head(t.token).i for t in group}
-        counts = [c for c in counts_in(sent) if self._in_clauses(doc[c.tokens[0]], heads, group)]
+        counts = [c for c in counts_in(sent, self._text) if self._in_clauses(doc[c.tokens[0]], heads, group)]
         tolls = [c for c in counts if c.toll]
         deaths = [c for c in counts if not c.toll]
         d = Draft(etype, max(t.priority for t in group), group, sent, block, roles=roles, tolls=tolls,
@@ -212,7 +214,7 @@ class EventExtractor:
             return True
         has_place = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_places", []))
         has_actor = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_actors", []))
-        return (has_place and has_actor) or bool(counts_in(sent))
+        return (has_place and has_actor) or bool(counts_in(sent, self._text))
 
     def _figurative_attack(self, trig: Trigger) -> bool:
         """"a sweeping attack on an entire organization": an attack in words, not arms."""
@@ -226,6 +228,29 @@ class EventExtractor:
     @staticmethod
     def _since(sent: Span) -> bool:
         return any(t.lower_ == "since" for t in sent)
+
+    def _all_dates(self, doc: Doc, ref: dt.date | None) -> list[DateRange]:
+        """Time expressions, searched only in windows around time words and numbers (the
+        expressions' regular expressions are costly over a whole text)."""
+        words = time_words()
+        windows: list[list[int]] = []
+        for t in doc:
+            if t.lower_ in words or (t.like_num and len(t.text) <= 4):
+                s, e = max(0, t.idx - 40), t.idx + len(t.text) + 40
+                if windows and s <= windows[-1][1]:
+                    windows[-1][1] = e
+                else:
+                    windows.append([s, e])
+        out, seen = [], set()
+        for s, e in windows:
+            for r in resolve_all(self._text, ref, s, min(e, len(self._text))):
+                if r.span not in seen:
+                    seen.add(r.span)
+                    out.append(r)
+        return out
+
+    _text: str = ""
+    _dates: list[DateRange] = []
 
     @staticmethod
     def _in_clauses(tok: Token, heads: set[int], group: list[Trigger]) -> bool:
@@ -276,9 +301,9 @@ class EventExtractor:
 
     def _date(self, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], etype: str,
               ref: dt.date | None) -> DateRange | None:
-        text = doc.text
+        text = self._text
         found = []
-        for rng in resolve_all(text, ref, sent.start_char, sent.end_char):
+        for rng in (r for r in self._dates if sent.start_char <= r.span[0] < sent.end_char):
             before = text[max(sent.start_char, rng.span[0] - 6):rng.span[0]].lower()
             if "since" in before or "until" in before:
                 continue                              # a tally's start, not the event's day
@@ -444,12 +469,12 @@ class EventExtractor:
 
     def _tallies(self, doc: Doc, drafts: list[Draft], pub: dt.date | None) -> list[dict]:
         out = []
-        text = doc.text
+        text = self._text
         for d in drafts:
             cum = [c for c in (d.count,) if c is not None and d.cumulative]
             for c in [*d.tolls, *cum]:
                 since = None
-                for rng in resolve_all(text, pub, d.sent.start_char, d.sent.end_char):
+                for rng in (r for r in self._dates if d.sent.start_char <= r.span[0] < d.sent.end_char):
                     if "since" in text[max(d.sent.start_char, rng.span[0] - 6):rng.span[0]].lower():
                         since = rng.start
                 victims = sorted((r for r in d.roles if r.role == "victim"), key=lambda r: r.kind is None)
@@ -457,7 +482,7 @@ class EventExtractor:
                 subject = victims[0].name if victims else (d.places[0].name if d.places else c.group)
                 increment = d.count.low if d.count is not None and d.count is not c and d.count.more else None
                 if increment is None:
-                    more = next((k for k in counts_in(d.sent) if k.more and k is not c), None)
+                    more = next((k for k in counts_in(d.sent, text) if k.more and k is not c), None)
                     increment = more.low if more else None
                 out.append({
                     "subject": subject, "actor": perps[0].name if perps else None, "measure": "killed",
