@@ -11,7 +11,7 @@ PIP   := $(BIN)/python -m pip --disable-pip-version-check -q
 INPUT ?=
 ONCE  ?=
 
-.PHONY: install install-md run test lint bench clean
+.PHONY: install install-md run test lint bench eval clean
 
 install: $(STAMP)
 
@@ -37,6 +37,9 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_ratio.py
+
+eval: install
+	$(BIN)/python scripts/eval.py
 
 lint: install
 	$(BIN)/ruff check src tests

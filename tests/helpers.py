@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 
+def _span_ok(text: str, s: int, e: int) -> None:
+    assert 0 <= s < e <= len(text), (s, e)
+    piece = text[s:e]
+    assert piece.strip() == piece and piece, repr(piece)          # a mention starts and ends on a word
+
+
 def assert_spans_valid(out: dict, text: str) -> None:
-    """Every span in a contract object lies inside the text; posts stand verbatim in their span."""
+    """Every span in a contract object lies inside the text and points at what it claims."""
     n = len(text)
     doc = out["document"]
     for b in doc["blocks"]:
@@ -13,10 +19,26 @@ def assert_spans_valid(out: dict, text: str) -> None:
         ts, te = p["text_span"]
         assert p["start"] <= ts < te <= p["end"]
         assert text[ts:te] == p["text"]
-    for group in ("places", "events", "tallies"):
-        for item in out[group]:
-            for s, e in item.get("mentions", []):
-                assert 0 <= s < e <= n
-            if item.get("span"):
-                s, e = item["span"]
-                assert 0 <= s < e <= n
+    for place in out["places"]:
+        for s, e in place["mentions"]:
+            _span_ok(text, s, e)
+    for actor in out.get("actors", []):
+        for s, e in actor["mentions"]:
+            _span_ok(text, s, e)
+    for ev in out["events"]:
+        for s, e in ev["mentions"]:
+            assert 0 <= s < e <= n
+        for a in ev["actors"]:
+            for s, e in a["mentions"]:
+                _span_ok(text, s, e)
+        for p in ev["places"]:
+            for s, e in p["mentions"]:
+                _span_ok(text, s, e)
+        fat = ev["fatalities"]
+        if fat:
+            s, e = fat["span"]
+            assert text[s:e] == fat["text"]
+            assert any(ms <= s and e <= me for ms, me in ev["mentions"]), "the toll lies in the event's evidence"
+    for t in out["tallies"]:
+        s, e = t["span"]
+        assert 0 <= s < e <= n and t["text"] in text[s:e]

@@ -90,3 +90,26 @@ def test_examples_places_pass(tmp_path, path, fact):
     proc = subprocess.run([sys.executable, str(SCORER), str(path.with_suffix(".gold.yaml")), str(out)],
                           capture_output=True, text=True, check=False)
     assert f"PASS place.{fact}" in proc.stdout.splitlines(), proc.stdout
+
+
+def _score(gold, out_path, *extra):
+    import re
+    proc = subprocess.run([sys.executable, str(SCORER), str(gold), str(out_path), *extra],
+                          capture_output=True, text=True, check=False)
+    m = re.search(r"score: (\d+)/(\d+) facts, (\d+) trap", proc.stdout)
+    assert m, proc.stdout + proc.stderr
+    return int(m[1]), int(m[2]), int(m[3]), proc.stdout
+
+
+def test_seed_events_every_fact_without_attributions(seed_out):
+    _, path = seed_out
+    passed, total, traps, report = _score(SEED_GOLD, path, "--skip", "attributions,status")
+    assert (passed, traps) == (total, 0), report
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_examples_events_floor_without_attributions(tmp_path, path):
+    out = tmp_path / "out.json"
+    out.write_text(json.dumps(extract_json(path)), encoding="utf-8")
+    passed, total, traps, report = _score(path.with_suffix(".gold.yaml"), out, "--skip", "attributions,status")
+    assert passed >= int(0.8 * total) and traps == 0, report

@@ -484,13 +484,15 @@ class EventExtractor:
                 if increment is None:
                     more = next((k for k in counts_in(d.sent, text) if k.more and k is not c), None)
                     increment = more.low if more else None
+                at = doc.char_span(c.span[0], c.span[1], alignment_mode="expand")
+                sent = at.sent if at is not None else d.sent
                 out.append({
                     "subject": subject, "actor": perps[0].name if perps else None, "measure": "killed",
                     "group": c.group or (victims[0].name if victims else None), "value": c.low,
                     "since": since.isoformat() if since else None,
                     "as_of": (d.date.end.isoformat() if d.date and d.date.end else (pub.isoformat() if pub else None)),
                     "increment": increment, "source": None, "text": c.text,
-                    "span": [d.sent.start_char, d.sent.end_char]})
+                    "span": [sent.start_char, sent.end_char]})
         return out
 
 
