@@ -72,8 +72,8 @@ def doc_events(doc: Doc, published) -> list[dict[str, Any]]:
                         "mentions": [list(m) for m in r.mentions]} for r in ev.roles],
             "fatalities": ev.count.as_dict() if ev.count is not None else None,
             "count": ev.occurrences,
-            "attributions": [],
-            "status": "reported",
+            "attributions": list(ev.attributions),
+            "status": ev.status,
             "mentions": [list(m) for m in sorted(set(ev.mentions))],
         })
     return out

@@ -10,6 +10,7 @@ from spacy.util import registry
 from ..resolve.gazetteer import Gazetteer, open_gazetteer
 from ..resolve.registry import Registry, load_registry
 from .components.actors import ActorTagger
+from .components.attributions import AttributionReader
 from .components.events import EventExtractor
 from .components.places import PlaceRecognizer
 from .components.structure import BlockTagger
@@ -70,3 +71,13 @@ def make_actor_tagger(nlp: Language, name: str, registry: Registry) -> ActorTagg
 )
 def make_event_extractor(nlp: Language, name: str) -> EventExtractor:
     return EventExtractor(nlp, name)
+
+
+@Language.factory(
+    "warledger_attributions",
+    requires=["doc._.wl_events", "doc._.wl_actors", "token.dep"],
+    assigns=["doc._.wl_events"],
+    default_config={},
+)
+def make_attribution_reader(nlp: Language, name: str) -> AttributionReader:
+    return AttributionReader(nlp, name)

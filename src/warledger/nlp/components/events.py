@@ -59,6 +59,9 @@ class Draft:
     anaphoric: bool = False
     section: int = 0
     cumulative: bool = False
+    sents: list[Span] = field(default_factory=list)
+    attributions: list[dict] = field(default_factory=list)
+    status: str = "reported"
 
     @property
     def violent(self) -> bool:
@@ -166,7 +169,7 @@ class EventExtractor:
         tolls = [c for c in counts if c.toll]
         deaths = [c for c in counts if not c.toll]
         d = Draft(etype, max(t.priority for t in group), group, sent, block, roles=roles, tolls=tolls,
-                  mentions=[(sent.start_char, sent.end_char)])
+                  mentions=[(sent.start_char, sent.end_char)], sents=[sent])
         d.count = deaths[0] if deaths else None
         if tolls and not self._since(sent) and (d.count is None or d.count.more):
             d.count = tolls[0]                        # "five more bodies ... raising the toll to 28"
@@ -423,6 +426,7 @@ class EventExtractor:
         if a.date is None:
             a.date = b.date
         a.mentions = sorted(set(a.mentions) | set(b.mentions))
+        a.sents += [s for s in b.sents if s not in a.sents]
         a.tolls += b.tolls
         a.occurrences = max(a.occurrences, b.occurrences)
         a.anaphoric = a.anaphoric and b.anaphoric

@@ -1,0 +1,265 @@
+"""AttributionReader: who says so of each event, and how; the event's status from that.
+
+For each event, every sentence that speaks of it is read for reporting constructions
+(``patterns/stances.yaml``):
+  1. "according to X"; fixed phrases ("cannot independently confirm", "declined to comment",
+     "claimed responsibility");
+  2. reporting verbs with their subject as the source ("Amnesty documented", "officials said",
+     "with a monitoring group reporting"); a relative pronoun stands for the report it belongs
+     to and its issuer ("Amnesty issued a report that detailed …"); coordinated subjects are
+     each a source; negation turns "did not confirm" into cannot_confirm;
+  3. a source that is the event's perpetrator claims it ("the Taliban said it was behind");
+  4. an embedded post is its author's claim; a quoted passage after "X said:" is X's, with
+     the quote;
+  5. a denial or "cannot confirm" in a sentence that names no event goes to the last event
+     before it in the same section;
+  6. with no source at all, the outlet itself reports.
+One stance per source per event: the first in the data's `order` stands. Status: denied when
+every source denies; contested when one source asserts, reports, confirms or claims and
+another denies, cannot confirm or discredits; confirmed when one confirms; claimed when all
+only claim; reported otherwise.
+"""
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
+from ..roles import ActorIndex
+
+SUBJECTS = ("nsubj", "nsubjpass")
+REPORT_NOUNS = frozenset({"report", "statement", "study", "investigation", "findings", "document", "paper", "review"})
+
+
+@cache
+def lexicon() -> dict:
+    text = resources.files(__package__.rsplit(".", 1)[0]).joinpath("patterns", "stances.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+class AttributionReader:
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        lex = lexicon()
+        self.verbs = lex["verbs"]
+        self.negated = lex["negated"]
+        self.order = {s: i for i, s in enumerate(lex["order"])}
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for phrase, stance in lex["phrases"].items():
+            self.phrases.add(stance, [nlp.make_doc(phrase)])
+        self.strings = nlp.vocab.strings
+
+    # ---------------------------------------------------------- sources
+    def _source(self, index: ActorIndex, np: Token) -> list[tuple[str, Token, object]]:
+        """Source names for a subject: registered actors (each of a coordination), else the
+        noun phrase itself ("a monitoring group" → "monitoring group")."""
+        out = []
+        for tok in [np, *np.conjuncts]:
+            rec = index.at(tok) or next((index.at(c) for c in tok.children
+                                          if c.dep_ in ("compound", "amod", "poss") and index.at(c) is not None), None)
+            if rec is None and tok.lower_ in ("it", "they", "he", "she"):
+                rec = index.before(tok.i, None)
+            if rec is not None:
+                out.append((rec.name, tok, rec))
+        if out:
+            return out
+        words = [t for t in np.subtree if t.dep_ not in ("det", "punct", "relcl", "acl", "prep") and t.i <= np.i
+                 or (t.dep_ in ("cc", "conj") and t.head == np)]
+        if not words:
+            return []
+        start, end = min(w.i for w in words), max(w.i for w in words)
+        span = np.doc[start:end + 1]
+        return [(span.text, np, None)]
+
+    def _speaker(self, verb: Token) -> Token | None:
+        for c in verb.children:
+            if c.dep_ in SUBJECTS:
+                if c.lower_ in ("that", "which") and verb.dep_ in ("relcl", "acl"):
+                    owner = verb.head                       # "a report that detailed": the report's issuer
+                    if owner.lemma_.lower() in REPORT_NOUNS:
+                        gov = owner.head
+                        return next((k for k in gov.children if k.dep_ in SUBJECTS), None)
+                return c
+            if c.dep_ == "agent":
+                return next(iter(c.children), None)
+        if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+            return self._speaker(verb.head)
+        return None
+
+    @staticmethod
+    def _negated(verb: Token) -> bool:
+        return any(c.dep_ == "neg" for c in verb.children) or (
+            verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("refuse", "decline", "fail"))
+
+    # ---------------------------------------------------------- reading
+    def _read_sentence(self, doc: Doc, sent: Span, index: ActorIndex, event_tokens: set[int],
+                       other_tokens: set[int]) -> list[dict]:
+        out = []
+        covered: set[int] = set()
+        for match_id, s, e in self._phrase_hits(doc, sent):
+            stance = self.strings[match_id]
+            covered.update(range(s, e))
+            head = doc[s]
+            if head.lower_ == "according":
+                to = next((c for c in doc[s + 1].children if c.dep_ == "pobj"), None) if s + 1 < len(doc) else None
+                if to is not None:
+                    out += [self._att(n, stance, doc[s:e], rec) for n, _, rec in self._source(index, to)]
+                continue
+            verb = next((t for t in doc[s:e] if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux"), doc[s:e].root)
+            speaker = self._speaker(verb) if verb is not None else None
+            if speaker is not None:
+                out += [self._att(n, stance, doc[s:e], rec) for n, _, rec in self._source(index, speaker)]
+            else:
+                out.append(self._att(None, stance, doc[s:e], None))
+        for tok in sent:
+            if tok.i in covered or tok.pos_ != "VERB" or tok.lemma_.lower() not in self.verbs:
+                continue
+            subtree = {t.i for t in tok.subtree}
+            if other_tokens & subtree and not event_tokens & subtree:
+                continue                                    # it speaks of another event of the sentence
+            stance = self.verbs[tok.lemma_.lower()]
+            if self._negated(tok):
+                stance = self.negated.get(stance)
+                if stance is None:
+                    continue
+            speaker = self._speaker(tok)
+            if speaker is None:
+                continue
+            out += [self._att(n, stance, tok, rec) for n, _, rec in self._source(index, speaker)]
+        return out
+
+    _hits: list[tuple[int, int, int]] = []
+
+    def _phrase_hits(self, doc: Doc, sent: Span):
+        return [(m, s, e) for m, s, e in self._hits if sent.start <= s and e <= sent.end]
+
+    @staticmethod
+    def _att(name, stance, where, rec) -> dict:
+        span = (where.idx, where.idx + len(where.text)) if isinstance(where, Token) else (where.start_char, where.end_char)
+        actor = getattr(rec, "actor", None)
+        return {"source": name, "source_id": actor.id if actor else None, "stance": stance, "date": None,
+                "quote": None, "span": list(span)}
+
+    # ---------------------------------------------------------- component
+    def __call__(self, doc: Doc) -> Doc:
+        events = doc._.wl_events or []
+        if not events:
+            return doc
+        self._hits = list(self.phrases(doc))
+        index = ActorIndex(doc)
+        structure = doc.user_data.get(USER_STRUCTURE)
+        pub = getattr(getattr(structure, "published", None), "date", None)
+        event_sents: dict[int, list] = {}
+        for ev in events:
+            for s in ev.sents:
+                event_sents.setdefault(s.start, []).append(ev)
+        for ev in events:
+            mine = {t.token.i for t in ev.triggers}
+            found = []
+            for sent in ev.sents:
+                others = {t.token.i for o in event_sents.get(sent.start, []) if o is not ev for t in o.triggers}
+                found += self._read_sentence(doc, sent, index, mine, others)
+            found += self._posts(doc, ev, structure, index)
+            found += self._quotes(doc, ev, index)
+            ev.attributions = found
+        self._orphans(doc, events, event_sents, index)
+        for ev in events:
+            self._settle(ev, doc, pub)
+        return doc
+
+    def _posts(self, doc: Doc, ev, structure, index: ActorIndex) -> list[dict]:
+        out = []
+        for post in getattr(structure, "posts", None) or []:
+            lo, hi = post.text_start, post.text_start + len(post.text)
+            if any(s <= lo < e or lo <= s < hi for s, e in ev.mentions):
+                rec = next((r for r in doc._.wl_actors or [] if any(post.start <= s < post.end for s, _ in r.mentions)
+                            and r.kind in ("person", "group") or (r.actor is not None and any(
+                                post.start <= s < post.end and s >= hi for s, _ in r.mentions))), None)
+                name = rec.name if rec is not None else (post.author or post.handle)
+                att = {"source": name, "source_id": rec.actor.id if rec is not None and rec.actor else None,
+                       "stance": "claims", "date": post.date.isoformat() if post.date else None,
+                       "quote": post.text, "span": [lo, hi]}
+                out.append(att)
+        return out
+
+    def _quotes(self, doc: Doc, ev, index: ActorIndex) -> list[dict]:
+        """A quotation block after "X said:" is X's."""
+        out = []
+        blocks = [b for b in doc.spans.get(SPANS_BLOCKS, []) if b.label_ == "quote"]
+        for b in blocks:
+            if not any(b.start_char <= s < b.end_char for s, _ in ev.mentions):
+                continue
+            intro = doc[b.start - 1].sent if b.start > 0 else None
+            k = b.start - 1
+            while intro is not None and intro.text.rstrip().endswith(":") is False and k > 0:
+                prev = next((q for q in blocks if q.end <= intro.start and q.end >= intro.start - 2), None)
+                if prev is None:
+                    break
+                k = prev.start - 1
+                intro = doc[k].sent
+            if intro is None or not intro.text.rstrip().endswith(":"):
+                continue
+            for tok in intro:
+                if tok.pos_ == "VERB" and tok.lemma_.lower() in self.verbs:
+                    speaker = self._speaker(tok)
+                    if speaker is not None:
+                        for name, _, rec in self._source(index, speaker):
+                            att = self._att(name, self.verbs[tok.lemma_.lower()], tok, rec)
+                            att["quote"], att["span"] = b.text, [b.start_char, b.end_char]
+                            out.append(att)
+                        break
+        return out
+
+    def _orphans(self, doc: Doc, events: list, event_sents: dict, index: ActorIndex) -> None:
+        """Denials and "cannot confirm" in sentences that name no event: the last event before."""
+        strong = {"denies", "cannot_confirm", "discredits", "declines_comment"}
+        for sent in doc.sents:
+            if sent.start in event_sents:
+                continue
+            found = [a for a in self._read_sentence(doc, sent, index, set(), set()) if a["stance"] in strong]
+            if not found:
+                continue
+            before = [e for e in events if e.violent and any(s.start < sent.start for s in e.sents)]
+            if before:
+                target = max(before, key=lambda e: max(s.start for s in e.sents if s.start < sent.start))
+                target.attributions += found
+                target.mentions.append((sent.start_char, sent.end_char))
+
+    def _settle(self, ev, doc: Doc, pub) -> None:
+        perps = {r.name for r in ev.roles if r.role == "perpetrator"} | {r.actor_id for r in ev.roles
+                                                                         if r.role == "perpetrator" and r.actor_id}
+        best: dict[str, dict] = {}
+        for a in ev.attributions:
+            if a["source"] in perps or (a["source_id"] and a["source_id"] in perps):
+                if a["stance"] in ("reports", "asserts", "confirms"):
+                    a["stance"] = "claims"                  # a perpetrator speaking of its own act claims it
+            key = (a["source"] or "").lower()
+            if key not in best or self.order[a["stance"]] < self.order[best[key]["stance"]]:
+                best[key] = a
+        atts = list(best.values())
+        if not atts:
+            atts = [{"source": doc.user_data.get("wl_outlet"), "source_id": None, "stance": "reports",
+                     "date": pub.isoformat() if pub else None, "quote": None, "span": None}]
+        for a in atts:
+            a.pop("source_id", None)
+            if a["date"] is None and pub is not None:
+                a["date"] = pub.isoformat()
+        ev.attributions = atts
+        stances = [a["stance"] for a in atts if a["source"] is not None or len(atts) == 1]
+        pos = {"asserts", "reports", "confirms", "claims"}
+        neg = {"denies", "cannot_confirm", "discredits"}
+        if stances and all(s == "denies" for s in stances):
+            ev.status = "denied"
+        elif set(stances) & pos and set(stances) & neg:
+            ev.status = "contested"
+        elif "confirms" in stances:
+            ev.status = "confirmed"
+        elif stances and all(s == "claims" for s in stances):
+            ev.status = "claimed"
+        else:
+            ev.status = "reported"
