@@ -59,9 +59,19 @@ class AttributionReader:
         """Source names for a subject: registered actors (each of a coordination), else the
         noun phrase itself ("a monitoring group" → "monitoring group")."""
         out = []
-        for tok in [np, *np.conjuncts]:
+        members, todo = [], [np]
+        while todo:                                         # "HRW, Physicians for Human Rights, and MSF"
+            tok = todo.pop(0)
+            if tok not in members:
+                members.append(tok)
+                todo += [c for c in tok.children if c.dep_ in ("conj", "appos")]
+        for tok in members:
             rec = index.at(tok) or next((index.at(c) for c in tok.children
                                           if c.dep_ in ("compound", "amod", "poss") and index.at(c) is not None), None)
+            if rec is None and tok.pos_ in ("NOUN", "PROPN"):
+                # "the deputy spokesman for UN Secretary-General Ban Ki-moon": whom the speaker speaks for
+                rec = next((index.at(t) for t in tok.subtree if t.i != tok.i and index.at(t) is not None
+                            and t.i > tok.i and not any(c.dep_ in ("conj", "cc") for c in [t])), None)
             if rec is None and tok.lower_ in ("it", "they", "he", "she"):
                 rec = index.before(tok.i, None)
             if rec is not None:
@@ -78,7 +88,7 @@ class AttributionReader:
 
     def _speaker(self, verb: Token) -> Token | None:
         for c in verb.children:
-            if c.dep_ in SUBJECTS:
+            if c.dep_ == "nsubj":
                 if c.lower_ in ("that", "which") and verb.dep_ in ("relcl", "acl"):
                     owner = verb.head                       # "a report that detailed": the report's issuer
                     if owner.lemma_.lower() in REPORT_NOUNS:
@@ -112,6 +122,8 @@ class AttributionReader:
                 continue
             verb = next((t for t in doc[s:e] if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux"), doc[s:e].root)
             speaker = self._speaker(verb) if verb is not None else None
+            if speaker is not None and s <= speaker.i < e:
+                speaker = None                              # "claims are circulating": nobody named
             if speaker is not None:
                 out += [self._att(n, stance, doc[s:e], rec) for n, _, rec in self._source(index, speaker)]
             else:
