@@ -34,6 +34,12 @@ def assert_spans_valid(out: dict, text: str) -> None:
         for p in ev["places"]:
             for s, e in p["mentions"]:
                 _span_ok(text, s, e)
+        for a in ev.get("attributions", []):
+            if a.get("span"):
+                s, e = a["span"]
+                _span_ok(text, s, e)
+                if a.get("quote"):
+                    assert a["quote"] in text[s:e] or text[s:e] in a["quote"]
         fat = ev["fatalities"]
         if fat:
             s, e = fat["span"]

@@ -22,7 +22,7 @@ def test_default_pipeline_has_trained_parts_and_warledger_components():
     assert {"ner", "parser"} <= set(nlp.pipe_names)
     names = nlp.pipe_names
     assert names.index("warledger_structure") < names.index("parser")     # blocks bound sentences
-    assert names[-3:] == ["warledger_places", "warledger_actors", "warledger_events"]
+    assert names[-4:] == ["warledger_places", "warledger_actors", "warledger_events", "warledger_attributions"]
 
 
 @pytest.mark.parametrize("model", ["blank_dir"])

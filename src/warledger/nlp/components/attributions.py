@@ -68,16 +68,16 @@ class AttributionReader:
         for tok in members:
             rec = index.at(tok) or next((index.at(c) for c in tok.children
                                           if c.dep_ in ("compound", "amod", "poss") and index.at(c) is not None), None)
-            if rec is None and tok.pos_ in ("NOUN", "PROPN"):
-                # "the deputy spokesman for UN Secretary-General Ban Ki-moon": whom the speaker speaks for
-                rec = next((index.at(t) for t in tok.subtree if t.i != tok.i and index.at(t) is not None
-                            and t.i > tok.i and not any(c.dep_ in ("conj", "cc") for c in [t])), None)
             if rec is None and tok.lower_ in ("it", "they", "he", "she"):
                 rec = index.before(tok.i, None)
-            if rec is not None:
+            if rec is not None and not any(r is rec for _, _, r in out):
                 out.append((rec.name, tok, rec))
         if out:
             return out
+        # "the deputy spokesman for UN Secretary-General Ban Ki-moon": whom the speaker speaks for
+        rec = next((index.at(t) for t in np.subtree if t.i > np.i and index.at(t) is not None), None)
+        if rec is not None and rec.kind not in ("state",):
+            return [(rec.name, np, rec)]
         words = [t for t in np.subtree if t.dep_ not in ("det", "punct", "relcl", "acl", "prep") and t.i <= np.i
                  or (t.dep_ in ("cc", "conj") and t.head == np)]
         if not words:
@@ -87,6 +87,9 @@ class AttributionReader:
         return [(span.text, np, None)]
 
     def _speaker(self, verb: Token) -> Token | None:
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if len(subjects) > 1:                               # "The head of the region — Denis Pushilin said"
+            return subjects[-1]
         for c in verb.children:
             if c.dep_ == "nsubj":
                 if c.lower_ in ("that", "which") and verb.dep_ in ("relcl", "acl"):
@@ -99,6 +102,8 @@ class AttributionReader:
                 return next(iter(c.children), None)
         if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
             return self._speaker(verb.head)
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head                                # "with a monitoring group reporting 36 deaths"
         return None
 
     @staticmethod
@@ -237,6 +242,14 @@ class AttributionReader:
             if not found:
                 continue
             before = [e for e in events if e.violent and any(s.start < sent.start for s in e.sents)]
+            # a denial answers what someone reported: the events with a named source's account
+            # first, then the nearest; a source that is an event's perpetrator denies that one
+            sources = {(a["source"] or "").lower() for a in found}
+            accused = [e for e in before if any(r.role == "perpetrator" and (r.name or "").lower() in sources
+                                                for r in e.roles)]
+            reported = [e for e in before if any(a["source"] and a["stance"] in ("asserts", "reports", "claims")
+                                                 for a in e.attributions)]
+            before = accused or reported or before
             if before:
                 target = max(before, key=lambda e: max(s.start for s in e.sents if s.start < sent.start))
                 target.attributions += found
@@ -247,9 +260,9 @@ class AttributionReader:
                                                                          if r.role == "perpetrator" and r.actor_id}
         best: dict[str, dict] = {}
         for a in ev.attributions:
-            if a["source"] in perps or (a["source_id"] and a["source_id"] in perps):
-                if a["stance"] in ("reports", "asserts", "confirms"):
-                    a["stance"] = "claims"                  # a perpetrator speaking of its own act claims it
+            own = a["source"] in perps or (a["source_id"] and a["source_id"] in perps)
+            if own and a["stance"] in ("reports", "asserts", "confirms"):
+                a["stance"] = "claims"                      # a perpetrator speaking of its own act claims it
             key = (a["source"] or "").lower()
             if key not in best or self.order[a["stance"]] < self.order[best[key]["stance"]]:
                 best[key] = a

@@ -162,8 +162,8 @@ class EventExtractor:
         etype = main.type
         if etype == "bombing" and any(r.role == "perpetrator" and r.kind in STATE_KINDS for r in roles):
             etype = "airstrike"                       # bombings by a state's forces are air strikes
-        if etype == "attack" and any(w.lower_ in self.air_words for w in sent):
-            etype = "airstrike"
+        if etype in ("attack", "bombing") and any(w.lower_ in self.air_words for w in sent):
+            etype = "airstrike"                       # jets, helicopters, drones: from the air
         heads = {clause_head(t.token).i for t in group}
         counts = [c for c in counts_in(sent, self._text) if self._in_clauses(doc[c.tokens[0]], heads, group)]
         tolls = [c for c in counts if c.toll]
@@ -205,7 +205,7 @@ class EventExtractor:
         d.places = self._places(doc, sent, heads, group, single, other_heads or set())
         if not d.places:                              # "Syrian civilians": the victims' country
             d.places = self._victims_country(doc, d)
-        d.date = self._date(doc, sent, heads, group, etype, ref)
+        d.date = self._date(doc, sent, heads, group, etype, ref, single)
         return d
 
     def _strengthened(self, sent: Span, group: list[Trigger]) -> bool:
@@ -303,7 +303,7 @@ class EventExtractor:
         return out
 
     def _date(self, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], etype: str,
-              ref: dt.date | None) -> DateRange | None:
+              ref: dt.date | None, single: bool = True) -> DateRange | None:
         text = self._text
         found = []
         for rng in (r for r in self._dates if sent.start_char <= r.span[0] < sent.end_char):
@@ -317,7 +317,7 @@ class EventExtractor:
         for in_clause, rng in found:
             if in_clause:
                 return rng
-        if not violent and found:
+        if not violent and found and single:
             return found[0][1]                        # talks and statements: the day the sentence gives
         if etype == "statement" and ref is not None:
             return DateRange(None, ref, "unknown")    # said on or before the day of the report
@@ -333,9 +333,9 @@ class EventExtractor:
             return False
         if not a.violent and a.type not in POLITICAL and a.type != b.type:
             return False
-        pa, pb = a.perpetrators(), b.perpetrators()
+        pa, pb = self._families(a, "perpetrator"), self._families(b, "perpetrator")
         if pa and pb and not (pa & pb):
-            return False
+            return False                              # "the Russian army" and "Russia" are one side
         ids_a = {id(p) for p in a.places}
         countries_a = {p.place.country for p in a.places if p.place is not None}
         if b.places and a.places and not all(
@@ -378,7 +378,7 @@ class EventExtractor:
                     break                                 # "the death of founder X": another death
                 if d.anaphoric and not d.violent and not political:
                     break                                 # "the agreement" of other parties
-                if d.anaphoric and d.violent and (d.type in STRIKE_KIN) != (e.type in STRIKE_KIN):
+                if (d.anaphoric or bare) and d.violent and (d.type in STRIKE_KIN) != (e.type in STRIKE_KIN):
                     continue                              # "the attack" is no capture of a city
                 if d.anaphoric or bare or political or same_speaker or toll_only or same_target:
                     target = e
@@ -388,6 +388,18 @@ class EventExtractor:
             else:
                 events.append(d)
         return events + heads
+
+    @staticmethod
+    def _families(d: Draft, role: str) -> set[str]:
+        from ...resolve.registry import load_registry
+        reg = load_registry()
+        out = set()
+        for r in d.roles:
+            if r.role != role:
+                continue
+            actor = reg.actors.get(r.actor_id) if r.actor_id else None
+            out.add((reg.state_of(actor) or actor.id) if actor else r.name.lower())
+        return out
 
     @staticmethod
     def _other_victims(e: Draft, d: Draft) -> bool:

@@ -1,0 +1,79 @@
+"""Who says so: stance, negation, linking and status, on sentences written for the tests."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.nlp.test_events import read
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from warledger.nlp.pipeline import load_pipeline
+    return load_pipeline()
+
+
+def stances(events):
+    return {(a["source"], a["stance"]) for e in events for a in e["attributions"]}
+
+
+@pytest.mark.parametrize("text,source,stance", [
+    ("Local officials said an air strike killed nine civilians in Marib on Monday.", "Local officials", "reports"),
+    ("Human Rights Watch documented six air strikes that killed 40 civilians in Idlib.", "Human Rights Watch",
+     "asserts"),
+    ("The army confirmed that its jets struck a base near Hama, killing 12 fighters.", "Syrian military", "confirms"),
+    ("Russia denied that its aircraft had bombed the hospital in Aleppo.", "Russia", "denies"),
+    ("The Taliban claimed responsibility for the bombing in Kabul that killed 20 people.", "Taliban", "claims"),
+    ("According to the United Nations, shelling killed 14 people in Donetsk.", "United Nations", "reports"),
+])
+def test_attributions_stance_by_verb(nlp, text, source, stance):
+    if source == "Syrian military":
+        text = "Syrian forces pressed on. " + text
+    events, _ = read(nlp, text, dt.date(2020, 5, 5))
+    assert (source, stance) in stances(events), stances(events)
+
+
+@pytest.mark.parametrize("text,source,stance", [
+    ("NATO officials have not confirmed the toll of the air strike near Kunduz that killed 11 civilians.",
+     "NATO", "cannot_confirm"),
+    ("The UN cannot independently confirm that the shelling in Homs killed 30 people.", "United Nations",
+     "cannot_confirm"),
+    ("The ministry refused to deny that its forces shelled the village near Kharkiv, killing three.", "ministry",
+     "declines_comment"),
+])
+def test_attributions_negation_and_modals(nlp, text, source, stance):
+    events, _ = read(nlp, text, dt.date(2020, 5, 5))
+    assert any(src and source.lower() in src.lower() and st == stance for src, st in stances(events)), stances(events)
+
+
+def test_attributions_later_denial_goes_to_the_right_event(nlp):
+    text = ("Rebels said government jets bombed a market in Douma on Monday, killing 25 people.\n"
+            "Separately, gunmen abducted four aid workers in Raqqa on Sunday.\n"
+            "The government denied the reports.\n")
+    events, _ = read(nlp, text, dt.date(2017, 3, 7))
+    air = next(e for e in events if e["type"] == "airstrike")
+    abduction = next(e for e in events if e["type"] == "abduction")
+    assert any(a["stance"] == "denies" for a in air["attributions"] + abduction["attributions"])
+    assert sum(a["stance"] == "denies" for e in events for a in e["attributions"]) == 1
+
+
+@pytest.mark.parametrize("text,status", [
+    ("Activists said an air strike killed 16 civilians in Idlib on Monday. Russia denied carrying out the strike.",
+     "contested"),
+    ("The Islamic State claimed responsibility for the bombing in Baghdad that killed 30 people.", "claimed"),
+    ("The army confirmed that the ambush near Gao killed six soldiers.", "confirmed"),
+    ("Police said a car bomb killed five people near the checkpoint in Mogadishu.", "reported"),
+])
+def test_attributions_status_rules(nlp, text, status):
+    events, _ = read(nlp, text, dt.date(2020, 5, 5))
+    assert status in {e["status"] for e in events}, [(e["type"], e["status"], e["attributions"]) for e in events]
+
+
+def test_attributions_one_stance_per_source(nlp):
+    text = ("The ministry said an air strike hit the depot near Homs, killing 7 soldiers. "
+            "The ministry later confirmed the air strike.")
+    events, _ = read(nlp, text, dt.date(2020, 5, 5))
+    for e in events:
+        sources = [a["source"] for a in e["attributions"]]
+        assert len(sources) == len(set(sources))
