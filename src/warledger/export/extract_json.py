@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Extraction, as_plain
+from ..model import Extraction
 
 SCHEMA = "warledger.extract/1"
 
@@ -34,10 +34,11 @@ def to_contract(ex: Extraction) -> dict[str, Any]:
              "text_span": [p.text_start, p.text_start + len(p.text)]}
             for p in st.posts
         ],
-        "places": as_plain(ex.places),
-        "actors": as_plain(ex.actors),
-        "events": as_plain(ex.events),
-        "tallies": as_plain(ex.tallies),
+        # places, actors, events and tallies are plain JSON values already (nlp/convert.py)
+        "places": ex.places,
+        "actors": ex.actors,
+        "events": ex.events,
+        "tallies": ex.tallies,
         "notices": list(ex.notices),
     }
 

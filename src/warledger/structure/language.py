@@ -15,6 +15,7 @@ from .lexicon import load
 DetectorFactory.seed = 0
 
 _SAMPLE_CHARS = 4000
+_QUICK_CHARS = 1200           # enough words to see English function words
 _MIN_LETTERS = 20
 _MIN_PROB = 0.6
 _ENGLISH_SHARE = 0.25          # function words are 40-50 % of running English text
@@ -31,7 +32,7 @@ def detect_language(text: str) -> str | None:
     sample = text[:_SAMPLE_CHARS]
     if sum(c.isalpha() for c in sample) < _MIN_LETTERS:
         return None
-    words = _WORD.findall(sample.lower())
+    words = _WORD.findall(sample[:_QUICK_CHARS].lower())
     if words and sum(w in _function_words() for w in words) / len(words) >= _ENGLISH_SHARE:
         return "en"
     try:

@@ -41,8 +41,10 @@ def _calendar():
     moving = [(re.compile(r"\b(?:" + "|".join(map(re.escape, h["names"])) + r")\b", re.IGNORECASE),
                h["offset"]) for h in cal["easter_holidays"]]
     order = {n: i for i, n in enumerate(cal["weekday_mentions"])}
+    holiday_words = {n.split()[0].replace("’", "'").split("'")[0] for h in [*cal["holidays"], *cal["easter_holidays"]]
+                     for n in h["names"]}
     return {"numbers": numbers, "ago": ago, "word_ago": word_ago, "words": cal["days_ago_words"],
-            "weekday": weekday, "fixed": fixed, "moving": moving, "order": order,
+            "weekday": weekday, "fixed": fixed, "moving": moving, "order": order, "holiday_words": holiday_words,
             "dateline": tuple(load("layout")["dateline_prefixes"])}
 
 
@@ -65,6 +67,9 @@ def _holiday_dates(text: str, year: int) -> list[tuple[dt.date, int, int]]:
     ("Christmas Eve" over "Christmas")."""
     cal = _calendar()
     found: list[tuple[int, int, object]] = []
+    low = text.lower()
+    if not any(w in low for w in cal["holiday_words"]):
+        return []
     for rx, month, day in cal["fixed"]:
         found += [(m.start(), m.end(), (month, day)) for m in rx.finditer(text)]
     for rx, offset in cal["moving"]:
