@@ -77,3 +77,19 @@ def test_attributions_one_stance_per_source(nlp):
     for e in events:
         sources = [a["source"] for a in e["attributions"]]
         assert len(sources) == len(set(sources))
+
+
+@pytest.mark.parametrize("text,source", [
+    ("Rebels said an air strike hit a hospital in Aleppo on Monday, killing 12 people. "
+     "Investigators later discredited the account of the strike.", "Investigators"),
+])
+def test_attributions_discredits(nlp, text, source):
+    events, _ = read(nlp, text, dt.date(2016, 5, 5))
+    assert (source, "discredits") in stances(events), stances(events)
+
+
+@pytest.mark.parametrize("text", ["Officials said the shelling in Kharkiv may have killed 10 civilians on Monday."])
+def test_attributions_modal_is_no_confirmation(nlp, text):
+    events, _ = read(nlp, text, dt.date(2022, 5, 5))
+    found = stances(events)
+    assert ("Officials", "reports") in found and not any(st == "confirms" for _, st in found)

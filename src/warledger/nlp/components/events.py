@@ -366,14 +366,17 @@ class EventExtractor:
                     continue
                 bare = d.violent and d.count is None and not d.places and d.date is None and not any(
                     r.role == "target" for r in d.roles)
-                political = d.type in POLITICAL and e.type in POLITICAL and bool(self._parties(d) & self._parties(e))
+                political = d.type in POLITICAL and e.type in POLITICAL and bool(
+                    {r.actor_id or r.name.lower() for r in d.roles} & {r.actor_id or r.name.lower() for r in e.roles})
                 same_speaker = d.type == e.type == "statement" and bool(
                     {r.name for r in d.roles} & {r.name for r in e.roles})
                 # "two dead and 18 wounded": a bare toll completes the event before it
                 toll_only = (d.type == "killing" and e.violent and e.count is None and not d.places
                              and not d.perpetrators())
-                same_target = bool({r.name for r in d.roles if r.role == "target"}
-                                   & {r.name for r in e.roles if r.role == "target"})
+                targets_d = {r.name.lower() for r in d.roles if r.role == "target"}
+                scene_e = {r.name.lower() for r in e.roles if r.role == "target"} | {
+                    m.lower() for p in e.places for s_, e_ in p.mentions for m in [self._text[s_:e_]]}
+                same_target = bool(targets_d & scene_e)   # "shelling Kherson" after a strike on Kherson
                 if d.anaphoric and self._other_victims(e, d):
                     break                                 # "the death of founder X": another death
                 if d.anaphoric and not d.violent and not political:
