@@ -11,20 +11,7 @@ def _round(v: float | None) -> float | None:
 
 
 def doc_places(doc: Doc) -> list[dict[str, Any]]:
-    out = []
-    for rec in doc._.wl_places or []:
-        p = rec.place
-        out.append({
-            "name": rec.name,
-            "geonameid": p.geonameid if p else None,
-            "lat": _round(rec.lat), "lon": _round(rec.lon),
-            "country": p.country if p else None,
-            "admin1": (p.admin1_name if p else None),
-            "level": rec.level,
-            "precision": rec.precision,
-            "mentions": [list(m) for m in rec.mentions],
-        })
-    return out
+    return [_place_dict(rec) for rec in doc._.wl_places or []]
 
 
 def doc_actors(doc: Doc) -> list[dict[str, Any]]:

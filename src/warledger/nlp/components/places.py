@@ -41,26 +41,16 @@ _MAX_TOKENS = 6
 _BIG = 500_000
 
 
-def _word_index(nlp: Language) -> frozenset[str]:
-    """The lemmatizer's English word lists (noun, verb, adj, adv), when the pipeline has a rule
-    lemmatizer, to tell a capitalised common word from a name."""
+def _word_index(nlp: Language, parts: tuple[str, ...] = ("noun", "verb", "adj", "adv")) -> frozenset[str]:
+    """The lemmatizer's English word lists for some parts of speech, when the pipeline has a
+    rule lemmatizer, to tell a capitalised common word from a name."""
     if "lemmatizer" not in nlp.pipe_names:
         return frozenset()
     lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
     if lookups is None or not lookups.has_table("lemma_index"):
         return frozenset()
     table = lookups.get_table("lemma_index")
-    return frozenset(w for pos in ("noun", "verb", "adj", "adv") for w in table.get(pos, []))
-
-
-def _nonnoun_index(nlp: Language) -> frozenset[str]:
-    if "lemmatizer" not in nlp.pipe_names:
-        return frozenset()
-    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
-    if lookups is None or not lookups.has_table("lemma_index"):
-        return frozenset()
-    table = lookups.get_table("lemma_index")
-    return frozenset(w for pos in ("verb", "adj", "adv") for w in table.get(pos, []))
+    return frozenset(w for pos in parts for w in table.get(pos, []))
 
 
 def calendar_words() -> frozenset[str]:
@@ -123,7 +113,7 @@ class PlaceRecognizer:
         self.nouns_of = frozenset(lex["place_nouns_of"])
         self.stop = frozenset(nlp.Defaults.stop_words) | calendar_words() | frozenset(lex["directions"])
         self.words = _word_index(nlp)
-        self.nonnouns = _nonnoun_index(nlp)
+        self.nonnouns = _word_index(nlp, ("verb", "adj", "adv"))
 
     # ---------------------------------------------------------- cues
     @staticmethod
