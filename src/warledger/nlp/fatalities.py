@@ -40,6 +40,7 @@ class Count:
     toll: bool = False          # the "to N" of a rising toll
     more: bool = False          # "four more troops": an increment over an earlier figure
     tokens: tuple[int, int] = (0, 0)
+    summed: bool = False        # coordinated victims already added in
 
     def as_dict(self) -> dict:
         return {"low": self.low, "best": self.best, "high": self.high, "group": self.group,

@@ -41,7 +41,15 @@ class RoleActor:
 
 
 class ActorIndex:
-    """Actor records by token, for one document."""
+    """Actor records by token, for one document (``ActorIndex.of`` builds it once per Doc)."""
+
+    @classmethod
+    def of(cls, doc: Doc) -> ActorIndex:
+        cached = doc.user_data.get("wl_actor_index")
+        if cached is None or cached[0] is not doc._.wl_actors:
+            cached = (doc._.wl_actors, cls(doc))
+            doc.user_data["wl_actor_index"] = cached
+        return cached[1]
 
     def __init__(self, doc: Doc):
         self.doc = doc

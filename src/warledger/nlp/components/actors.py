@@ -53,9 +53,7 @@ class ActorTagger:
         self.name = name
         self.reg = registry
         self.by_case = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.capitals = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.descriptions = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")   # aliases, capitals and descriptions
         cased, lowered = {}, {}
         for actor in registry.actors.values():
             for alias in (actor.name, *actor.aliases):
@@ -68,9 +66,9 @@ class ActorTagger:
             for key, forms in table.items():
                 matcher.add(key, list(nlp.tokenizer.pipe(sorted(forms))))
         for cap, state in registry.capitals.items():
-            self.capitals.add(state, [nlp.make_doc(cap)])
+            self.by_lower.add("capital:" + state, [nlp.make_doc(cap)])
         for k, d in enumerate(registry.descriptions):
-            self.descriptions.add(f"desc{k}", list(nlp.tokenizer.pipe(d["phrases"])))
+            self.by_lower.add(f"desc{k}", list(nlp.tokenizer.pipe(d["phrases"])))
         self.strings = nlp.vocab.strings
 
     # ---------------------------------------------------------- steps
@@ -106,19 +104,17 @@ class ActorTagger:
             return not any(a <= s.start < b for a, b in nav)
 
         found: list[tuple[Span, Actor | None, str]] = []   # span, actor, how
-        candidates = [s for s in self._aliases(doc) if usable(s)]
-        for match_id, s, e in self.capitals(doc):
-            span = Span(doc, s, e, label=self.strings[match_id])
-            if usable(span) and (s, e) not in places and self._acts(span):
-                candidates.append(Span(doc, s, e, label="capital:" + self.strings[match_id]))
+        candidates = []
+        for span in self._aliases(doc):
+            if not usable(span):
+                continue
+            if span.label_.startswith("capital:") and ((span.start, span.end) in places or not self._acts(span)):
+                continue                                # a capital as the scene, not the state
+            candidates.append(span)
         for tok in doc:
             state = self.reg.demonyms.get(tok.lower_)
             if state and (tok.ent_type_ == "NORP" or tok.pos_ in ("ADJ", "PROPN")) and usable(doc[tok.i:tok.i + 1]):
                 candidates.append(Span(doc, tok.i, tok.i + 1, label="demonym:" + state))
-        for match_id, s, e in self.descriptions(doc):
-            span = Span(doc, s, e, label=self.strings[match_id])
-            if usable(span):
-                candidates.append(span)
         chosen = filter_spans(candidates)
 
         # direct names first: they give the story's context

@@ -168,7 +168,7 @@ class AttributionReader:
         if not events:
             return doc
         self._hits = list(self.phrases(doc))
-        index = ActorIndex(doc)
+        index = ActorIndex.of(doc)
         structure = doc.user_data.get(USER_STRUCTURE)
         pub = getattr(getattr(structure, "published", None), "date", None)
         event_sents: dict[int, list] = {}

@@ -97,6 +97,7 @@ class EventExtractor:
     def _drafts(self, doc: Doc, index: ActorIndex, ref: dt.date | None) -> list[Draft]:
         self._text = doc.text                         # built once: Doc.text joins every token
         self._dates = self._all_dates(doc, ref)      # every time expression, found once
+        self._count_cache = {}
         blocks = [(b.start, b.end, b.label_) for b in doc.spans.get(SPANS_BLOCKS, [])]
         hits = self.finder.phrase_hits(doc)
         conflict = [(s.start, s.end) for s in doc.spans.get("wl_actors", [])]
@@ -165,7 +166,7 @@ class EventExtractor:
         if etype in ("attack", "bombing") and any(w.lower_ in self.air_words for w in sent):
             etype = "airstrike"                       # jets, helicopters, drones: from the air
         heads = {clause_head(t.token).i for t in group}
-        counts = [c for c in counts_in(sent, self._text) if self._in_clauses(doc[c.tokens[0]], heads, group)]
+        counts = [c for c in self._counts(sent) if self._in_clauses(doc[c.tokens[0]], heads, group)]
         tolls = [c for c in counts if c.toll]
         deaths = [c for c in counts if not c.toll]
         d = Draft(etype, max(t.priority for t in group), group, sent, block, roles=roles, tolls=tolls,
@@ -174,7 +175,8 @@ class EventExtractor:
         if tolls and not self._since(sent) and (d.count is None or d.count.more):
             d.count = tolls[0]                        # "five more bodies ... raising the toll to 28"
         for c in deaths[:1]:
-            if c.noun is not None and c.group:
+            if c.noun is not None and c.group and not c.summed:
+                c.summed = True
                 add = sum(1 for conj in c.noun.conjuncts if conj.i > c.noun.i and any(
                     k.lower_ in ("a", "an") and k.dep_ == "det" for k in conj.children))
                 if add and c.low is not None:        # "eight contractors and a serviceman"
@@ -217,7 +219,7 @@ class EventExtractor:
             return True
         has_place = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_places", []))
         has_actor = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_actors", []))
-        return (has_place and has_actor) or bool(counts_in(sent, self._text))
+        return (has_place and has_actor) or bool(self._counts(sent))
 
     def _figurative_attack(self, trig: Trigger) -> bool:
         """"a sweeping attack on an entire organization": an attack in words, not arms."""
@@ -254,6 +256,14 @@ class EventExtractor:
 
     _text: str = ""
     _dates: list[DateRange] = []
+    _count_cache: dict[int, list[Count]] = {}
+
+    def _counts(self, sent: Span) -> list[Count]:
+        """Death counts of a sentence, read once however many events it holds."""
+        hit = self._count_cache.get(sent.start)
+        if hit is None:
+            hit = self._count_cache[sent.start] = counts_in(sent, self._text)
+        return hit
 
     @staticmethod
     def _in_clauses(tok: Token, heads: set[int], group: list[Trigger]) -> bool:
@@ -450,7 +460,7 @@ class EventExtractor:
     def __call__(self, doc: Doc) -> Doc:
         structure = doc.user_data.get(USER_STRUCTURE)
         pub = getattr(getattr(structure, "published", None), "date", None)
-        index = ActorIndex(doc)
+        index = ActorIndex.of(doc)
         drafts = self._drafts(doc, index, pub)
         self._posts(doc, drafts, structure, index)
         events = [e for e in self._merge_all(drafts) if not e.cumulative]
