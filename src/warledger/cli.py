@@ -238,5 +238,8 @@ def summary_line(ex) -> str:
     title = doc.title or doc.text.strip().splitlines()[0][:60]
     blocks = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
     places = ", ".join(p["name"] for p in ex.places[:6]) or "none"
+    events = ", ".join(
+        e["type"] + (f" ({e['fatalities']['text']} killed)" if e["fatalities"] else "") + f" [{e['status']}]"
+        for e in ex.events[:4]) or "none"
     return (f"{Path(doc.origin or '').name or doc.doc_id}: {title!r} — {when}; language {doc.language}; "
-            f"{ex.tokens or 0} tokens; blocks: {blocks}; posts: {len(st.posts)}; places: {places}")
+            f"{ex.tokens or 0} tokens; blocks: {blocks}; posts: {len(st.posts)}; places: {places}; events: {events}")
