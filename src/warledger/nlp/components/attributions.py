@@ -4,9 +4,9 @@ For each event, every sentence that speaks of it is read for reporting construct
 (``patterns/stances.yaml``):
   1. "according to X"; fixed phrases ("cannot independently confirm", "declined to comment",
      "claimed responsibility");
-  2. reporting verbs with their subject as the source ("Amnesty documented", "officials said",
+  2. reporting verbs with their subject as the source ("the group documented", "officials said",
      "with a monitoring group reporting"); a relative pronoun stands for the report it belongs
-     to and its issuer ("Amnesty issued a report that detailed …"); coordinated subjects are
+     to and its issuer ("a rights group issued a report that detailed …"); coordinated subjects are
      each a source; negation turns "did not confirm" into cannot_confirm;
   3. a source that is the event's perpetrator claims it ("the Taliban said it was behind");
   4. an embedded post is its author's claim; a quoted passage after "X said:" is X's, with
