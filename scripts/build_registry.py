@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path
@@ -25,9 +26,16 @@ OTHER_STATES = {"XK", "TW"}         # states in practice, outside the UN
 
 
 def country_table() -> dict[str, dict]:
+    """country-converter's rows by ISO 3166 alpha-2 code (a few rows write the code as a
+    regular expression, "^GB$|^UK$": the first two-letter code in it is taken)."""
     path = Path(str(resources.files("country_converter").joinpath("country_data.tsv")))
+    out = {}
     with path.open(encoding="utf-8") as f:
-        return {r["ISO2"]: r for r in csv.DictReader(f, delimiter="\t")}
+        for r in csv.DictReader(f, delimiter="\t"):
+            m = re.search(r"[A-Z]{2}", r["ISO2"] or "")
+            if m:
+                out[m.group(0)] = {**r, "ISO2": m.group(0)}
+    return out
 
 
 def countryinfo_data() -> dict[str, dict]:

@@ -45,3 +45,31 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
     else:
         p.write_text(content, encoding="utf-8")
     return p
+
+
+PG_URL = os.environ.get("WARLEDGER_TEST_PG_URL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database: a SQLite file (WAL) and a new database on the PostgreSQL server
+    named by WARLEDGER_TEST_PG_URL (skipped locally when unset; a failure in CI)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+        return
+    if not PG_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs WARLEDGER_TEST_PG_URL (a PostgreSQL server); .ci/run starts one")
+        pytest.skip("WARLEDGER_TEST_PG_URL is not set: no PostgreSQL server for this run")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    name = "wl_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -10,7 +10,8 @@ from tests.conftest import write
 from warledger import extract
 from warledger.cli import main
 
-COMMANDS = [[], ["extract"], ["run"], ["actors"], ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"]]
+COMMANDS = [[], ["extract"], ["run"], ["actors"], ["ingest"], ["documents"], ["document"], ["db"], ["db", "upgrade"],
+            ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"]]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "warledger")
@@ -40,11 +41,12 @@ def test_cli_gazetteer_lookup_unknown_exits_1():
     assert result.exit_code == 1 and "no gazetteer entry" in result.stderr
 
 
-def test_cli_run_reads_bundled_sample():
-    result = CliRunner().invoke(main, ["run"])
+def test_cli_run_reads_bundled_sample(tmp_path):
+    result = CliRunner().invoke(main, ["run", "--once", "--db", f"sqlite:///{tmp_path / 'l.sqlite'}"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-1].startswith("6 document(s) read, 0 input(s) with errors")
+    assert lines[-2].startswith("6 document(s) read, 6 newly stored, 0 input(s) with errors")
+    assert lines[-1].startswith("ledger sqlite:") and "6 documents" in lines[-1]
     assert any("navigation" in ln and "caption" in ln for ln in lines)
     assert any("places: I‘zāz, Aleppo" in ln for ln in lines)
 

@@ -31,6 +31,15 @@ def _progress(iterable, total: int | None, label: str, enabled: bool):
     return tqdm(iterable, total=total, desc=label, unit="doc", file=sys.stderr, leave=False)
 
 
+def _or_exit(work):
+    """Run ``work``; a user error becomes its one line and exit code."""
+    try:
+        return work()
+    except WarledgerError as err:
+        click.echo(err.one_line(), err=True)
+        sys.exit(err.exit_code)
+
+
 def _report_errors(errors: list[WarledgerError]) -> int:
     """Print every error once at the end; the exit code is 2 for usage errors, else 1."""
     if not errors:
@@ -51,6 +60,11 @@ _model_opt = click.option("--model", metavar="NAME|PATH",
                           help="spaCy pipeline: a package or model name, or a path (default: the config's).")
 _config_opt = click.option("--config", metavar="FILE", type=click.Path(dir_okay=False),
                            help="Pipeline config file (default: the packaged default.cfg).")
+_db_opt = click.option("--db", metavar="URL", envvar="WARLEDGER_DB",
+                       help="Database URL (default: a SQLite file in the data directory; "
+                            "postgresql+psycopg://… for a server).")
+
+
 _input_opt = click.option("--input-format", type=click.Choice(["text", "html", "jsonl", "feed", "warc"]),
                           help="Read every FILE as this format instead of guessing from content and name.")
 
@@ -109,10 +123,13 @@ def extract(files, fmt, input_format, model, config, progress) -> None:
 
 @main.command()
 @click.option("--input", "input_path", metavar="PATH", help="A file or folder to read (default: the bundled sample).")
+@_db_opt
 @_model_opt
 @_config_opt
-def run(input_path, model, config) -> None:
-    """The main job on the embedded default: read the input and print a summary of each document.
+@click.option("--once", is_flag=True, help="Do the work and exit (the form tests and CI use).")
+def run(input_path, db, model, config, once) -> None:
+    """The main job on the embedded default: read the input, print a summary of each document,
+    store it in the ledger (SQLite in the data directory unless --db) and print what it holds.
 
     Without --input it reads the sample reports bundled with warledger."""
     from .extract import extract_documents
@@ -131,18 +148,27 @@ def run(input_path, model, config) -> None:
         for path in paths:
             yield from read_path(path)
 
-    n = 0
+    from .export.extract_json import to_contract
+    from .store import Ledger
+
+    n = stored = 0
     try:
+        ledger = Ledger(db)
         for item in _progress(extract_documents(items(), settings), len(paths), "run", sys.stderr.isatty()):
             if isinstance(item, WarledgerError):
                 errors.append(item)
                 continue
             n += 1
             click.echo(summary_line(item))
+            stored += ledger.add(to_contract(item), item.document.text).status == "ingested"
+        counts = ledger.counts()
     except WarledgerError as err:
         click.echo(err.one_line(), err=True)
         sys.exit(err.exit_code)
-    click.echo(f"{n} document(s) read, {len(errors)} input(s) with errors")
+    click.echo(f"{n} document(s) read, {stored} newly stored, {len(errors)} input(s) with errors")
+    click.echo(f"ledger {ledger.engine.url.render_as_string(hide_password=True)}: {counts['documents']} documents, "
+               f"{counts['events']} events, {counts['places']} places, {counts['actors']} actors, "
+               f"{counts['attributions']} attributions, {counts['tallies']} tallies")
     sys.exit(_report_errors(errors))
 
 
@@ -185,6 +211,81 @@ def actors(files, fmt, input_format, model, config) -> None:
         click.echo(err.one_line(), err=True)
         sys.exit(err.exit_code)
     sys.exit(_report_errors(errors))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@_db_opt
+@_input_opt
+@_model_opt
+@_config_opt
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+def ingest(paths, db, input_format, model, config, progress) -> None:
+    """Read, extract and store PATH... in the ledger: files, directories (recursively), globs,
+    or - for JSON Lines on stdin. One transaction per document; a document already stored (same
+    text) is skipped. Exit status 1 when some input failed (the others are stored)."""
+    from .ingest import ingest as run_ingest
+
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        summary = run_ingest(paths, db=db, settings=_settings(model, config), input_format=input_format,
+                             progress=show)
+    except WarledgerError as err:
+        click.echo(err.one_line(), err=True)
+        sys.exit(err.exit_code)
+    click.echo(summary.line())
+    sys.exit(_report_errors(summary.failed))
+
+
+@main.command()
+@_db_opt
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--limit", type=int, default=None, help="At most this many documents.")
+def documents(db, fmt, limit) -> None:
+    """List the documents in the ledger."""
+    import json
+
+    from .store import Ledger
+
+    rows = _or_exit(lambda: Ledger(db).documents(limit))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['id']:>6}  {r['published'] or 'undated':<10}  {r['events']:>3} events  "
+                   f"{(r['title'] or r['doc_id'])[:70]}")
+    click.echo(f"{len(rows)} document(s)")
+
+
+@main.command()
+@click.argument("ref", metavar="ID")
+@_db_opt
+def document(ref, db) -> None:
+    """Show one document (by ledger id, input id or sha256) with its text and events, as JSON."""
+    import json
+
+    from .store import Ledger
+
+    found = _or_exit(lambda: Ledger(db).document(ref))
+    if found is None:
+        click.echo(f"[E502] no document {ref!r} in the ledger", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+
+
+@main.group(name="db")
+def db_group() -> None:
+    """The ledger's database."""
+
+
+@db_group.command("upgrade")
+@_db_opt
+def db_upgrade(db) -> None:
+    """Apply the schema migrations (they also run on first use)."""
+    from .store import open_engine
+
+    engine = _or_exit(lambda: open_engine(db))
+    click.echo(f"database at the newest schema: {engine.url.render_as_string(hide_password=True)}")
 
 
 @main.group()
@@ -243,3 +344,7 @@ def summary_line(ex) -> str:
         for e in ex.events[:4]) or "none"
     return (f"{Path(doc.origin or '').name or doc.doc_id}: {title!r} — {when}; language {doc.language}; "
             f"{ex.tokens or 0} tokens; blocks: {blocks}; posts: {len(st.posts)}; places: {places}; events: {events}")
+
+
+if __name__ == "__main__":
+    main()

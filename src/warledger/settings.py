@@ -8,8 +8,10 @@ from pathlib import Path
 
 
 def _data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(os.environ.get("WARLEDGER_DATA_DIR") or Path(base) / "warledger")
+    if os.environ.get("WARLEDGER_DATA_DIR"):
+        return Path(os.environ["WARLEDGER_DATA_DIR"])
+    from platformdirs import user_data_dir
+    return Path(user_data_dir("warledger", appauthor=False))
 
 
 @dataclass(slots=True)

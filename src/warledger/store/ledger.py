@@ -1,0 +1,227 @@
+"""The ledger: documents and what was read from them, stored one transaction per document,
+idempotent by the text's content hash."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from .engine import open_engine
+from .tables import (
+    ActorAliasRow,
+    ActorMentionRow,
+    ActorRow,
+    AttributionRow,
+    Base,
+    BlockRow,
+    DocumentRow,
+    EventActorRow,
+    EventPlaceRow,
+    EventRow,
+    FatalityRow,
+    PlaceMentionRow,
+    PlaceRow,
+    PostRow,
+    TallyRow,
+)
+
+RETRIES = 5
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
+@dataclass
+class IngestResult:
+    status: str          # ingested, skipped
+    document_id: int
+
+
+class Ledger:
+    """``Ledger(url)`` opens (and migrates) the database; ``add(contract)`` stores one document."""
+
+    def __init__(self, url: str | None = None, engine: Engine | None = None):
+        self.engine = engine or open_engine(url)
+        self.insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        self._ids: dict[tuple, int] = {}
+        self._aliases: set[tuple[int, str]] = set()
+        self._pending_aliases: set[tuple[int, str]] = set()
+
+    # ---------------------------------------------------------- writing
+    def add(self, contract: dict[str, Any], text: str) -> IngestResult:
+        """Store one extracted document in one transaction; a document already stored (same text)
+        is skipped. Concurrent writers are retried when the database is busy."""
+        sha = contract["document"]["sha256"]
+        for attempt in range(RETRIES):
+            try:
+                with self.engine.begin() as session:      # Core on one connection: one transaction
+                    found = session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha))
+                    if found is not None:
+                        return IngestResult("skipped", found)
+                    fresh: dict[tuple, int] = {}
+                    doc_id = self._write(session, contract, text, fresh)
+                self._ids.update(fresh)                     # committed: now safe to reuse
+                self._aliases |= self._pending_aliases
+                return IngestResult("ingested", doc_id)
+            except IntegrityError:
+                with Session(self.engine) as session:     # another writer stored it first
+                    found = session.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha))
+                if found is not None:
+                    return IngestResult("skipped", found)
+                raise
+            except OperationalError:
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise RuntimeError("unreachable")
+
+    def _key_id(self, session, table, key: str, values: dict, fresh: dict[tuple, int]) -> int:
+        """The id of a place or actor row by its key, inserting it when new. Ids known from
+        committed transactions are cached; new ones join the cache once the document commits."""
+        cached = self._ids.get((table.__tablename__, key)) or fresh.get((table.__tablename__, key))
+        if cached is not None:
+            return cached
+        session.execute(self.insert(table).values(key=key, **values).on_conflict_do_nothing(index_elements=["key"]))
+        rid = session.scalar(select(table.id).where(table.key == key))
+        fresh[(table.__tablename__, key)] = rid
+        return rid
+
+    def _write(self, session, c: dict, text: str, fresh: dict[tuple, int]) -> int:
+        """One document in bulk statements (Core inserts, many rows each)."""
+        d = c["document"]
+        doc = session.execute(insert(DocumentRow).values(
+            sha256=d["sha256"], doc_id=d["id"], source=d.get("source"), url=d.get("url"), title=d.get("title"),
+            published=_date(d.get("published")), published_inferred=bool(d.get("published_inferred")),
+            published_source=d.get("published_source"), language=d.get("language"), text=text,
+            ingested_at=dt.datetime.now(dt.UTC)).returning(DocumentRow.id)).scalar_one()
+        rows: dict[type, list[dict]] = {BlockRow: [], PostRow: [], PlaceMentionRow: [], ActorMentionRow: [],
+                                        EventActorRow: [], EventPlaceRow: [], FatalityRow: [], AttributionRow: [],
+                                        TallyRow: []}
+        rows[BlockRow] = [{"document_id": doc, "kind": b["kind"], "start": b["start"], "end": b["end"]}
+                          for b in d["blocks"]]
+        rows[PostRow] = [{"document_id": doc, "author": p["author"], "handle": p["handle"], "date": _date(p["date"]),
+                          "platform": p.get("platform"), "text": p["text"], "start": p["start"], "end": p["end"]}
+                         for p in c["posts"]]
+
+        def place_id(p: dict) -> int:
+            return self._key_id(session, PlaceRow, self._place_key(p), {
+                "geonameid": p.get("geonameid"), "name": p["name"], "country": p.get("country"),
+                "admin1": p.get("admin1"), "lat": p.get("lat"), "lon": p.get("lon"), "level": p["level"],
+                "precision": p["precision"]}, fresh)
+
+        for p in c["places"]:
+            pid = place_id(p)
+            rows[PlaceMentionRow] += [{"place_id": pid, "document_id": doc, "start": s_, "end": e_}
+                                      for s_, e_ in p["mentions"]]
+        actor_ids: dict[str, int] = {}
+        aliases = []
+        for a in c.get("actors", []):
+            key = a["id"] or "?" + a["name"].lower()
+            aid = self._key_id(session, ActorRow, key, {
+                "registry_id": a["id"], "name": a["name"], "kind": a["kind"], "affiliation": a.get("affiliation"),
+                "inter": a.get("inter"), "country": a.get("country")}, fresh)
+            actor_ids[key] = aid
+            aliases += [{"actor_id": aid, "alias": t[:512]} for t in {text[s_:e_] for s_, e_ in a["mentions"]}
+                        if (aid, t[:512]) not in self._aliases]
+            rows[ActorMentionRow] += [{"actor_id": aid, "document_id": doc, "start": s_, "end": e_}
+                                      for s_, e_ in a["mentions"]]
+        if aliases:
+            session.execute(self.insert(ActorAliasRow).on_conflict_do_nothing(
+                index_elements=["actor_id", "alias"]), aliases)
+        events = c["events"]
+        event_ids = []
+        if events:                                  # all events in one statement, ids in order
+            event_ids = session.execute(insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True), [{
+                "document_id": doc, "local_id": ev["id"], "type": ev["type"],
+                "acled_event_type": ev["acled"]["event_type"], "acled_sub_event_type": ev["acled"]["sub_event_type"],
+                "plover": ev.get("plover"), "date_start": _date(ev["date"]["start"]),
+                "date_end": _date(ev["date"]["end"]), "date_precision": ev["date"]["precision"],
+                "count": ev.get("count", 1), "status": ev["status"], "mentions": ev["mentions"]}
+                for ev in events]).scalars().all()
+        for eid, ev in zip(event_ids, events, strict=True):
+            rows[EventActorRow] += [{"event_id": eid, "actor_id": actor_ids.get(a.get("id") or "?" + a["name"].lower()),
+                                     "name": a["name"], "role": a["role"], "mentions": a["mentions"]}
+                                    for a in ev["actors"]]
+            rows[EventPlaceRow] += [{"event_id": eid, "place_id": place_id(p)} for p in ev["places"]]
+            f = ev.get("fatalities")
+            if f:
+                rows[FatalityRow].append({"event_id": eid, "low": f["low"], "best": f["best"], "high": f["high"],
+                                          "grp": f["group"], "text": f["text"], "start": f["span"][0],
+                                          "end": f["span"][1]})
+            for at in ev.get("attributions", []):
+                span = at.get("span") or [None, None]
+                rows[AttributionRow].append({"event_id": eid, "source": at.get("source"), "stance": at["stance"],
+                                             "date": _date(at.get("date")), "quote": at.get("quote"),
+                                             "start": span[0], "end": span[1]})
+        rows[TallyRow] = [{"document_id": doc, "subject": t["subject"], "actor": t["actor"], "measure": t["measure"],
+                           "grp": t["group"], "value": t["value"], "since": _date(t["since"]),
+                           "as_of": _date(t["as_of"]), "increment": t["increment"], "source": t["source"],
+                           "text": t["text"], "start": t["span"][0], "end": t["span"][1]} for t in c["tallies"]]
+        for table, values in rows.items():
+            if values:
+                session.execute(insert(table), values)
+        self._pending_aliases = {(a["actor_id"], a["alias"]) for a in aliases}
+        return doc
+
+    @staticmethod
+    def _place_key(p: dict) -> str:
+        if p.get("geonameid"):
+            return f"g:{p['geonameid']}:{p['level']}"
+        return f"n:{p['name'].lower()}:{p.get('lat')}:{p.get('lon')}"
+
+    # ---------------------------------------------------------- reading
+    def counts(self) -> dict[str, int]:
+        """Rows in every table (what a second ingest must leave unchanged)."""
+        with Session(self.engine) as session:
+            return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+
+    def documents(self, limit: int | None = None) -> list[dict[str, Any]]:
+        with Session(self.engine) as session:
+            q = select(DocumentRow).order_by(DocumentRow.id)
+            if limit:
+                q = q.limit(limit)
+            rows = session.scalars(q).all()
+            out = []
+            for r in rows:
+                n_events = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.document_id == r.id))
+                out.append({"id": r.id, "doc_id": r.doc_id, "sha256": r.sha256, "title": r.title, "source": r.source,
+                            "published": r.published.isoformat() if r.published else None,
+                            "published_inferred": r.published_inferred, "language": r.language,
+                            "length": len(r.text), "events": n_events})
+            return out
+
+    def document(self, ref: str) -> dict[str, Any] | None:
+        """One document by ledger id, input id or sha256, with its extracted values."""
+        with Session(self.engine) as session:
+            cond = (DocumentRow.doc_id == ref) | (DocumentRow.sha256 == ref.removeprefix("sha256:"))
+            if ref.isdigit():
+                cond = cond | (DocumentRow.id == int(ref))
+            r = session.scalars(select(DocumentRow).where(cond)).first()
+            if r is None:
+                return None
+            events = session.scalars(select(EventRow).where(EventRow.document_id == r.id).order_by(EventRow.id)).all()
+            return {
+                "id": r.id, "doc_id": r.doc_id, "sha256": r.sha256, "title": r.title, "source": r.source,
+                "published": r.published.isoformat() if r.published else None, "language": r.language, "text": r.text,
+                "events": [{"id": e.local_id, "type": e.type, "status": e.status,
+                            "date": {"start": e.date_start.isoformat() if e.date_start else None,
+                                     "end": e.date_end.isoformat() if e.date_end else None,
+                                     "precision": e.date_precision},
+                            "mentions": e.mentions} for e in events],
+            }
+
+    def add_many(self, items: Iterable[tuple[dict, str]]) -> dict[str, int]:
+        counts = {"ingested": 0, "skipped": 0}
+        for contract, text in items:
+            counts[self.add(contract, text).status] += 1
+        return counts
