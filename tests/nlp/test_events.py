@@ -139,3 +139,20 @@ def test_events_tallies(nlp, text, value, since, increment):
 def test_events_count_of_occurrences(nlp, text, count):
     events, _ = read(nlp, text, dt.date(2016, 3, 1))
     assert events[0]["count"] == count
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("Secretary of State Antony Blinken told reporters in Washington on Thursday that the talks were useful.",
+     "Antony Blinken"),
+])
+def test_events_a_person_speaking_is_a_statement(nlp, text, speaker):
+    events, _ = read(nlp, text, dt.date(2022, 5, 6))
+    st = [e for e in events if e["type"] == "statement"]
+    assert st and any(a["name"] == speaker for a in st[0]["actors"])
+    assert st[0]["date"]["start"] == "2022-05-05"
+
+
+@pytest.mark.parametrize("text", ["Police spokesman Ali Khan said two people were killed in the blast near the market."])
+def test_events_a_person_reporting_deaths_is_a_source_not_a_statement(nlp, text):
+    events, _ = read(nlp, text, dt.date(2022, 5, 6))
+    assert all(e["type"] != "statement" for e in events)

@@ -87,3 +87,8 @@ def test_places_supplementary_file_through_config(tmp_path, text):
                                   "Aid arrived in Idlib on Monday, officials said.\n"])
 def test_places_navigation_links_are_not_read(nlp, text):
     assert set(places(nlp, text)) == {"Idlib"}
+
+
+@pytest.mark.parametrize("text,name", [("Government troops recaptured Kherson on Friday after weeks of fighting.", "Kherson")])
+def test_places_object_of_a_capture_verb(nlp, text, name):
+    assert name in places(nlp, text)

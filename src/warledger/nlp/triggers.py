@@ -37,6 +37,7 @@ class Trigger:
     start: int              # token span of the words
     end: int
     weak: bool = False
+    said: bool = False      # a person's "said" read as a statement: no rival to the sentence's events
 
 
 class TriggerFinder:

@@ -179,7 +179,8 @@ class AttributionReader:
             mine = {t.token.i for t in ev.triggers}
             found = []
             for sent in ev.sents:
-                others = {t.token.i for o in event_sents.get(sent.start, []) if o is not ev for t in o.triggers}
+                others = {t.token.i for o in event_sents.get(sent.start, []) if o is not ev for t in o.triggers
+                          if not t.said}
                 found += self._read_sentence(doc, sent, index, mine, others)
             found += self._posts(doc, ev, structure, index)
             found += self._quotes(doc, ev, index)

@@ -112,17 +112,33 @@ class EventExtractor:
             if kind in ("navigation", "caption"):
                 continue
             triggers = self.finder.find(doc, sent, hits, conflict)
+            triggers += self._person_says(sent, index, triggers)
             if not triggers:
                 continue
             groups = self._group(triggers)
-            all_heads = {clause_head(t.token).i for g in groups for t in g}
+            real = [g for g in groups if not all(t.said for t in g)]
+            all_heads = {clause_head(t.token).i for g in real for t in g}
             for group in groups:
-                d = self._draft(doc, sent, group, kind, index, ref, single=len(groups) == 1,
+                d = self._draft(doc, sent, group, kind, index, ref, single=len(real) <= 1,
                                 other_heads=all_heads - {clause_head(t.token).i for t in group})
                 if d is not None:
                     d.section = section
                     drafts.append(d)
         return drafts
+
+    def _person_says(self, sent: Span, index: ActorIndex, triggers: list[Trigger]) -> list[Trigger]:
+        """A named person saying something that reports no deaths is a statement event
+        ("the secretary told reporters in Washington that ..."); officials and groups saying
+        things are sources, not statements."""
+        if any(t.type == "statement" for t in triggers) or self._counts(sent):
+            return []
+        for tok in sent:
+            if tok.pos_ == "VERB" and tok.lemma_.lower() in ("say", "tell") and tok.dep_ == "ROOT":
+                subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+                rec = index.at(subj) if subj is not None else None
+                if rec is not None and rec.kind == "person":
+                    return [Trigger("statement", self.finder.priority["statement"], tok, tok.i, tok.i + 1, said=True)]
+        return []
 
     def _group(self, triggers: list[Trigger]) -> list[list[Trigger]]:
         groups: dict[int, list[Trigger]] = {}
