@@ -11,6 +11,7 @@ from warledger import extract
 from warledger.cli import main
 
 COMMANDS = [[], ["extract"], ["run"], ["actors"], ["ingest"], ["documents"], ["document"], ["db"], ["db", "upgrade"],
+            ["aggregate"], ["incidents"], ["incident"],
             ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"]]
 
 
@@ -45,8 +46,10 @@ def test_cli_run_reads_bundled_sample(tmp_path):
     result = CliRunner().invoke(main, ["run", "--once", "--db", f"sqlite:///{tmp_path / 'l.sqlite'}"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-2].startswith("6 document(s) read, 6 newly stored, 0 input(s) with errors")
-    assert lines[-1].startswith("ledger sqlite:") and "6 documents" in lines[-1]
+    stored = next(i for i, ln in enumerate(lines) if ln.startswith("6 document(s) read"))
+    assert lines[stored].startswith("6 document(s) read, 6 newly stored, 0 input(s) with errors")
+    assert lines[stored + 1].startswith("ledger sqlite:") and "6 documents" in lines[stored + 1]
+    assert lines[-1].endswith("incident(s)")
     assert any("navigation" in ln and "caption" in ln for ln in lines)
     assert any("places: I‘zāz, Aleppo" in ln for ln in lines)
 

@@ -161,7 +161,11 @@ def run(input_path, db, model, config, once) -> None:
             n += 1
             click.echo(summary_line(item))
             stored += ledger.add(to_contract(item), item.document.text).status == "ingested"
+        from .aggregate import rebuild as rebuild_incidents
+        from .store.incidents import list_incidents
+        rebuild_incidents(ledger)
         counts = ledger.counts()
+        table = incidents_table(list_incidents(ledger.engine))
     except WarledgerError as err:
         click.echo(err.one_line(), err=True)
         sys.exit(err.exit_code)
@@ -169,6 +173,7 @@ def run(input_path, db, model, config, once) -> None:
     click.echo(f"ledger {ledger.engine.url.render_as_string(hide_password=True)}: {counts['documents']} documents, "
                f"{counts['events']} events, {counts['places']} places, {counts['actors']} actors, "
                f"{counts['attributions']} attributions, {counts['tallies']} tallies")
+    click.echo(table)
     sys.exit(_report_errors(errors))
 
 
@@ -234,6 +239,10 @@ def ingest(paths, db, input_format, model, config, progress) -> None:
         click.echo(err.one_line(), err=True)
         sys.exit(err.exit_code)
     click.echo(summary.line())
+    if summary.ingested:
+        from .aggregate import rebuild as rebuild_incidents
+        from .store import Ledger
+        click.echo(f"{_or_exit(lambda: rebuild_incidents(Ledger(db)))} incident(s) in the ledger")
     sys.exit(_report_errors(summary.failed))
 
 
@@ -269,6 +278,70 @@ def document(ref, db) -> None:
     found = _or_exit(lambda: Ledger(db).document(ref))
     if found is None:
         click.echo(f"[E502] no document {ref!r} in the ledger", err=True)
+        sys.exit(1)
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@_db_opt
+@click.option("--rebuild", is_flag=True, help="Recompute every incident from the stored events.")
+def aggregate(db, rebuild) -> None:
+    """Group the stored events of all documents into incidents (ingest does this too). The
+    incidents are the connected components of a same-occurrence relation, so --rebuild gives
+    the same incidents whatever order the documents came in."""
+    from .aggregate import rebuild as rebuild_incidents
+    from .store import Ledger
+
+    n = _or_exit(lambda: rebuild_incidents(Ledger(db)))
+    click.echo(f"{n} incident(s)")
+
+
+@main.command()
+@_db_opt
+@click.option("--status", type=click.Choice(["corroborated", "single_source", "contested", "denied"]))
+@click.option("--type", "type_", metavar="TYPE", help="Event type (airstrike, shelling, …).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Incidents ending on or after this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Incidents starting on or before this date.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def incidents(db, status, type_, since, until, fmt) -> None:
+    """List incidents: type, dates, combined estimate (low/best/high), status and sources."""
+    import json
+
+    from .store import Ledger
+    from .store.incidents import list_incidents
+
+    rows = _or_exit(lambda: list_incidents(Ledger(db).engine, status=status, type_=type_,
+                                           since=since.date() if since else None, until=until.date() if until else None))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(incidents_table(rows))
+
+
+def incidents_table(rows: list[dict]) -> str:
+    lines = [f"{'id':<16}  {'type':<17} {'dates':<23} {'killed (low/best/high)':<22} {'status':<13} sources"]
+    for r in rows:
+        dates = f"{r['date_start'] or '?'}..{r['date_end'] or '?'}"
+        killed = "/".join("-" if v is None else str(v) for v in (r["low"], r["best"], r["high"]))
+        lines.append(f"{r['id']:<16}  {r['type']:<17} {dates:<23} {killed:<22} {r['status']:<13} "
+                     f"{len(r['sources'])} ({r['events']} event(s))")
+    lines.append(f"{len(rows)} incident(s)")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("ref", metavar="ID")
+@_db_opt
+def incident(ref, db) -> None:
+    """Show one incident with every source, stance, figure, quote, span and document, as JSON."""
+    import json
+
+    from .store import Ledger
+    from .store.incidents import get_incident
+
+    found = _or_exit(lambda: get_incident(Ledger(db).engine, ref))
+    if found is None:
+        click.echo(f"[E601] no incident {ref!r}", err=True)
         sys.exit(1)
     click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 

@@ -196,3 +196,25 @@ class TallyRow(Base):
 
 
 Index("ix_events_date", EventRow.date_start, EventRow.date_end)
+
+
+class IncidentRow(Base):
+    __tablename__ = "incidents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    type: Mapped[str] = mapped_column(String(32), index=True)
+    date_start: Mapped[dt.date | None] = mapped_column(Date)
+    date_end: Mapped[dt.date | None] = mapped_column(Date)
+    low: Mapped[int | None] = mapped_column(Integer)
+    best: Mapped[int | None] = mapped_column(Integer)
+    high: Mapped[int | None] = mapped_column(Integer)
+    acled: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    sources: Mapped[dict] = mapped_column(JSON)
+
+
+class IncidentEventRow(Base):
+    __tablename__ = "incident_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = _fk("incidents")
+    event_id: Mapped[int] = _fk("events")

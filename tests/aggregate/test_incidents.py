@@ -1,0 +1,126 @@
+"""Incidents: the same-occurrence relation, combined estimate and status, order independence."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import write
+from warledger.aggregate import (
+    EventRecord,
+    build_incidents,
+    combined_estimate,
+    combined_status,
+    same_occurrence,
+)
+from warledger.cli import main
+from warledger.store import Ledger
+from warledger.store.incidents import get_incident, list_incidents
+
+D = dt.date(2020, 3, 10)
+
+
+def ev(key, doc, *, type_="airstrike", start=D, end=D, precision="day", places=((36.2, 37.15, "exact"),),
+       perps=("Russia",), low=None, best=None, high=None, atts=(("Local officials", "reports"),), outlet="Outlet A"):
+    return EventRecord(key, doc, outlet, type_, start, end, precision, D, list(places), set(perps), low, best, high,
+                       list(atts))
+
+
+def test_same_occurrence_needs_family_date_place_and_actors():
+    a = ev("a:e1", "a")
+    assert same_occurrence(a, ev("b:e1", "b", type_="shelling"))                      # one family: violence
+    assert not same_occurrence(a, ev("b:e1", "b", type_="negotiation"))               # another family
+    assert not same_occurrence(a, ev("b:e1", "b", start=D + dt.timedelta(days=5), end=D + dt.timedelta(days=5)))
+    assert not same_occurrence(a, ev("b:e1", "b", places=((33.5, 36.3, "exact"),)))  # 300 km apart
+    assert not same_occurrence(a, ev("b:e1", "b", perps=("Islamic State",)))
+    assert not same_occurrence(a, ev("a:e2", "a"))                                    # one document
+
+
+@pytest.mark.parametrize("atts,status", [
+    ([("Amnesty International", "asserts")], "single_source"),
+    ([("Amnesty International", "asserts"), ("Human Rights Watch", "reports")], "corroborated"),
+    ([("Amnesty International", "asserts"), ("Russia", "denies")], "contested"),
+    ([("Amnesty International", "asserts"), ("Human Rights Watch", "asserts"), ("United Nations", "cannot_confirm")],
+     "contested"),
+    ([("Russia", "denies")], "denied"),
+])
+def test_combined_status(atts, status):
+    members = [ev(f"d{i}:e1", f"d{i}", atts=[a]) for i, a in enumerate(atts)]
+    assert combined_status(members)[0] == status
+
+
+def test_relayed_source_does_not_corroborate():
+    # two outlets relaying "according to Amnesty" are one source, Amnesty
+    members = [ev("d1:e1", "d1", atts=[("Amnesty International", "reports")], outlet="Outlet A"),
+               ev("d2:e1", "d2", atts=[("the Amnesty International", "reports")], outlet="Outlet B")]
+    assert combined_status(members)[0] == "single_source"
+
+
+def test_combined_estimate_rule():
+    members = [ev("d1:e1", "d1", low=12, best=12, high=12), ev("d2:e1", "d2", low=15, high=20),
+               ev("d3:e1", "d3", low=30, best=30, high=30)]
+    assert combined_estimate(members) == (12, 15, 30, 12)                  # low, median best, high, ACLED
+
+
+def test_incidents_do_not_depend_on_order():
+    events = [ev(f"d{i}:e1", f"d{i}", low=10 + i) for i in range(6)] + [
+        ev(f"x{i}:e1", f"x{i}", places=((31.5, 34.47, "exact"),), perps=("Israel",)) for i in range(4)]
+    first = [(i.key, sorted(m.key for m in i.members), i.status, i.low) for i in build_incidents(events)]
+    random.Random(7).shuffle(events)
+    again = [(i.key, sorted(m.key for m in i.members), i.status, i.low) for i in build_incidents(events)]
+    assert first == again and len(first) == 2
+
+
+SECOND = ("Amnesty Report on Russian Strikes\n"
+          "Amnesty International said on Wednesday that six Russian air strikes killed more than 200 civilians "
+          "in Idlib and Homs provinces.\n")
+THIRD = ("Moscow Rejects Rights Report\n"
+         "Russia denied on Wednesday that its aircraft had struck civilian areas in Idlib, calling the report false.\n")
+
+
+def ingest(db, *paths):
+    result = CliRunner().invoke(main, ["ingest", "--no-progress", "--db", db, *map(str, paths)])
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def test_incident_across_outlets_contested(db_url, tmp_path, seed_path):
+    second = write(tmp_path, "second.jsonl", '{"id": "other-outlet", "source": "Other Outlet", '
+                                             '"published": "2015-12-24", "text": ' + __import__("json").dumps(SECOND) + "}\n")
+    third = write(tmp_path, "third.jsonl", '{"id": "denial", "source": "Third Outlet", '
+                                           '"published": "2015-12-24", "text": ' + __import__("json").dumps(THIRD) + "}\n")
+    ingest(db_url, seed_path, second)
+    ledger = Ledger(db_url)
+
+    def amnesty_incident():
+        for row in list_incidents(ledger.engine):
+            full = get_incident(ledger.engine, row["id"])
+            docs = {e["document"] for e in full["events"]}
+            if "other-outlet" in docs and len(docs) >= 2:
+                return full
+        return None
+    inc = amnesty_incident()
+    assert inc is not None and inc["status"] == "contested"
+    ingest(db_url, third)
+    inc = amnesty_incident()
+    assert inc["status"] == "contested"
+
+
+def test_incidents_same_in_two_orders(tmp_path, seed_path):
+    from warledger.sample import sample_paths
+    paths = [str(p) for p in sample_paths()] + [str(seed_path)]
+    db_url, db2 = (f"sqlite:///{tmp_path / name}" for name in ("one.sqlite", "two.sqlite"))
+    ingest(db_url, *paths)
+    ingest(db2, *reversed(paths))
+
+    def content(url):
+        rows = list_incidents(Ledger(url).engine)
+        out = []
+        for r in rows:
+            full = get_incident(Ledger(url).engine, r["id"])
+            out.append((tuple(sorted(e["sha256"] for e in full["events"])), r["type"], r["date_start"], r["date_end"],
+                        r["low"], r["best"], r["high"], r["status"]))
+        return sorted(out, key=str)
+    assert content(db_url) == content(db2)
