@@ -50,17 +50,16 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 PG_URL = os.environ.get("WARLEDGER_TEST_PG_URL")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    """A fresh, empty database: a SQLite file (WAL) and a new database on the PostgreSQL server
-    named by WARLEDGER_TEST_PG_URL (skipped locally when unset; a failure in CI)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+@pytest.fixture
+def second_db(db_url, tmp_path):
+    """Another fresh database of the same kind as ``db_url``."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'second.sqlite'}"
         return
-    if not PG_URL:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs WARLEDGER_TEST_PG_URL (a PostgreSQL server); .ci/run starts one")
-        pytest.skip("WARLEDGER_TEST_PG_URL is not set: no PostgreSQL server for this run")
+    yield from _pg_database()
+
+
+def _pg_database():
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -73,3 +72,17 @@ def db_url(request, tmp_path):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database: a SQLite file (WAL) and a new database on the PostgreSQL server
+    named by WARLEDGER_TEST_PG_URL (skipped locally when unset; a failure in CI)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+        return
+    if not PG_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI needs WARLEDGER_TEST_PG_URL (a PostgreSQL server); .ci/run starts one")
+        pytest.skip("WARLEDGER_TEST_PG_URL is not set: no PostgreSQL server for this run")
+    yield from _pg_database()

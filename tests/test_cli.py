@@ -11,7 +11,8 @@ from warledger import extract
 from warledger.cli import main
 
 COMMANDS = [[], ["extract"], ["run"], ["actors"], ["ingest"], ["documents"], ["document"], ["db"], ["db", "upgrade"],
-            ["aggregate"], ["incidents"], ["incident"],
+            ["aggregate"], ["incidents"], ["incident"], ["tallies"], ["review"], ["review", "grade"],
+            ["review", "correct"], ["review", "merge"], ["review", "split"], ["review", "list"],
             ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"]]
 
 

@@ -300,18 +300,26 @@ def aggregate(db, rebuild) -> None:
 @_db_opt
 @click.option("--status", type=click.Choice(["corroborated", "single_source", "contested", "denied"]))
 @click.option("--type", "type_", metavar="TYPE", help="Event type (airstrike, shelling, …).")
+@click.option("--place", metavar="NAME", help="Incidents with a place whose name contains NAME.")
+@click.option("--actor", metavar="NAME", help="Incidents with an actor whose name contains NAME.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Incidents ending on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Incidents starting on or before this date.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def incidents(db, status, type_, since, until, fmt) -> None:
+def incidents(db, status, type_, place, actor, since, until, fmt) -> None:
     """List incidents: type, dates, combined estimate (low/best/high), status and sources."""
     import json
 
+    from .aggregate.review import attach
     from .store import Ledger
-    from .store.incidents import list_incidents
+    from .store.incidents import list_incidents, review_rows
 
-    rows = _or_exit(lambda: list_incidents(Ledger(db).engine, status=status, type_=type_,
-                                           since=since.date() if since else None, until=until.date() if until else None))
+    def load():
+        engine = Ledger(db).engine
+        found = list_incidents(engine, status=None, type_=type_, since=since.date() if since else None,
+                               until=until.date() if until else None, place=place, actor=actor)
+        found = attach(found, review_rows(engine))
+        return [r for r in found if status is None or r["status"] == status]   # the effective status
+    rows = _or_exit(load)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -336,14 +344,137 @@ def incident(ref, db) -> None:
     """Show one incident with every source, stance, figure, quote, span and document, as JSON."""
     import json
 
+    from .aggregate.review import attach
     from .store import Ledger
-    from .store.incidents import get_incident
+    from .store.incidents import get_incident, review_rows
 
-    found = _or_exit(lambda: get_incident(Ledger(db).engine, ref))
+    def load():
+        engine = Ledger(db).engine
+        one = get_incident(engine, ref)
+        return attach([one], review_rows(engine))[0] if one else None
+    found = _or_exit(load)
     if found is None:
         click.echo(f"[E601] no incident {ref!r}", err=True)
         sys.exit(1)
     click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+
+
+@main.group()
+def review() -> None:
+    """Analysts' reviews of incidents: grade, correct a field, merge, split. Reviews are kept
+    apart from machine output and survive rebuilds and re-ingests."""
+
+
+_who = click.option("--who", required=True, help="Who reviews (name or handle).")
+_why = click.option("--why", default=None, help="Why: the evidence or reasoning.")
+
+
+def _anchor(db, ref):
+    from .store import Ledger
+    from .store.incidents import member_keys
+    keys = member_keys(Ledger(db).engine, ref)
+    if not keys:
+        click.echo(f"[E601] no incident {ref!r}", err=True)
+        sys.exit(1)
+    return keys
+
+
+def _record(db, **kw) -> None:
+    from .aggregate import rebuild as rebuild_incidents
+    from .store import Ledger
+    from .store.incidents import add_review
+    ledger = Ledger(db)
+    rid = add_review(ledger.engine, **kw)
+    if kw["action"] in ("merge", "split"):
+        rebuild_incidents(ledger)
+    click.echo(f"review {rid} recorded")
+
+
+@review.command("grade")
+@click.argument("ref", metavar="INCIDENT")
+@click.argument("grade")
+@_who
+@_why
+@_db_opt
+def review_grade(ref, grade, who, why, db) -> None:
+    """Grade an incident (e.g. confirmed, fair, weak, contested, discounted)."""
+    _record(db, action="grade", anchor=_anchor(db, ref), who=who, why=why, field="grade", value=grade)
+
+
+@review.command("correct")
+@click.argument("ref", metavar="INCIDENT")
+@click.argument("field", type=click.Choice(["low", "best", "high", "date_start", "date_end", "type", "status"]))
+@click.argument("value")
+@_who
+@_why
+@_db_opt
+def review_correct(ref, field, value, who, why, db) -> None:
+    """Correct a field of an incident; the machine's value stays visible beside yours."""
+    if field in ("low", "best", "high"):
+        if not value.isdigit():
+            raise click.BadParameter(f"{field} takes a whole number", param_hint="VALUE")
+        value = int(value)
+    _record(db, action="correct", anchor=_anchor(db, ref), who=who, why=why, field=field, value=value)
+
+
+@review.command("merge")
+@click.argument("ref", metavar="INCIDENT")
+@click.argument("other", metavar="OTHER_INCIDENT")
+@_who
+@_why
+@_db_opt
+def review_merge(ref, other, who, why, db) -> None:
+    """Merge two incidents into one."""
+    _record(db, action="merge", anchor=_anchor(db, ref), events=_anchor(db, other), who=who, why=why)
+
+
+@review.command("split")
+@click.argument("ref", metavar="INCIDENT")
+@click.argument("events", nargs=-1, required=True, metavar="EVENT...")
+@_who
+@_why
+@_db_opt
+def review_split(ref, events, who, why, db) -> None:
+    """Take EVENT... (as `incident` lists them: sha256:eN) out of an incident into a new one."""
+    members = _anchor(db, ref)
+    unknown = [e for e in events if e not in members]
+    if unknown:
+        click.echo(f"[E602] not events of {ref}: {', '.join(unknown)}", err=True)
+        sys.exit(2)
+    _record(db, action="split", anchor=members, events=list(events), who=who, why=why)
+
+
+@review.command("list")
+@_db_opt
+def review_list(db) -> None:
+    """Every review, oldest first, as JSON Lines."""
+    import json
+
+    from .store import Ledger
+    from .store.incidents import review_rows
+    for r in _or_exit(lambda: review_rows(Ledger(db).engine)):
+        click.echo(json.dumps(r, ensure_ascii=False))
+
+
+@main.command()
+@_db_opt
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def tallies(db, fmt) -> None:
+    """Running totals over time: one series per subject, measure and group, each value with its
+    source and date; a total lower than an earlier one is flagged."""
+    import json
+
+    from .aggregate import tally_series
+    from .store import Ledger
+    series = _or_exit(lambda: tally_series(Ledger(db)))
+    if fmt == "json":
+        click.echo(json.dumps(series, ensure_ascii=False, indent=2))
+        return
+    for s_ in series:
+        flag = "  ! falls" if s_["falls"] else ""
+        values = ", ".join(f"{p['value']} ({p['as_of'] or '?'}, {p['source']})" for p in s_["points"])
+        click.echo(f"{s_['subject']} / {s_['measure']} / {s_['group']}: {values}{flag}")
+    click.echo(f"{len(series)} series")
 
 
 @main.group(name="db")

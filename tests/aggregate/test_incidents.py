@@ -108,10 +108,10 @@ def test_incident_across_outlets_contested(db_url, tmp_path, seed_path):
     assert inc["status"] == "contested"
 
 
-def test_incidents_same_in_two_orders(tmp_path, seed_path):
+def test_incidents_same_in_two_orders(db_url, second_db, seed_path):
     from warledger.sample import sample_paths
     paths = [str(p) for p in sample_paths()] + [str(seed_path)]
-    db_url, db2 = (f"sqlite:///{tmp_path / name}" for name in ("one.sqlite", "two.sqlite"))
+    db2 = second_db
     ingest(db_url, *paths)
     ingest(db2, *reversed(paths))
 
@@ -124,3 +124,83 @@ def test_incidents_same_in_two_orders(tmp_path, seed_path):
                         r["low"], r["best"], r["high"], r["status"]))
         return sorted(out, key=str)
     assert content(db_url) == content(db2)
+
+
+DOC_A = ("Air Strike Hits Aleppo Market\n"
+         "An air strike killed 12 people at a market in Aleppo on Monday, local activists said.\n")
+DOC_B = ("Strike on Idlib Bakery\n"
+         "Warplanes struck a bakery in Idlib on Monday, killing 15 people, rescuers said.\n")
+
+
+def test_review_merge_and_correction_survive_rebuild_and_reingest(db_url, tmp_path):
+    import json
+    a = write(tmp_path, "a.jsonl", json.dumps({"id": "doc-a", "published": "2016-03-08", "text": DOC_A}) + "\n")
+    b = write(tmp_path, "b.jsonl", json.dumps({"id": "doc-b", "published": "2016-03-08", "text": DOC_B}) + "\n")
+    ingest(db_url, a, b)
+    run = CliRunner()
+
+    def incidents_json():
+        out = run.invoke(main, ["incidents", "--db", db_url, "--format", "json"])
+        assert out.exit_code == 0, out.stderr
+        return json.loads(out.stdout)
+
+    def with_doc(rows, doc_id):
+        for r in rows:
+            full = json.loads(run.invoke(main, ["incident", r["id"], "--db", db_url]).stdout)
+            if doc_id in {e["document"] for e in full["events"]}:
+                return r, full
+        raise AssertionError(doc_id)
+
+    rows = incidents_json()
+    ia, _ = with_doc(rows, "doc-a")
+    ib, _ = with_doc(rows, "doc-b")
+    assert ia["id"] != ib["id"]                                   # the machine keeps them apart (60 km)
+    merged = run.invoke(main, ["review", "merge", ia["id"], ib["id"], "--who", "analyst1", "--why", "same raid",
+                               "--db", db_url])
+    assert merged.exit_code == 0, merged.stderr
+    one, full = with_doc(incidents_json(), "doc-a")
+    assert {e["document"] for e in full["events"]} >= {"doc-a", "doc-b"}
+    corrected = run.invoke(main, ["review", "correct", one["id"], "best", "20", "--who", "analyst1",
+                                  "--why", "hospital list", "--db", db_url])
+    assert corrected.exit_code == 0, corrected.stderr
+
+    def check():
+        row, full = with_doc(incidents_json(), "doc-a")
+        assert {e["document"] for e in full["events"]} >= {"doc-a", "doc-b"}
+        assert row["best"] == 20 and row["machine"]["best"] != 20  # both values visible
+        assert [r["action"] for r in row["reviews"]] == ["correct"]
+    check()
+    assert run.invoke(main, ["aggregate", "--rebuild", "--db", db_url]).exit_code == 0
+    check()
+    ingest(db_url, a, b)                                          # re-ingest: skipped, rebuilt, reviews kept
+    assert run.invoke(main, ["aggregate", "--rebuild", "--db", db_url]).exit_code == 0
+    check()
+
+
+def test_tallies_over_time_flag_a_falling_total(tmp_path):
+    import json
+    db = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    rows = [{"id": "t1", "published": "2022-06-10", "source": "Outlet A",
+             "text": "Officials confirmed the deaths of three more medics on Monday, bringing the toll since March 1 to 47."},
+            {"id": "t2", "published": "2022-06-20", "source": "Outlet B",
+             "text": "Officials confirmed the deaths of two more medics on Monday, bringing the toll since March 1 to 40."}]
+    src = write(tmp_path, "t.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    ingest(db, src)
+    out = CliRunner().invoke(main, ["tallies", "--db", db, "--format", "json"])
+    series = json.loads(out.stdout)
+    medics = next(s for s in series if [p["value"] for p in s["points"]] == [47, 40])
+    assert medics["falls"] is True
+    assert [p["source"] for p in medics["points"]] == ["Outlet A", "Outlet B"]
+
+
+@pytest.mark.parametrize("option,value,n", [("--place", "Aleppo", 1), ("--place", "Idlib", 1), ("--actor", "people", 2),
+                                            ("--actor", "Nobody Such", 0)])
+def test_incidents_filters(tmp_path, option, value, n):
+    import json
+    db = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    src = write(tmp_path, "a.jsonl", json.dumps({"id": "doc-a", "published": "2016-03-08", "text": DOC_A}) + "\n"
+                + json.dumps({"id": "doc-b", "published": "2016-03-08", "text": DOC_B}) + "\n")
+    ingest(db, src)
+    out = CliRunner().invoke(main, ["incidents", "--db", db, "--format", "json", option, value])
+    rows = json.loads(out.stdout)
+    assert len(rows) == n

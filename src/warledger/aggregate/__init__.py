@@ -7,7 +7,7 @@ from .incidents import (
            combined_status,
            same_occurrence,
 )
-from .runner import rebuild
+from .runner import rebuild, tally_series
 
-__all__ = ["EventRecord", "Incident", "build_incidents", "combined_estimate", "combined_status", "rebuild",
+__all__ = ["EventRecord", "Incident", "build_incidents", "combined_estimate", "combined_status", "rebuild", "tally_series",
            "same_occurrence"]

@@ -178,14 +178,18 @@ def build_incidents(events: list[EventRecord]) -> list[Incident]:
     groups: dict[int, list[EventRecord]] = {}
     for i, e in enumerate(events):
         groups.setdefault(find(i), []).append(e)
-    out = []
-    for members in groups.values():
-        low, best, high, acled = combined_estimate(members)
-        status, sources = combined_status(members)
-        types = sorted({m.type for m in members}, key=lambda t: (-sum(m.type == t for m in members), t))
-        starts = [m.date_start for m in members if m.date_start]
-        ends = [m.date_end for m in members if m.date_end]
-        key = hashlib.sha256("|".join(sorted(m.key for m in members)).encode()).hexdigest()[:16]
-        out.append(Incident(key, members, types[0], min(starts) if starts else None, max(ends) if ends else None,
-                            low, best, high, acled, status, sources))
+    out = [finish(members) for members in groups.values()]
     return sorted(out, key=lambda i: ((i.date_start or dt.date.min), i.key))
+
+
+def finish(members: list[EventRecord]) -> Incident:
+    """An incident from its member events: key, type, dates, estimate and status."""
+    members = sorted(members, key=lambda m: m.key)
+    low, best, high, acled = combined_estimate(members)
+    status, sources = combined_status(members)
+    types = sorted({m.type for m in members}, key=lambda t: (-sum(m.type == t for m in members), t))
+    starts = [m.date_start for m in members if m.date_start]
+    ends = [m.date_end for m in members if m.date_end]
+    key = hashlib.sha256("|".join(m.key for m in members).encode()).hexdigest()[:16]
+    return Incident(key, members, types[0], min(starts) if starts else None, max(ends) if ends else None,
+                    low, best, high, acled, status, sources)

@@ -69,7 +69,7 @@ def write_incidents(engine: Engine, incidents: list[dict[str, Any]], ids: dict[s
 
 
 def list_incidents(engine: Engine, *, status: str | None = None, type_: str | None = None,
-                   since=None, until=None) -> list[dict[str, Any]]:
+                   since=None, until=None, place: str | None = None, actor: str | None = None) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         q = select(IncidentRow).order_by(IncidentRow.date_start, IncidentRow.key)
         if status:
@@ -80,14 +80,24 @@ def list_incidents(engine: Engine, *, status: str | None = None, type_: str | No
             q = q.where(IncidentRow.date_end >= since)
         if until:
             q = q.where(IncidentRow.date_start <= until)
+        if place:
+            q = q.where(IncidentRow.id.in_(
+                select(IncidentEventRow.incident_id).join(EventPlaceRow, EventPlaceRow.event_id == IncidentEventRow.event_id)
+                .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(PlaceRow.name.ilike(f"%{place}%"))))
+        if actor:
+            q = q.where(IncidentRow.id.in_(
+                select(IncidentEventRow.incident_id).join(EventActorRow, EventActorRow.event_id == IncidentEventRow.event_id)
+                .where(EventActorRow.name.ilike(f"%{actor}%"))))
         rows = conn.execute(q).all()
-        counts = defaultdict(int)
-        for iid, in conn.execute(select(IncidentEventRow.incident_id)):
-            counts[iid] += 1
+        members = defaultdict(list)
+        for iid, sha, local in conn.execute(select(IncidentEventRow.incident_id, DocumentRow.sha256, EventRow.local_id)
+                                            .join(EventRow, EventRow.id == IncidentEventRow.event_id)
+                                            .join(DocumentRow, DocumentRow.id == EventRow.document_id)):
+            members[iid].append(f"{sha}:{local}")
         return [{"id": r.key, "type": r.type, "date_start": r.date_start.isoformat() if r.date_start else None,
                  "date_end": r.date_end.isoformat() if r.date_end else None, "low": r.low, "best": r.best,
                  "high": r.high, "acled": r.acled, "status": r.status, "sources": r.sources,
-                 "events": counts[r.id]} for r in rows]
+                 "events": len(members[r.id]), "members": sorted(members[r.id])} for r in rows]
 
 
 def get_incident(engine: Engine, key: str) -> dict[str, Any] | None:
@@ -103,6 +113,7 @@ def get_incident(engine: Engine, key: str) -> dict[str, Any] | None:
             .join(DocumentRow, DocumentRow.id == EventRow.document_id)
             .where(IncidentEventRow.incident_id == r.id).order_by(DocumentRow.doc_id, EventRow.local_id)).all()
         out = []
+        keys = sorted(f"{m.sha256}:{m.local_id}" for m in members)
         for m in members:
             f = conn.execute(select(FatalityRow).where(FatalityRow.event_id == m.id)).first()
             atts = conn.execute(select(AttributionRow).where(AttributionRow.event_id == m.id)).all()
@@ -114,4 +125,49 @@ def get_incident(engine: Engine, key: str) -> dict[str, Any] | None:
                                           "span": [a.start, a.end] if a.start is not None else None} for a in atts]})
         return {"id": r.key, "type": r.type, "date_start": r.date_start.isoformat() if r.date_start else None,
                 "date_end": r.date_end.isoformat() if r.date_end else None, "low": r.low, "best": r.best,
-                "high": r.high, "acled": r.acled, "status": r.status, "sources": r.sources, "events": out}
+                "high": r.high, "acled": r.acled, "status": r.status, "sources": r.sources, "events": out,
+                "members": keys}
+
+
+# ---------------------------------------------------------------- reviews
+
+def add_review(engine: Engine, *, action: str, anchor: list[str], who: str, why: str | None,
+               field: str | None = None, value: Any = None, events: list[str] | None = None) -> int:
+    import datetime as dt
+
+    from .tables import ReviewRow
+    with engine.begin() as conn:
+        return conn.execute(insert(ReviewRow).values(
+            action=action, anchor=sorted(anchor), field=field, value={"value": value} if value is not None else None,
+            events=events, who=who, at=dt.datetime.now(dt.UTC), why=why).returning(ReviewRow.id)).scalar_one()
+
+
+def review_rows(engine: Engine) -> list[dict[str, Any]]:
+    from .tables import ReviewRow
+    with engine.connect() as conn:
+        return [{"id": r.id, "action": r.action, "anchor": r.anchor, "field": r.field,
+                 "value": (r.value or {}).get("value"), "events": r.events, "who": r.who,
+                 "at": r.at.isoformat() if r.at else None, "why": r.why}
+                for r in conn.execute(select(ReviewRow).order_by(ReviewRow.id))]
+
+
+def member_keys(engine: Engine, key: str) -> list[str]:
+    """The member events (document sha256:event id) of a stored incident."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(DocumentRow.sha256, EventRow.local_id)
+                            .join(EventRow, EventRow.document_id == DocumentRow.id)
+                            .join(IncidentEventRow, IncidentEventRow.event_id == EventRow.id)
+                            .join(IncidentRow, IncidentRow.id == IncidentEventRow.incident_id)
+                            .where(IncidentRow.key == key)).all()
+    return sorted(f"{sha}:{local}" for sha, local in rows)
+
+
+def tally_rows(engine: Engine) -> list[dict[str, Any]]:
+    from .tables import TallyRow
+    q = (select(TallyRow.subject, TallyRow.measure, TallyRow.group.label("grp"), TallyRow.value, TallyRow.since, TallyRow.as_of,
+                TallyRow.source, TallyRow.text, DocumentRow.source.label("outlet"), DocumentRow.doc_id)
+         .join(DocumentRow, DocumentRow.id == TallyRow.document_id))
+    with engine.connect() as conn:
+        return [{"subject": t.subject, "measure": t.measure, "group": t.grp, "value": t.value,
+                 "since": t.since, "as_of": t.as_of, "source": t.source or t.outlet or t.doc_id,
+                 "document": t.doc_id, "text": t.text} for t in conn.execute(q)]

@@ -218,3 +218,19 @@ class IncidentEventRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = _fk("incidents")
     event_id: Mapped[int] = _fk("events")
+
+
+class ReviewRow(Base):
+    """An analyst's review, kept apart from machine output. ``anchor`` is the reviewed incident's
+    member events (document sha256:event id) at review time, so it finds its incident again
+    after any rebuild; ``events`` names the events a merge joins or a split takes out."""
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(16))          # grade, correct, merge, split
+    anchor: Mapped[list] = mapped_column(JSON)
+    field: Mapped[str | None] = mapped_column(String(32))
+    value: Mapped[dict | None] = mapped_column(JSON)
+    events: Mapped[list | None] = mapped_column(JSON)
+    who: Mapped[str] = mapped_column(String(128))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    why: Mapped[str | None] = mapped_column(Text)
