@@ -12,7 +12,7 @@ from warledger.cli import main
 
 COMMANDS = [[], ["extract"], ["run"], ["actors"], ["ingest"], ["documents"], ["document"], ["db"], ["db", "upgrade"],
             ["aggregate"], ["incidents"], ["incident"], ["tallies"], ["review"], ["review", "grade"],
-            ["review", "correct"], ["review", "merge"], ["review", "split"], ["review", "list"],
+            ["review", "correct"], ["review", "merge"], ["review", "split"], ["review", "list"], ["export"],
             ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"]]
 
 

@@ -359,6 +359,31 @@ def incident(ref, db) -> None:
     click.echo(json.dumps(found, ensure_ascii=False, indent=2))
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["acled", "ucdp", "geojson", "jsonl", "parquet"]), required=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here (standard output when absent; "
+                                                           "required for parquet).")
+@click.option("--level", type=click.Choice(["events", "incidents"]), default="events", show_default=True)
+@click.option("--status", help="Only this status (event status at the events level, incident status else).")
+@click.option("--type", "type_", metavar="TYPE", help="Only this event type.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Ending on or after this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Starting on or before this date.")
+@_db_opt
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+def export(fmt, out, level, status, type_, since, until, db, progress) -> None:
+    """Export the ledger's events or incidents: ACLED CSV (31 columns), UCDP GED CSV (49 columns),
+    GeoJSON, JSON Lines or Parquet. Large exports stream in constant memory."""
+    from .export.run import export as run_export
+    from .store import Ledger
+
+    show = sys.stderr.isatty() if progress is None else progress
+    n = _or_exit(lambda: run_export(Ledger(db), fmt, out, level=level, type_=type_, status=status,
+                                    since=since.date() if since else None, until=until.date() if until else None,
+                                    progress=show))
+    if out:
+        click.echo(f"{n} {level if n != 1 else level[:-1]} written to {out}", err=True)
+
+
 @main.group()
 def review() -> None:
     """Analysts' reviews of incidents: grade, correct a field, merge, split. Reviews are kept

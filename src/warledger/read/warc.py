@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Iterator
 
 from warcio.archiveiterator import ArchiveIterator
@@ -13,16 +14,35 @@ from .html import read_html
 from .text import decode_bytes
 
 
+def _gzip_complete(data: bytes) -> bool:
+    """True when every gzip member of ``data`` ends properly (a cut file's last one does not)."""
+    rest = data
+    while rest.strip(b"\x00"):
+        member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            member.decompress(rest)
+        except zlib.error:
+            return False
+        if not member.eof:
+            return False
+        rest = member.unused_data
+    return True
+
+
 def read_warc(data: bytes, path: str) -> Iterator[Document | WarledgerError]:
+    # warcio reads a cut gzip member quietly; the records before the cut are still read
+    truncated = data[:2] == b"\x1f\x8b" and not _gzip_complete(data)
     found = records = end = 0
     archive = ArchiveIterator(io.BytesIO(data))
     try:
         for record in archive:
             records += 1
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            ctype = record.http_headers.get_header("Content-Type") or ""
-            if "html" not in ctype:
+            if record.rec_type != "response" or record.http_headers is None or \
+                    "html" not in (record.http_headers.get_header("Content-Type") or ""):
+                archive.read_to_end(record)             # not a page: note where it ends, go on
+                if getattr(record.raw_stream, "limit", 0):
+                    raise EOFError(f"record {records} ends early")
+                end = archive.get_record_offset() + archive.get_record_length()
                 continue
             found += 1
             target = record.rec_headers.get_header("WARC-Target-URI")
@@ -40,7 +60,7 @@ def read_warc(data: bytes, path: str) -> Iterator[Document | WarledgerError]:
             archive.read_to_end(record)
             end = archive.get_record_offset() + archive.get_record_length()
             yield doc
-        if records and data[end:].strip() and found:
+        if truncated or (records and data[end:].strip()):
             # warcio stops quietly at a cut gzip member; bytes left over mean a record was lost
             raise EOFError(f"{len(data) - end} bytes after the last complete record")
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
