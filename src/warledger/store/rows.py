@@ -57,6 +57,17 @@ def _details(conn, ids: list[int]) -> dict[int, dict[str, Any]]:
     return out
 
 
+def _filtered(q, table, types, since, until):
+    """The filters events and incidents share: type, and a date window that overlaps."""
+    if types:
+        q = q.where(table.type == types)
+    if since:
+        q = q.where(table.date_end >= since)
+    if until:
+        q = q.where(table.date_start <= until)
+    return q
+
+
 def iter_events(engine: Engine, *, types: str | None = None, since=None, until=None) -> Iterator[dict[str, Any]]:
     """Every stored event with its document, places, actors, figure and attributions."""
     last = 0
@@ -66,13 +77,7 @@ def iter_events(engine: Engine, *, types: str | None = None, since=None, until=N
                         DocumentRow.url, DocumentRow.published, DocumentRow.ingested_at)
                  .join(DocumentRow, DocumentRow.id == EventRow.document_id)
                  .where(EventRow.id > last).order_by(EventRow.id).limit(BATCH))
-            if types:
-                q = q.where(EventRow.type == types)
-            if since:
-                q = q.where(EventRow.date_end >= since)
-            if until:
-                q = q.where(EventRow.date_start <= until)
-            rows = conn.execute(q).all()
+            rows = conn.execute(_filtered(q, EventRow, types, since, until)).all()
             if not rows:
                 return
             details = _details(conn, [r.id for r in rows])
@@ -95,15 +100,9 @@ def iter_incidents(engine: Engine, *, types: str | None = None, since=None, unti
     with engine.connect() as conn:
         while True:
             q = select(IncidentRow).where(IncidentRow.id > last).order_by(IncidentRow.id).limit(BATCH // 10)
-            if types:
-                q = q.where(IncidentRow.type == types)
             if status:
                 q = q.where(IncidentRow.status == status)
-            if since:
-                q = q.where(IncidentRow.date_end >= since)
-            if until:
-                q = q.where(IncidentRow.date_start <= until)
-            incs = conn.execute(q).all()
+            incs = conn.execute(_filtered(q, IncidentRow, types, since, until)).all()
             if not incs:
                 return
             links = conn.execute(select(IncidentEventRow.incident_id, IncidentEventRow.event_id)
