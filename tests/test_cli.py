@@ -13,7 +13,8 @@ from warledger.cli import main
 COMMANDS = [[], ["extract"], ["run"], ["actors"], ["ingest"], ["documents"], ["document"], ["db"], ["db", "upgrade"],
             ["aggregate"], ["incidents"], ["incident"], ["tallies"], ["review"], ["review", "grade"],
             ["review", "correct"], ["review", "merge"], ["review", "split"], ["review", "list"], ["export"],
-            ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"]]
+            ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"], ["serve"], ["users"],
+            ["users", "add"], ["users", "token"], ["users", "revoke"], ["users", "list"]]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "warledger")
@@ -82,3 +83,23 @@ def test_cli_non_english_is_reported_not_misread(tmp_path, text, lang):
     assert out["document"]["language"] == lang
     assert out["document"]["tokens"] is None and out["events"] == []
     assert "[W201]" in result.stderr and "'fr'" in result.stderr
+
+
+def test_cli_users_add_prints_a_token_once_and_revoke_stops_it(tmp_path):
+    from warledger.store import Ledger
+    from warledger.store.users import user_for_token
+
+    db = f"sqlite:///{tmp_path / 'u.sqlite'}"
+    added = CliRunner().invoke(main, ["users", "add", "rana", "--role", "analyst", "--db", db])
+    assert added.exit_code == 0, added.stderr
+    token = added.stdout.strip()
+    assert user_for_token(Ledger(db).engine, token).role == "analyst"
+    again = CliRunner().invoke(main, ["users", "add", "rana", "--role", "viewer", "--db", db])
+    assert again.exit_code == 2 and again.stderr.count("\n") == 1 and "exists" in again.stderr
+    listed = CliRunner().invoke(main, ["users", "list", "--db", db])
+    assert "rana" in listed.stdout and "1 token(s)" in listed.stdout
+    revoked = CliRunner().invoke(main, ["users", "revoke", "rana", "--db", db])
+    assert revoked.exit_code == 0 and "1 token(s)" in revoked.stdout
+    assert user_for_token(Ledger(db).engine, token) is None
+    unknown = CliRunner().invoke(main, ["users", "revoke", "nobody", "--db", db])
+    assert unknown.exit_code == 2 and "no user" in unknown.stderr

@@ -502,6 +502,84 @@ def tallies(db, fmt) -> None:
     click.echo(f"{len(series)} series")
 
 
+@main.group()
+def users() -> None:
+    """Users of the served ledger and their API tokens (roles: viewer, analyst, admin)."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["viewer", "analyst", "admin"]), required=True)
+@_db_opt
+def users_add(name, role, db) -> None:
+    """Create a user and print its API token (shown once; only a hash is stored)."""
+    from .store import Ledger
+    from .store.users import add_user
+
+    user, token = _or_exit(lambda: add_user(Ledger(db).engine, name, role))
+    click.echo(f"user {user.name} ({user.role}) created; token (shown once):", err=True)
+    click.echo(token)
+
+
+@users.command("token")
+@click.argument("name")
+@_db_opt
+def users_token(name, db) -> None:
+    """Issue another token for NAME and print it (shown once)."""
+    from .store import Ledger
+    from .store.users import new_token
+
+    click.echo(_or_exit(lambda: new_token(Ledger(db).engine, name)))
+
+
+@users.command("revoke")
+@click.argument("name")
+@_db_opt
+def users_revoke(name, db) -> None:
+    """Revoke every token of NAME."""
+    from .store import Ledger
+    from .store.users import revoke
+
+    n = _or_exit(lambda: revoke(Ledger(db).engine, name))
+    click.echo(f"{n} token(s) of {name} revoked")
+
+
+@users.command("list")
+@_db_opt
+def users_list(db) -> None:
+    """Users, their roles and how many live tokens each has."""
+    from .store import Ledger
+    from .store.users import list_users
+
+    rows = _or_exit(lambda: list_users(Ledger(db).engine, 1_000_000))
+    for u in rows:
+        click.echo(f"{u['name']:<24} {u['role']:<8} {u['tokens']} token(s)")
+    click.echo(f"{len(rows)} user(s)")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@_db_opt
+def serve(host, port, db) -> None:
+    """Serve the ledger's HTTP API (OpenAPI at /openapi.json, docs at /docs). On an empty user
+    table an admin is created and its one-time password and token are printed."""
+    import uvicorn
+
+    from .api import create_app
+    from .store import Ledger
+    from .store.users import first_admin
+
+    engine = _or_exit(lambda: Ledger(db).engine)
+    made = first_admin(engine)
+    if made:
+        name, password, token = made
+        click.echo(f"created user {name} (admin): password {password}  token {token}  (shown once)", err=True)
+    app = create_app(db)
+    click.echo(f"warledger serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @main.group(name="db")
 def db_group() -> None:
     """The ledger's database."""

@@ -68,14 +68,22 @@ def documents(paths: Iterable[str], input_format: str | None = None,
 def ingest(paths: Iterable[str], *, db: str | None = None, settings: Settings | None = None,
            input_format: str | None = None, progress: bool = False) -> IngestSummary:
     """``warledger ingest PATH...`` as a function."""
-    from .export.extract_json import to_contract
-    from .extract import extract_documents
     from .store import Ledger
 
-    ledger = Ledger(db)
-    summary = IngestSummary()
     others: list[str] = []
-    stream = extract_documents(documents(paths, input_format, others), settings or Settings())
+    summary = ingest_documents(documents(paths, input_format, others), Ledger(db), settings, progress=progress)
+    summary.other_files = len(others)
+    return summary
+
+
+def ingest_documents(items: Iterable[Document | WarledgerError], ledger, settings: Settings | None = None,
+                     *, progress: bool = False) -> IngestSummary:
+    """Extract and store read documents (errors among them are counted as failed)."""
+    from .export.extract_json import to_contract
+    from .extract import extract_documents
+
+    summary = IngestSummary()
+    stream = extract_documents(items, settings or Settings())
     if progress:
         from tqdm import tqdm
         stream = tqdm(stream, desc="ingest", unit="doc", file=sys.stderr)
@@ -88,8 +96,7 @@ def ingest(paths: Iterable[str], *, db: str | None = None, settings: Settings | 
             summary.ingested += 1
         else:
             summary.skipped += 1
-    summary.other_files = len(others)
     return summary
 
 
-__all__ = ["IngestSummary", "ingest", "expand", "UsageError"]
+__all__ = ["IngestSummary", "ingest", "ingest_documents", "expand", "UsageError"]

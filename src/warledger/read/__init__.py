@@ -69,10 +69,19 @@ def read_path(path: str | Path, input_format: str | None = None) -> Iterator[Doc
     except OSError as exc:
         yield ReadError("E106", f"cannot be read ({exc.strerror})", path=name)
         return
+    yield from read_bytes(data, name, input_format)
+
+
+def read_bytes(data: bytes, name: str, input_format: str | None = None) -> Iterator[Document | WarledgerError]:
+    """The documents in ``data`` read as if from a file called ``name`` (the API's uploads)."""
+    if input_format is not None and input_format not in FORMATS:
+        yield UsageError("E100", f"unknown input format {input_format!r}; choose one of {', '.join(FORMATS)}",
+                         path=name)
+        return
     if not data.strip():
         yield ReadError("E101", "the file is empty", path=name)
         return
-    fmt = input_format or sniff(p, data)
+    fmt = input_format or sniff(Path(name), data)
     try:
         if fmt == "text":
             yield read_text(data, name)
@@ -88,5 +97,5 @@ def read_path(path: str | Path, input_format: str | None = None) -> Iterator[Doc
         yield err
 
 
-__all__ = ["FORMATS", "read_path", "sniff", "read_html", "read_text", "read_jsonl", "read_feed",
+__all__ = ["FORMATS", "read_path", "read_bytes", "sniff", "read_html", "read_text", "read_jsonl", "read_feed",
            "read_warc", "decode_bytes"]

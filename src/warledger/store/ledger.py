@@ -210,7 +210,17 @@ class Ledger:
             if r is None:
                 return None
             events = session.scalars(select(EventRow).where(EventRow.document_id == r.id).order_by(EventRow.id)).all()
+            blocks = session.scalars(select(BlockRow).where(BlockRow.document_id == r.id).order_by(BlockRow.start)).all()
+            places = session.execute(select(PlaceMentionRow.start, PlaceMentionRow.end, PlaceRow.name, PlaceRow.geonameid)
+                                     .join(PlaceRow, PlaceRow.id == PlaceMentionRow.place_id)
+                                     .where(PlaceMentionRow.document_id == r.id).order_by(PlaceMentionRow.start)).all()
+            actors = session.execute(select(ActorMentionRow.start, ActorMentionRow.end, ActorRow.name)
+                                     .join(ActorRow, ActorRow.id == ActorMentionRow.actor_id)
+                                     .where(ActorMentionRow.document_id == r.id).order_by(ActorMentionRow.start)).all()
             return {
+                "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in blocks],
+                "places": [{"name": n, "geonameid": g, "start": a, "end": b} for a, b, n, g in places],
+                "actors": [{"name": n, "start": a, "end": b} for a, b, n in actors],
                 "id": r.id, "doc_id": r.doc_id, "sha256": r.sha256, "title": r.title, "source": r.source,
                 "published": r.published.isoformat() if r.published else None, "language": r.language, "text": r.text,
                 "events": [{"id": e.local_id, "type": e.type, "status": e.status,

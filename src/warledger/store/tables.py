@@ -234,3 +234,24 @@ class ReviewRow(Base):
     who: Mapped[str] = mapped_column(String(128))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     why: Mapped[str | None] = mapped_column(Text)
+
+
+class UserRow(Base):
+    """A person who uses the served ledger. The password is kept as an argon2 hash only."""
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TokenRow(Base):
+    """An API token: only its SHA-256 is stored (tokens are 256 random bits)."""
+    __tablename__ = "tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = _fk("users")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,265 @@
+"""The HTTP API. Every route calls the library functions the CLI calls; roles are checked by
+one dependency per route (viewer < analyst < admin)."""
+
+import datetime as dt
+import os
+import tempfile
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import WarledgerError
+from ..store import Ledger
+from ..store import users as users_store
+
+MAX_BODY = 5 * 1024 * 1024          # bytes a request may carry
+STATUSES = Literal["corroborated", "single_source", "contested", "denied"]
+EXPORT_MEDIA = {"acled": "text/csv", "ucdp": "text/csv", "geojson": "application/geo+json",
+                "jsonl": "application/x-ndjson", "parquet": "application/vnd.apache.parquet"}
+
+
+class Error(BaseModel):
+    message: str
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    limit: int
+    offset: int
+    total: int
+
+
+class ReviewIn(BaseModel):
+    action: Literal["grade", "correct"]
+    field: Literal["grade", "low", "best", "high", "date_start", "date_end", "type", "status"] = "grade"
+    value: str | int = Field(description="The grade, or the corrected value of the field.")
+    why: str | None = Field(default=None, max_length=10_000)
+
+
+class DocumentIn(BaseModel):
+    content: str = Field(min_length=1, description="The document as text, HTML or JSON Lines.")
+    name: str = Field(default="upload.txt", max_length=512,
+                      description="A file name: its suffix guides the format when `format` is absent.")
+    format: Literal["text", "html", "jsonl", "feed"] | None = None
+
+
+class UserIn(BaseModel):
+    name: str = Field(min_length=1, max_length=128, pattern=r"^[\w.@-]+$")
+    role: Literal["viewer", "analyst", "admin"]
+    password: str | None = Field(default=None, min_length=8, max_length=256)
+
+
+ERRORS = {400: {"model": Error, "description": "Malformed request or unreadable document"},
+          401: {"model": Error, "description": "No or bad credentials"},
+          403: {"model": Error, "description": "The role does not allow this"},
+          413: {"model": Error, "description": "Request body too large"},
+          422: {"model": Error, "description": "Invalid parameters"}}
+NOT_FOUND = {404: {"model": Error, "description": "Not found"}}
+
+
+def create_app(db: str | None = None) -> FastAPI:
+    ledger = Ledger(db)
+    engine = ledger.engine
+    app = FastAPI(title="warledger", version=__version__,
+                  description="A source-attributed ledger of conflict events. Send `Authorization: Bearer TOKEN`.")
+    bearer = HTTPBearer(auto_error=False)
+
+    def current_user(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]):
+        user = users_store.user_for_token(engine, creds.credentials) if creds else None
+        if user is None:
+            raise HTTPException(401, "missing, unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
+        return user
+
+    def role(needed: str):
+        def check(user: Annotated[users_store.User, Depends(current_user)]):
+            if not user.may(needed):
+                raise HTTPException(403, f"{needed} role needed; {user.name} is {user.role}")
+            return user
+        return check
+
+    viewer, analyst, admin = Depends(role("viewer")), Depends(role("analyst")), Depends(role("admin"))
+
+    @app.middleware("http")
+    async def limit_size(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and (not length.isdigit() or int(length) > MAX_BODY):
+            return JSONResponse({"message": f"request body over {MAX_BODY} bytes"}, status_code=413)
+        return await call_next(request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request, exc: StarletteHTTPException):
+        return JSONResponse({"message": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return JSONResponse({"message": f"{where}: {first.get('msg', 'invalid')}"}, status_code=422)
+
+    @app.exception_handler(WarledgerError)
+    async def user_error(_request, exc: WarledgerError):
+        return JSONResponse({"message": exc.one_line()}, status_code=400)
+
+    def page(rows: list[dict], limit: int, offset: int) -> dict:
+        return {"items": rows[offset:offset + limit], "limit": limit, "offset": offset, "total": len(rows)}
+
+    Limit = Annotated[int, Query(ge=1, le=1000)]
+    Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, str]:
+        """Liveness: answers without credentials."""
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/api/documents", tags=["documents"], responses=ERRORS, dependencies=[viewer])
+    def documents(limit: Limit = 50, offset: Offset = 0) -> Page:
+        return Page(**page(ledger.documents(), limit, offset))
+
+    @app.get("/api/documents/{ref}", tags=["documents"], responses=ERRORS | NOT_FOUND, dependencies=[viewer])
+    def document(ref: str) -> dict[str, Any]:
+        """One document with its text, blocks and every extracted span."""
+        found = ledger.document(ref)
+        if found is None:
+            raise HTTPException(404, f"no document {ref!r}")
+        return found
+
+    @app.post("/api/documents", tags=["documents"], status_code=201, responses=ERRORS,
+              dependencies=[analyst])
+    def ingest(doc: DocumentIn) -> dict[str, Any]:
+        """Read, extract and store a document, then regroup incidents (as `warledger ingest`)."""
+        from ..aggregate import rebuild
+        from ..ingest import ingest_documents
+        from ..read import read_bytes
+        name = os.path.basename(doc.name) or "upload.txt"
+        summary = ingest_documents(read_bytes(doc.content.encode("utf-8"), name, doc.format), ledger)
+        if summary.failed and not summary.ingested and not summary.skipped:
+            raise HTTPException(400, "; ".join(e.one_line() for e in summary.failed))
+        incidents = rebuild(ledger) if summary.ingested else None
+        return {"ingested": summary.ingested, "skipped": summary.skipped,
+                "failed": [e.one_line() for e in summary.failed], "incidents": incidents}
+
+    def _incidents(status=None, type_=None, place=None, actor=None, since=None, until=None) -> list[dict]:
+        from ..aggregate.review import attach
+        from ..store.incidents import list_incidents, review_rows
+        found = list_incidents(engine, type_=type_, since=since, until=until, place=place, actor=actor)
+        found = attach(found, review_rows(engine))
+        return [r for r in found if status is None or r["status"] == status]
+
+    @app.get("/api/incidents", tags=["incidents"], responses=ERRORS, dependencies=[viewer])
+    def incidents(status: STATUSES | None = None, type: str | None = None, place: str | None = None,
+                  actor: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
+                  limit: Limit = 50, offset: Offset = 0) -> Page:
+        """Incidents with the CLI's filters: effective status, type, place, actor, dates."""
+        return Page(**page(_incidents(status, type, place, actor, since, until), limit, offset))
+
+    def _incident(ref: str) -> dict:
+        from ..aggregate.review import attach
+        from ..store.incidents import get_incident, review_rows
+        one = get_incident(engine, ref)
+        if one is None:
+            raise HTTPException(404, f"no incident {ref!r}")
+        return attach([one], review_rows(engine))[0]
+
+    @app.get("/api/incidents/{ref}", tags=["incidents"], responses=ERRORS | NOT_FOUND, dependencies=[viewer])
+    def incident(ref: str) -> dict[str, Any]:
+        """One incident with every source, stance, figure, quote and span."""
+        return _incident(ref)
+
+    @app.get("/api/incidents/{ref}/reviews", tags=["reviews"], responses=ERRORS | NOT_FOUND, dependencies=[viewer])
+    def reviews(ref: str) -> list[dict[str, Any]]:
+        from ..store.incidents import member_keys, review_rows
+        keys = set(member_keys(engine, ref))
+        if not keys:
+            raise HTTPException(404, f"no incident {ref!r}")
+        return [r for r in review_rows(engine) if keys & set(r["anchor"])]
+
+    @app.post("/api/incidents/{ref}/reviews", tags=["reviews"], status_code=201, responses=ERRORS | NOT_FOUND)
+    def add_review(ref: str, body: ReviewIn, user: Annotated[users_store.User, analyst]) -> dict[str, Any]:
+        """Grade an incident or correct one of its fields; the reviewer is the token's user."""
+        from ..store.incidents import add_review as store_review
+        from ..store.incidents import member_keys
+        keys = member_keys(engine, ref)
+        if not keys:
+            raise HTTPException(404, f"no incident {ref!r}")
+        value: Any = body.value
+        field = "grade" if body.action == "grade" else body.field
+        if body.action == "correct" and field == "grade":
+            raise HTTPException(422, "field: correct needs a field other than grade")
+        if field in ("low", "best", "high"):
+            if not str(value).isdigit():
+                raise HTTPException(422, f"value: {field} takes a whole number")
+            value = int(value)
+        else:
+            value = str(value)
+        rid = store_review(engine, action=body.action, anchor=keys, who=user.name, why=body.why,
+                           field=field, value=value)
+        return {"id": rid, "incident": ref}
+
+    @app.get("/api/events", tags=["events"], responses=ERRORS, dependencies=[viewer])
+    def events(type: str | None = None, status: str | None = None, since: dt.date | None = None,
+               until: dt.date | None = None, limit: Limit = 50, offset: Offset = 0) -> Page:
+        """Events of every document with their places, actors, figures and sources."""
+        from ..store.rows import iter_events
+        rows, total = [], 0
+        for e in iter_events(engine, types=type, since=since, until=until):
+            if status and e["status"] != status:
+                continue
+            if offset <= total < offset + limit:
+                rows.append(e)
+            total += 1
+        return Page(items=rows, limit=limit, offset=offset, total=total)
+
+    @app.get("/api/tallies", tags=["tallies"], responses=ERRORS, dependencies=[viewer])
+    def tallies(limit: Limit = 100, offset: Offset = 0) -> Page:
+        """Running totals: one series per subject, measure and group."""
+        from ..aggregate import tally_series
+        return Page(**page(tally_series(ledger), limit, offset))
+
+    @app.get("/api/exports/{fmt}", tags=["exports"], responses=ERRORS | {
+        200: {"content": {m: {} for m in set(EXPORT_MEDIA.values())}, "description": "The export file"}},
+        dependencies=[viewer], response_class=FileResponse)
+    def export(fmt: Literal["acled", "ucdp", "geojson", "jsonl", "parquet"],
+               level: Literal["events", "incidents"] = "events", status: str | None = None,
+               type: str | None = None, since: dt.date | None = None, until: dt.date | None = None):
+        """Issue the export in one of the CLI's formats; written to a temporary file and streamed."""
+        from ..export.run import export as run_export
+        fd, path = tempfile.mkstemp(prefix="warledger-export-", suffix="." + fmt)
+        os.close(fd)
+        try:
+            run_export(ledger, fmt, path, level=level, type_=type, status=status, since=since, until=until)
+        except BaseException:
+            os.unlink(path)
+            raise
+        suffix = {"acled": "csv", "ucdp": "csv"}.get(fmt, fmt)
+        return FileResponse(path, media_type=EXPORT_MEDIA[fmt], filename=f"warledger-{level}-{fmt}.{suffix}",
+                            background=BackgroundTask(os.unlink, path))
+
+    @app.get("/api/users", tags=["users"], responses=ERRORS, dependencies=[admin])
+    def users(limit: Limit = 100, offset: Offset = 0) -> Page:
+        rows = users_store.list_users(engine, limit, offset)
+        return Page(items=rows, limit=limit, offset=offset, total=users_store.count_users(engine))
+
+    @app.post("/api/users", tags=["users"], status_code=201, responses=ERRORS | {409: {"model": Error}},
+              dependencies=[admin])
+    def add_user(body: UserIn) -> dict[str, Any]:
+        """Create a user; the answer carries its token, shown this once."""
+        if any(u["name"] == body.name for u in users_store.list_users(engine, 1_000_000)):
+            raise HTTPException(409, f"user {body.name!r} exists")
+        user, token = users_store.add_user(engine, body.name, body.role, body.password)
+        return {"id": user.id, "name": user.name, "role": user.role, "token": token}
+
+    @app.delete("/api/users/{name}/tokens", tags=["users"], responses=ERRORS | NOT_FOUND, dependencies=[admin])
+    def revoke(name: str) -> dict[str, Any]:
+        """Revoke every token of a user."""
+        if not any(u["name"] == name for u in users_store.list_users(engine, 1_000_000)):
+            raise HTTPException(404, f"no user {name!r}")
+        return {"name": name, "revoked": users_store.revoke(engine, name)}
+
+    return app

@@ -1,0 +1,208 @@
+"""The HTTP API on a real SQLite ledger and a real PostgreSQL server: roles, tokens,
+ingest by POST, and a schemathesis run against the OpenAPI document."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from warledger.api import create_app
+from warledger.store import Ledger
+from warledger.store.users import add_user, revoke
+
+EXEMPT = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+WRITE = {"post", "put", "patch", "delete"}
+
+
+def _operations(client: TestClient):
+    spec = client.get("/openapi.json").json()
+    for path, methods in spec["paths"].items():
+        for method in methods:
+            yield method, path.replace("{ref}", "1").replace("{name}", "someone").replace("{fmt}", "jsonl")
+
+
+@pytest.fixture
+def served(db_url):
+    app = create_app(db_url)
+    engine = Ledger(db_url).engine
+    tokens = {role: add_user(engine, f"{role}-user", role, f"{role}-secret-pw")[1]
+              for role in ("viewer", "analyst", "admin")}
+    with TestClient(app) as client:
+        yield client, tokens, engine
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_every_endpoint_but_the_exempt_ones_needs_credentials(served):
+    client, tokens, _ = served
+    checked = 0
+    for method, path in _operations(client):
+        if path in EXEMPT:
+            continue
+        r = client.request(method, path, json={})
+        assert r.status_code == 401, (method, path, r.status_code)
+        assert r.json()["message"]
+        r = client.request(method, path, json={}, headers=_auth("wl_not-a-token"))
+        assert r.status_code == 401, (method, path)
+        checked += 1
+    assert checked >= 10
+    assert client.get("/health").status_code == 200
+    assert client.get("/openapi.json").status_code == 200
+    assert client.get("/docs").status_code == 200
+
+
+def test_viewer_gets_403_on_every_write_endpoint(served):
+    client, tokens, _ = served
+    writes = [(m, p) for m, p in _operations(client) if m in WRITE]
+    assert len(writes) >= 4            # ingest, review, user, revoke
+    for method, path in writes:
+        r = client.request(method, path, json={}, headers=_auth(tokens["viewer"]))
+        assert r.status_code == 403, (method, path, r.status_code)
+    # an analyst may ingest and review but not manage users
+    assert client.get("/api/users", headers=_auth(tokens["analyst"])).status_code == 403
+    assert client.post("/api/users", json={"name": "x", "role": "viewer"},
+                       headers=_auth(tokens["analyst"])).status_code == 403
+    assert client.get("/api/documents", headers=_auth(tokens["viewer"])).status_code == 200
+
+
+def test_revoked_token_is_refused_and_admin_can_issue_users(served):
+    client, tokens, engine = served
+    r = client.post("/api/users", json={"name": "desk", "role": "analyst"}, headers=_auth(tokens["admin"]))
+    assert r.status_code == 201
+    desk = r.json()["token"]
+    assert client.get("/api/documents", headers=_auth(desk)).status_code == 200
+    r = client.delete("/api/users/desk/tokens", headers=_auth(tokens["admin"]))
+    assert r.json()["revoked"] == 1
+    assert client.get("/api/documents", headers=_auth(desk)).status_code == 401
+    revoke(engine, "viewer-user")
+    assert client.get("/api/documents", headers=_auth(tokens["viewer"])).status_code == 401
+    names = [u["name"] for u in client.get("/api/users", headers=_auth(tokens["admin"])).json()["items"]]
+    assert {"desk", "viewer-user", "admin-user"} <= set(names)
+
+
+def test_passwords_and_tokens_are_not_stored_in_clear(served):
+    _, tokens, engine = served
+    with engine.connect() as conn:
+        stored = [str(v) for row in conn.execute(text("SELECT * FROM users")) for v in row]
+        stored += [str(v) for row in conn.execute(text("SELECT * FROM tokens")) for v in row]
+        hashes = [r[0] for r in conn.execute(text("SELECT password_hash FROM users"))]
+    for role, token in tokens.items():
+        assert not any(token in v for v in stored)
+        assert not any(f"{role}-secret-pw" in v for v in stored)
+    assert all(h.startswith("$argon2") for h in hashes)
+
+
+def _events(db: str) -> list[tuple]:
+    ledger = Ledger(db)
+    [doc] = ledger.documents()
+    found = ledger.document(str(doc["id"]))
+    return sorted((e["type"], e["status"], str(e["mentions"])) for e in found["events"])
+
+
+def test_ingest_by_post_creates_the_same_events_as_the_cli(served, seed_path, second_db):
+    client, tokens, _ = served
+    body = {"content": seed_path.read_text(encoding="utf-8"), "name": seed_path.name}
+    assert client.post("/api/documents", json=body, headers=_auth(tokens["viewer"])).status_code == 403
+    r = client.post("/api/documents", json=body, headers=_auth(tokens["analyst"]))
+    assert r.status_code == 201, r.text
+    assert r.json()["ingested"] == 1 and r.json()["incidents"] >= 1
+    done = subprocess.run([sys.executable, "-m", "warledger.cli", "ingest", str(seed_path), "--db", second_db],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    db_url = str(served[2].url.render_as_string(hide_password=False))
+    assert _events(db_url) == _events(second_db)
+    assert len(_events(db_url)) >= 3
+    # the document answers with its text, blocks and spans that point into it
+    doc = client.get("/api/documents", headers=_auth(tokens["viewer"])).json()["items"][0]
+    got = client.get(f"/api/documents/{doc['id']}", headers=_auth(tokens["viewer"])).json()
+    assert got["blocks"] and got["places"]
+    for p in got["places"]:
+        assert got["text"][p["start"]:p["end"]]
+    # the same incidents as the library lists, and a review recorded under the token's user
+    inc = client.get("/api/incidents", headers=_auth(tokens["viewer"])).json()
+    assert inc["total"] >= 1
+    ref = inc["items"][0]["id"]
+    r = client.post(f"/api/incidents/{ref}/reviews", json={"action": "grade", "value": "fair"},
+                    headers=_auth(tokens["analyst"]))
+    assert r.status_code == 201, r.text
+    reviews = client.get(f"/api/incidents/{ref}/reviews", headers=_auth(tokens["viewer"])).json()
+    assert [(x["who"], x["value"]) for x in reviews] == [("analyst-user", "fair")]
+    r = client.get("/api/exports/acled", headers=_auth(tokens["viewer"]))
+    assert r.status_code == 200 and r.text.splitlines()[0].startswith("event_id_cnty")
+
+
+def test_bad_input_answers_json_errors(served):
+    client, tokens, _ = served
+    h = _auth(tokens["analyst"])
+    r = client.post("/api/documents", json={"content": "   ", "name": "blank.txt"}, headers=h)
+    assert r.status_code == 400 and "empty" in r.json()["message"]
+    r = client.get("/api/incidents?limit=0", headers=h)
+    assert r.status_code == 422 and "limit" in r.json()["message"]
+    r = client.get("/api/incidents/nothing-here", headers=h)
+    assert r.status_code == 404
+    big = "x" * (6 * 1024 * 1024)
+    r = client.post("/api/documents", json={"content": big}, headers=h)
+    assert r.status_code == 413
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path, seed_path):
+    """`warledger serve` on a ledger holding the seed; yields (base URL, admin token)."""
+    db = f"sqlite:///{tmp_path / 'serve.sqlite'}"
+    done = subprocess.run([sys.executable, "-m", "warledger.cli", "ingest", str(seed_path), "--db", db],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "warledger.cli", "serve", "--port", str(port), "--db", db],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stderr.readline(), proc.stderr.readline()]
+        assert "created user admin (admin): password" in lines[0]
+        assert f"http://127.0.0.1:{port}/" in lines[1]
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health") as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not answer /health")
+        yield f"http://127.0.0.1:{port}", lines[0].split("token ")[1].split()[0]
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_serve_creates_an_admin_whose_token_works(server):
+    base, token = server
+    req = urllib.request.Request(f"{base}/api/users", headers=_auth(token))
+    with urllib.request.urlopen(req) as r:
+        assert b'"admin"' in r.read()
+
+
+@pytest.mark.slow
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(server):
+    """Generated requests with an admin token against the served OpenAPI document."""
+    base, token = server
+    st = Path(sys.executable).with_name("st")
+    done = subprocess.run([str(st), "run", f"{base}/openapi.json", "-H", f"Authorization: Bearer {token}",
+                           "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+                           "response_schema_conformance", "--max-examples", "40", "--phases", "examples,fuzzing",
+                           "--no-color"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
