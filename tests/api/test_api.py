@@ -121,6 +121,8 @@ def test_ingest_by_post_creates_the_same_events_as_the_cli(served, seed_path, se
     db_url = str(served[2].url.render_as_string(hide_password=False))
     assert _events(db_url) == _events(second_db)
     assert len(_events(db_url)) >= 3
+    page = client.get("/api/documents?limit=1&offset=1", headers=_auth(tokens["viewer"])).json()
+    assert page["total"] == 1 and page["items"] == [] and page["offset"] == 1
     # the document answers with its text, blocks and spans that point into it
     doc = client.get("/api/documents", headers=_auth(tokens["viewer"])).json()["items"][0]
     got = client.get(f"/api/documents/{doc['id']}", headers=_auth(tokens["viewer"])).json()
@@ -134,7 +136,7 @@ def test_ingest_by_post_creates_the_same_events_as_the_cli(served, seed_path, se
     r = client.post(f"/api/incidents/{ref}/reviews", json={"action": "grade", "value": "fair"},
                     headers=_auth(tokens["analyst"]))
     assert r.status_code == 201, r.text
-    reviews = client.get(f"/api/incidents/{ref}/reviews", headers=_auth(tokens["viewer"])).json()
+    reviews = client.get(f"/api/incidents/{ref}/reviews", headers=_auth(tokens["viewer"])).json()["items"]
     assert [(x["who"], x["value"]) for x in reviews] == [("analyst-user", "fair")]
     r = client.get("/api/exports/acled", headers=_auth(tokens["viewer"]))
     assert r.status_code == 200 and r.text.splitlines()[0].startswith("event_id_cnty")

@@ -120,7 +120,7 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @app.get("/api/documents", tags=["documents"], responses=ERRORS, dependencies=[viewer])
     def documents(limit: Limit = 50, offset: Offset = 0) -> Page:
-        return Page(**page(ledger.documents(), limit, offset))
+        return Page(items=ledger.documents(limit, offset), limit=limit, offset=offset, total=ledger.count_documents())
 
     @app.get("/api/documents/{ref}", tags=["documents"], responses=ERRORS | NOT_FOUND, dependencies=[viewer])
     def document(ref: str) -> dict[str, Any]:
@@ -173,12 +173,13 @@ def create_app(db: str | None = None) -> FastAPI:
         return _incident(ref)
 
     @app.get("/api/incidents/{ref}/reviews", tags=["reviews"], responses=ERRORS | NOT_FOUND, dependencies=[viewer])
-    def reviews(ref: str) -> list[dict[str, Any]]:
+    def reviews(ref: str, limit: Limit = 100, offset: Offset = 0) -> Page:
+        """The reviews of one incident, oldest first."""
         from ..store.incidents import member_keys, review_rows
         keys = set(member_keys(engine, ref))
         if not keys:
             raise HTTPException(404, f"no incident {ref!r}")
-        return [r for r in review_rows(engine) if keys & set(r["anchor"])]
+        return Page(**page([r for r in review_rows(engine) if keys & set(r["anchor"])], limit, offset))
 
     @app.post("/api/incidents/{ref}/reviews", tags=["reviews"], status_code=201, responses=ERRORS | NOT_FOUND)
     def add_review(ref: str, body: ReviewIn, user: Annotated[users_store.User, analyst]) -> dict[str, Any]:

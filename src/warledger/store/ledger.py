@@ -185,9 +185,13 @@ class Ledger:
         with Session(self.engine) as session:
             return {t.name: session.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
 
-    def documents(self, limit: int | None = None) -> list[dict[str, Any]]:
+    def count_documents(self) -> int:
         with Session(self.engine) as session:
-            q = select(DocumentRow).order_by(DocumentRow.id)
+            return session.scalar(select(func.count()).select_from(DocumentRow)) or 0
+
+    def documents(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        with Session(self.engine) as session:
+            q = select(DocumentRow).order_by(DocumentRow.id).offset(offset)
             if limit:
                 q = q.limit(limit)
             rows = session.scalars(q).all()
