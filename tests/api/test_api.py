@@ -199,12 +199,12 @@ def test_serve_creates_an_admin_whose_token_works(server):
 
 
 @pytest.mark.slow
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(server):
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(server, tmp_path):
     """Generated requests with an admin token against the served OpenAPI document."""
     base, token = server
     st = Path(sys.executable).with_name("st")
     done = subprocess.run([str(st), "run", f"{base}/openapi.json", "-H", f"Authorization: Bearer {token}",
                            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
                            "response_schema_conformance", "--max-examples", "40", "--phases", "examples,fuzzing",
-                           "--no-color"], capture_output=True, text=True, timeout=600)
+                           "--no-color"], capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
