@@ -138,6 +138,28 @@ def test_ingest_by_post_creates_the_same_events_as_the_cli(served, seed_path, se
     assert r.status_code == 201, r.text
     reviews = client.get(f"/api/incidents/{ref}/reviews", headers=_auth(tokens["viewer"])).json()["items"]
     assert [(x["who"], x["value"]) for x in reviews] == [("analyst-user", "fair")]
+    h = _auth(tokens["analyst"])
+    r = client.post(f"/api/incidents/{ref}/reviews", json={"action": "correct", "field": "best", "value": "x"},
+                    headers=h)
+    assert r.status_code == 422 and "whole number" in r.json()["message"]
+    r = client.post(f"/api/incidents/{ref}/reviews", json={"action": "correct", "field": "best", "value": 7},
+                    headers=h)
+    assert r.status_code == 201
+    assert client.get(f"/api/incidents/{ref}", headers=h).json()["best"] == 7
+    if inc["total"] >= 2:                  # merge two incidents, then split one event back out
+        other = inc["items"][1]["id"]
+        r = client.post(f"/api/incidents/{ref}/reviews", json={"action": "merge", "other": other}, headers=h)
+        assert r.status_code == 201, r.text
+        after = client.get("/api/incidents?limit=1000", headers=h).json()
+        assert after["total"] == inc["total"] - 1
+        merged = next(i for i in after["items"] if len(i["members"]) == 2)
+        r = client.post(f"/api/incidents/{merged['id']}/reviews",
+                        json={"action": "split", "events": merged["members"][1:]}, headers=h)
+        assert r.status_code == 201, r.text
+        assert client.get("/api/incidents", headers=h).json()["total"] == inc["total"]
+        r = client.post(f"/api/incidents/{ref}/reviews", json={"action": "split", "events": ["nope:e9"]},
+                        headers=h)
+        assert r.status_code == 422
     r = client.get("/api/exports/acled", headers=_auth(tokens["viewer"]))
     assert r.status_code == 200 and r.text.splitlines()[0].startswith("event_id_cnty")
 

@@ -37,9 +37,12 @@ class Page(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    action: Literal["grade", "correct"]
+    action: Literal["grade", "correct", "merge", "split"]
     field: Literal["grade", "low", "best", "high", "date_start", "date_end", "type", "status"] = "grade"
-    value: str | int = Field(description="The grade, or the corrected value of the field.")
+    value: str | int | None = Field(default=None, description="grade: the grade; correct: the field's new value.")
+    other: str | None = Field(default=None, max_length=512, description="merge: the incident to merge in.")
+    events: list[str] | None = Field(default=None, max_length=10_000,
+                                     description="split: the events (as the incident lists them) to take out.")
     why: str | None = Field(default=None, max_length=10_000)
 
 
@@ -183,24 +186,40 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @app.post("/api/incidents/{ref}/reviews", tags=["reviews"], status_code=201, responses=ERRORS | NOT_FOUND)
     def add_review(ref: str, body: ReviewIn, user: Annotated[users_store.User, analyst]) -> dict[str, Any]:
-        """Grade an incident or correct one of its fields; the reviewer is the token's user."""
+        """Grade an incident, correct a field, merge another incident in or split events out;
+        the reviewer is the token's user. Merges and splits regroup the incidents at once."""
+        from ..aggregate import rebuild
         from ..store.incidents import add_review as store_review
         from ..store.incidents import member_keys
         keys = member_keys(engine, ref)
         if not keys:
             raise HTTPException(404, f"no incident {ref!r}")
-        value: Any = body.value
-        field = "grade" if body.action == "grade" else body.field
-        if body.action == "correct" and field == "grade":
-            raise HTTPException(422, "field: correct needs a field other than grade")
-        if field in ("low", "best", "high"):
-            if not str(value).isdigit():
-                raise HTTPException(422, f"value: {field} takes a whole number")
-            value = int(value)
+        kw: dict[str, Any] = {"action": body.action, "anchor": keys, "who": user.name, "why": body.why}
+        if body.action in ("grade", "correct"):
+            field = "grade" if body.action == "grade" else body.field
+            if body.value is None or (body.action == "correct" and field == "grade"):
+                raise HTTPException(422, f"value: {body.action} needs a value" + (" and a field other than grade"
+                                                                                  if body.action == "correct" else ""))
+            value: Any = str(body.value)
+            if field in ("low", "best", "high"):
+                if not value.isdigit():
+                    raise HTTPException(422, f"value: {field} takes a whole number")
+                value = int(value)
+            kw |= {"field": field, "value": value}
+        elif body.action == "merge":
+            other = member_keys(engine, body.other) if body.other else []
+            if not other:
+                raise HTTPException(422, f"other: no incident {body.other!r} to merge")
+            kw["events"] = other
         else:
-            value = str(value)
-        rid = store_review(engine, action=body.action, anchor=keys, who=user.name, why=body.why,
-                           field=field, value=value)
+            unknown = [e for e in body.events or [] if e not in keys]
+            if not body.events or unknown:
+                raise HTTPException(422, f"events: give events of {ref}" + (f"; not its: {', '.join(unknown)}"
+                                                                            if unknown else ""))
+            kw["events"] = list(body.events)
+        rid = store_review(engine, **kw)
+        if body.action in ("merge", "split"):
+            rebuild(ledger)
         return {"id": rid, "incident": ref}
 
     @app.get("/api/events", tags=["events"], responses=ERRORS, dependencies=[viewer])
