@@ -14,7 +14,7 @@ COMMANDS = [[], ["extract"], ["run"], ["actors"], ["ingest"], ["documents"], ["d
             ["aggregate"], ["incidents"], ["incident"], ["tallies"], ["review"], ["review", "grade"],
             ["review", "correct"], ["review", "merge"], ["review", "split"], ["review", "list"], ["export"],
             ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"], ["serve"], ["users"],
-            ["users", "add"], ["users", "token"], ["users", "revoke"], ["users", "list"]]
+            ["users", "add"], ["users", "token"], ["users", "revoke"], ["users", "list"], ["users", "password"]]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "warledger")
@@ -45,9 +45,12 @@ def test_cli_gazetteer_lookup_unknown_exits_1():
 
 
 def test_cli_run_reads_bundled_sample(tmp_path):
-    result = CliRunner().invoke(main, ["run", "--once", "--db", f"sqlite:///{tmp_path / 'l.sqlite'}"])
+    result = CliRunner().invoke(main, ["run", "--once", "--port", "0", "--db", f"sqlite:///{tmp_path / 'l.sqlite'}"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
+    assert lines[-1].startswith("warledger served on http://127.0.0.1:") and "/health ok" in lines[-1]
+    assert lines[-2].startswith("log in at http://127.0.0.1:") and " as admin with password " in lines[-2]
+    lines = lines[:-2]
     stored = next(i for i, ln in enumerate(lines) if ln.startswith("6 document(s) read"))
     assert lines[stored].startswith("6 document(s) read, 6 newly stored, 0 input(s) with errors")
     assert lines[stored + 1].startswith("ledger sqlite:") and "6 documents" in lines[stored + 1]

@@ -126,10 +126,13 @@ def extract(files, fmt, input_format, model, config, progress) -> None:
 @_db_opt
 @_model_opt
 @_config_opt
-@click.option("--once", is_flag=True, help="Do the work and exit (the form tests and CI use).")
-def run(input_path, db, model, config, once) -> None:
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve the pages on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--once", is_flag=True, help="Do the work, check the served pages' /health and exit (tests and CI).")
+def run(input_path, db, model, config, host, port, once) -> None:
     """The main job on the embedded default: read the input, print a summary of each document,
-    store it in the ledger (SQLite in the data directory unless --db) and print what it holds.
+    store it in the ledger (SQLite in the data directory unless --db), print what it holds, then
+    serve the web pages until Ctrl-C, printing the address and the login.
 
     Without --input it reads the sample reports bundled with warledger."""
     from .extract import extract_documents
@@ -174,7 +177,9 @@ def run(input_path, db, model, config, once) -> None:
                f"{counts['events']} events, {counts['places']} places, {counts['actors']} actors, "
                f"{counts['attributions']} attributions, {counts['tallies']} tallies")
     click.echo(table)
-    sys.exit(_report_errors(errors))
+    if errors:
+        sys.exit(_report_errors(errors))
+    _serve(db, host, port, once=once)
 
 
 @main.command()
@@ -507,18 +512,63 @@ def users() -> None:
     """Users of the served ledger and their API tokens (roles: viewer, analyst, admin)."""
 
 
+_password_opts = [
+    click.option("--password", "ask", is_flag=True, help="Ask for a password for the web login (typed twice, hidden)."),
+    click.option("--password-stdin", "from_stdin", is_flag=True, help="Read the password from the first line of stdin."),
+]
+
+
+def _with_password_opts(f):
+    for opt in reversed(_password_opts):
+        f = opt(f)
+    return f
+
+
+def _password(ask: bool, from_stdin: bool) -> str | None:
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            click.echo("[E801] --password-stdin: no password on standard input", err=True)
+            sys.exit(2)
+        return line
+    if ask:
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return None
+
+
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(["viewer", "analyst", "admin"]), required=True)
+@_with_password_opts
 @_db_opt
-def users_add(name, role, db) -> None:
-    """Create a user and print its API token (shown once; only a hash is stored)."""
+def users_add(name, role, ask, from_stdin, db) -> None:
+    """Create a user and print its API token (shown once; only a hash is stored). With a
+    password (--password or --password-stdin) the user can also log in to the web pages."""
     from .store import Ledger
     from .store.users import add_user
 
-    user, token = _or_exit(lambda: add_user(Ledger(db).engine, name, role))
+    password = _password(ask, from_stdin)
+    if password is not None and len(password) < 8:
+        click.echo("[E801] a password needs at least 8 characters", err=True)
+        sys.exit(2)
+    user, token = _or_exit(lambda: add_user(Ledger(db).engine, name, role, password))
     click.echo(f"user {user.name} ({user.role}) created; token (shown once):", err=True)
     click.echo(token)
+
+
+@users.command("password")
+@click.argument("name")
+@click.option("--password-stdin", "from_stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@_db_opt
+def users_password(name, from_stdin, db) -> None:
+    """Set NAME's web login password (asked twice, hidden, unless --password-stdin); ends the
+    user's open web sessions."""
+    from .store import Ledger
+    from .store.users import set_password
+
+    password = _password(not from_stdin, from_stdin)
+    _or_exit(lambda: set_password(Ledger(db).engine, name, password))
+    click.echo(f"password of {name} set")
 
 
 @users.command("token")
@@ -557,13 +607,25 @@ def users_list(db) -> None:
     click.echo(f"{len(rows)} user(s)")
 
 
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@_db_opt
-def serve(host, port, db) -> None:
-    """Serve the ledger's HTTP API (OpenAPI at /openapi.json, docs at /docs). On an empty user
-    table an admin is created and its one-time password and token are printed."""
+def _free_port(host: str, port: int) -> int:
+    """``port`` when it can be bound on ``host``, else one the system gives."""
+    import socket
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+            return s.getsockname()[1]                  # the one the system chose for port 0
+        except OSError:
+            s.bind((host, 0))
+            return s.getsockname()[1]
+
+
+def _serve(db, host: str, port: int, *, once: bool = False) -> None:
+    """Serve the web pages and the API; with ``once``, start, check /health, print, stop."""
+    import json
+    import threading
+    import urllib.request
+
     import uvicorn
 
     from .api import create_app
@@ -572,12 +634,54 @@ def serve(host, port, db) -> None:
 
     engine = _or_exit(lambda: Ledger(db).engine)
     made = first_admin(engine)
+    app = create_app(db)
+    chosen = _free_port(host, port)
+    if chosen != port:
+        click.echo(f"port {port} is taken; using {chosen}", err=True)
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{chosen}/"
     if made:
         name, password, token = made
-        click.echo(f"created user {name} (admin): password {password}  token {token}  (shown once)", err=True)
-    app = create_app(db)
-    click.echo(f"warledger serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+        click.echo(f"log in at {url} as {name} with password {password}  (API token {token}; both shown once)")
+    else:
+        click.echo(f"log in at {url} with your user (`warledger users list`; set a password with "
+                   f"`warledger users password NAME`)")
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=chosen, log_level="warning"))
+    if not once:
+        click.echo(f"warledger serving on {url}  (pages: {url}map, API docs: {url}docs) — Ctrl-C stops it")
+        server.run()
+        return
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            if not thread.is_alive():
+                click.echo(f"[E810] the server did not start on {host}:{chosen}", err=True)
+                sys.exit(1)
+            threading.Event().wait(0.05)
+        with urllib.request.urlopen(url + "health", timeout=10) as answer:
+            health = json.load(answer)
+        if health.get("status") != "ok":
+            click.echo(f"[E810] {url}health answered {health}", err=True)
+            sys.exit(1)
+        click.echo(f"warledger served on {url}: /health ok (version {health.get('version')}); stopping (--once)")
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@_db_opt
+@click.option("--once", is_flag=True, help="Start, check /health, print the address and stop.")
+def serve(host, port, db, once) -> None:
+    """Serve the web pages (map, timeline, incidents, documents, tallies, reviews; log in at /login)
+    and the HTTP API (OpenAPI at /openapi.json, docs at /docs). On an empty user table an admin is
+    created and its one-time password and token are printed. Another free port is used when PORT
+    is taken."""
+    _serve(db, host, port, once=once)
 
 
 @main.group(name="db")

@@ -193,11 +193,11 @@ def server(tmp_path, seed_path):
     assert done.returncode == 0, done.stderr
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "warledger.cli", "serve", "--port", str(port), "--db", db],
-                            stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True)
     try:
-        lines = [proc.stderr.readline(), proc.stderr.readline()]
-        assert "created user admin (admin): password" in lines[0]
-        assert f"http://127.0.0.1:{port}/" in lines[1]
+        lines = [proc.stdout.readline(), proc.stdout.readline()]
+        assert lines[0].startswith(f"log in at http://127.0.0.1:{port}/ as admin with password ")
+        assert lines[1].startswith(f"warledger serving on http://127.0.0.1:{port}/")
         for _ in range(100):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/health") as r:
@@ -207,7 +207,7 @@ def server(tmp_path, seed_path):
                 time.sleep(0.1)
         else:
             pytest.fail("the server did not answer /health")
-        yield f"http://127.0.0.1:{port}", lines[0].split("token ")[1].split()[0]
+        yield f"http://127.0.0.1:{port}", lines[0].split("API token ")[1].split(";")[0]
     finally:
         proc.terminate()
         proc.wait(10)

@@ -149,11 +149,8 @@ def create_app(db: str | None = None) -> FastAPI:
                 "failed": [e.one_line() for e in summary.failed], "incidents": incidents}
 
     def _incidents(status=None, type_=None, place=None, actor=None, since=None, until=None) -> list[dict]:
-        from ..aggregate.review import attach
-        from ..store.incidents import list_incidents, review_rows
-        found = list_incidents(engine, type_=type_, since=since, until=until, place=place, actor=actor)
-        found = attach(found, review_rows(engine))
-        return [r for r in found if status is None or r["status"] == status]
+        from ..reviews import find_incidents
+        return find_incidents(ledger, status=status, type_=type_, place=place, actor=actor, since=since, until=until)
 
     @app.get("/api/incidents", tags=["incidents"], responses=ERRORS, dependencies=[viewer])
     def incidents(status: STATUSES | None = None, type: str | None = None, place: str | None = None,
@@ -163,12 +160,11 @@ def create_app(db: str | None = None) -> FastAPI:
         return Page(**page(_incidents(status, type, place, actor, since, until), limit, offset))
 
     def _incident(ref: str) -> dict:
-        from ..aggregate.review import attach
-        from ..store.incidents import get_incident, review_rows
-        one = get_incident(engine, ref)
+        from ..reviews import one_incident
+        one = one_incident(ledger, ref)
         if one is None:
             raise HTTPException(404, f"no incident {ref!r}")
-        return attach([one], review_rows(engine))[0]
+        return one
 
     @app.get("/api/incidents/{ref}", tags=["incidents"], responses=ERRORS | NOT_FOUND, dependencies=[viewer])
     def incident(ref: str) -> dict[str, Any]:
@@ -178,48 +174,24 @@ def create_app(db: str | None = None) -> FastAPI:
     @app.get("/api/incidents/{ref}/reviews", tags=["reviews"], responses=ERRORS | NOT_FOUND, dependencies=[viewer])
     def reviews(ref: str, limit: Limit = 100, offset: Offset = 0) -> Page:
         """The reviews of one incident, oldest first."""
-        from ..store.incidents import member_keys, review_rows
-        keys = set(member_keys(engine, ref))
-        if not keys:
+        from ..reviews import incident_reviews
+        found = incident_reviews(ledger, ref)
+        if found is None:
             raise HTTPException(404, f"no incident {ref!r}")
-        return Page(**page([r for r in review_rows(engine) if keys & set(r["anchor"])], limit, offset))
+        return Page(**page(found, limit, offset))
 
     @app.post("/api/incidents/{ref}/reviews", tags=["reviews"], status_code=201, responses=ERRORS | NOT_FOUND)
     def add_review(ref: str, body: ReviewIn, user: Annotated[users_store.User, analyst]) -> dict[str, Any]:
         """Grade an incident, correct a field, merge another incident in or split events out;
         the reviewer is the token's user. Merges and splits regroup the incidents at once."""
-        from ..aggregate import rebuild
-        from ..store.incidents import add_review as store_review
-        from ..store.incidents import member_keys
-        keys = member_keys(engine, ref)
-        if not keys:
-            raise HTTPException(404, f"no incident {ref!r}")
-        kw: dict[str, Any] = {"action": body.action, "anchor": keys, "who": user.name, "why": body.why}
-        if body.action in ("grade", "correct"):
-            field = "grade" if body.action == "grade" else body.field
-            if body.value is None or (body.action == "correct" and field == "grade"):
-                raise HTTPException(422, f"value: {body.action} needs a value" + (" and a field other than grade"
-                                                                                  if body.action == "correct" else ""))
-            value: Any = str(body.value)
-            if field in ("low", "best", "high"):
-                if not value.isdigit():
-                    raise HTTPException(422, f"value: {field} takes a whole number")
-                value = int(value)
-            kw |= {"field": field, "value": value}
-        elif body.action == "merge":
-            other = member_keys(engine, body.other) if body.other else []
-            if not other:
-                raise HTTPException(422, f"other: no incident {body.other!r} to merge")
-            kw["events"] = other
-        else:
-            unknown = [e for e in body.events or [] if e not in keys]
-            if not body.events or unknown:
-                raise HTTPException(422, f"events: give events of {ref}" + (f"; not its: {', '.join(unknown)}"
-                                                                            if unknown else ""))
-            kw["events"] = list(body.events)
-        rid = store_review(engine, **kw)
-        if body.action in ("merge", "split"):
-            rebuild(ledger)
+        from ..reviews import ReviewError, record_review
+        if body.action == "correct" and body.field == "grade":
+            raise HTTPException(422, "field: correct needs a field other than grade")
+        try:
+            rid = record_review(ledger, ref, action=body.action, who=user.name, field=body.field, value=body.value,
+                                other=body.other, events=body.events, why=body.why)
+        except ReviewError as err:
+            raise HTTPException(err.status, err.message) from None
         return {"id": rid, "incident": ref}
 
     @app.get("/api/events", tags=["events"], responses=ERRORS, dependencies=[viewer])
@@ -282,4 +254,6 @@ def create_app(db: str | None = None) -> FastAPI:
             raise HTTPException(404, f"no user {name!r}")
         return {"name": name, "revoked": users_store.revoke(engine, name)}
 
+    from ..web import install as install_pages
+    install_pages(app, ledger)
     return app

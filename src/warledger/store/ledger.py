@@ -37,6 +37,12 @@ from .tables import (
 RETRIES = 5
 
 
+def _figure(f) -> dict[str, Any] | None:
+    if f is None:
+        return None
+    return {"low": f.low, "best": f.best, "high": f.high, "text": f.text, "start": f.start, "end": f.end}
+
+
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10]) if value else None
 
@@ -221,6 +227,12 @@ class Ledger:
             actors = session.execute(select(ActorMentionRow.start, ActorMentionRow.end, ActorRow.name)
                                      .join(ActorRow, ActorRow.id == ActorMentionRow.actor_id)
                                      .where(ActorMentionRow.document_id == r.id).order_by(ActorMentionRow.start)).all()
+            ev_ids = [e.id for e in events]
+            figures = {f.event_id: f for f in session.scalars(select(FatalityRow).where(FatalityRow.event_id.in_(ev_ids)))}
+            atts: dict[int, list] = {}
+            for a in session.scalars(select(AttributionRow).where(AttributionRow.event_id.in_(ev_ids))
+                                     .order_by(AttributionRow.id)):
+                atts.setdefault(a.event_id, []).append(a)
             return {
                 "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in blocks],
                 "places": [{"name": n, "geonameid": g, "start": a, "end": b} for a, b, n, g in places],
@@ -231,8 +243,24 @@ class Ledger:
                             "date": {"start": e.date_start.isoformat() if e.date_start else None,
                                      "end": e.date_end.isoformat() if e.date_end else None,
                                      "precision": e.date_precision},
-                            "mentions": e.mentions} for e in events],
+                            "mentions": e.mentions,
+                            "fatalities": _figure(figures.get(e.id)),
+                            "attributions": [{"source": a.source, "stance": a.stance, "quote": a.quote,
+                                              "start": a.start, "end": a.end} for a in atts.get(e.id, [])]}
+                           for e in events],
             }
+
+    def search_documents(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Documents whose title, outlet or text contains ``query`` (case-insensitive), newest first."""
+        like = f"%{query}%"
+        with Session(self.engine) as session:
+            rows = session.execute(select(DocumentRow.id, DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.title,
+                                          DocumentRow.source, DocumentRow.published)
+                                   .where(DocumentRow.title.ilike(like) | DocumentRow.source.ilike(like)
+                                          | DocumentRow.text.ilike(like))
+                                   .order_by(DocumentRow.published.desc(), DocumentRow.id).limit(limit)).all()
+        return [{"id": r.id, "doc_id": r.doc_id, "sha256": r.sha256, "title": r.title, "source": r.source,
+                 "published": r.published.isoformat() if r.published else None} for r in rows]
 
     def add_many(self, items: Iterable[tuple[dict, str]]) -> dict[str, int]:
         counts = {"ingested": 0, "skipped": 0}

@@ -14,11 +14,12 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import UsageError
-from .tables import TokenRow, UserRow
+from .tables import SessionRow, TokenRow, UserRow
 
 ROLES = ("viewer", "analyst", "admin")
 RANK = {r: i for i, r in enumerate(ROLES)}
 _hasher = PasswordHasher()
+SESSION_HOURS = 12
 
 
 @dataclass(frozen=True)
@@ -124,3 +125,47 @@ def first_admin(engine: Engine) -> tuple[str, str, str] | None:
     password = secrets.token_urlsafe(12)
     _, token = add_user(engine, "admin", "admin", password)
     return "admin", password, token
+
+
+def set_password(engine: Engine, name: str, password: str) -> None:
+    """Give ``name`` a new password (argon2 hash); ends the user's web sessions."""
+    if len(password) < 8:
+        raise UsageError("E801", "a password needs at least 8 characters")
+    with Session(engine) as s, s.begin():
+        row = s.scalar(select(UserRow).where(UserRow.name == name))
+        if row is None:
+            raise UsageError("E803", f"no user {name!r}")
+        row.password_hash = _hasher.hash(password)
+        s.execute(update(SessionRow).where(SessionRow.user_id == row.id, SessionRow.ended_at.is_(None))
+                  .values(ended_at=_now()))
+
+
+# ---------------------------------------------------------------- web sessions
+
+def start_session(engine: Engine, user: User) -> str:
+    """A new web session for ``user``; returns the cookie value (stored as its SHA-256 only)."""
+    secret = secrets.token_urlsafe(32)
+    now = _now()
+    with Session(engine) as s, s.begin():
+        s.add(SessionRow(user_id=user.id, token_hash=_digest(secret), created_at=now,
+                         expires_at=now + dt.timedelta(hours=SESSION_HOURS)))
+    return secret
+
+
+def user_for_session(engine: Engine, secret: str) -> User | None:
+    """The user of a live (not ended, not expired) session."""
+    with Session(engine) as s:
+        row = s.execute(select(UserRow, SessionRow.expires_at).join(SessionRow, SessionRow.user_id == UserRow.id)
+                        .where(SessionRow.token_hash == _digest(secret), SessionRow.ended_at.is_(None))).first()
+    if row is None:
+        return None
+    user, expires = row
+    if expires.tzinfo is None:                      # SQLite gives naive datetimes back
+        expires = expires.replace(tzinfo=dt.UTC)
+    return User(user.id, user.name, user.role) if expires > _now() else None
+
+
+def end_session(engine: Engine, secret: str) -> None:
+    with Session(engine) as s, s.begin():
+        s.execute(update(SessionRow).where(SessionRow.token_hash == _digest(secret), SessionRow.ended_at.is_(None))
+                  .values(ended_at=_now()))

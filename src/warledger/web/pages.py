@@ -1,0 +1,265 @@
+"""Routes of the web pages, added to the API's FastAPI app (kept out of the OpenAPI document:
+they answer HTML, not JSON)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from .. import __version__
+from ..store import users as users_store
+from . import auth, views
+
+HERE = Path(__file__).parent
+STATUSES = ("corroborated", "single_source", "contested", "denied")
+CLUSTER_ABOVE = 200          # markers are clustered when the map holds more incidents than this
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: Request) -> dict[str, Any]:
+    q = request.query_params
+    status = q.get("status") if q.get("status") in STATUSES else None
+    return {"status": status, "type_": (q.get("type") or "").strip() or None,
+            "actor": (q.get("actor") or "").strip() or None, "place": (q.get("place") or "").strip() or None,
+            "since": _date(q.get("since")), "until": _date(q.get("until"))}
+
+
+def install(app: FastAPI, ledger) -> None:
+    engine = ledger.engine
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(version=__version__, statuses=STATUSES, colours=views.STATUS_COLOURS)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def render(request: Request, name: str, who: tuple | None, status_code: int = 200, **context) -> HTMLResponse:
+        user, secret = who if who else (None, None)
+        context |= {"user": user, "csrf": auth.csrf_token(secret) if secret else None,
+                    "may_review": bool(user and user.may("analyst")), "path": request.url.path,
+                    "query": request.query_params}
+        return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+    @app.middleware("http")
+    async def page_headers(request: Request, call_next):
+        response = await call_next(request)
+        if not request.url.path.startswith("/api/") and request.url.path not in ("/docs", "/redoc"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+            if response.headers.get("content-type", "").startswith("text/html"):
+                response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(auth.LoginRequired)
+    async def to_login(_request: Request, exc: auth.LoginRequired):
+        return RedirectResponse("/login?next=" + _quote(exc.next_url), status_code=303)
+
+    @app.exception_handler(auth.Refused)
+    async def refused(request: Request, exc: auth.Refused):
+        who = auth.current(request, engine)
+        return render(request, "error.html", who, status_code=exc.status, message=exc.message)
+
+    # ------------------------------------------------------------ sign in and out
+
+    @app.get("/login", include_in_schema=False)
+    def login_page(request: Request, next: str | None = None) -> Response:
+        token = auth.login_token(request)
+        response = render(request, "login.html", None, next=auth.safe_next(next), login_csrf=token, error=None)
+        auth.set_cookie(response, auth.LOGIN_COOKIE, token, max_age=3600)
+        return response
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        auth.check_login_csrf(request, form.get("csrf"))
+        name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
+        user = await run_in_threadpool(users_store.user_for_password, engine, name, password) if name else None
+        if user is None:
+            token = auth.login_token(request)
+            return render(request, "login.html", None, status_code=401, next=auth.safe_next(form.get("next")),
+                          login_csrf=token, error="Unknown user or wrong password.")
+        secret = await run_in_threadpool(users_store.start_session, engine, user)
+        response = RedirectResponse(auth.safe_next(form.get("next")), status_code=303)
+        auth.set_cookie(response, auth.SESSION_COOKIE, secret, max_age=users_store.SESSION_HOURS * 3600)
+        response.delete_cookie(auth.LOGIN_COOKIE, path="/")
+        return response
+
+    @app.post("/logout", include_in_schema=False)
+    async def logout(request: Request) -> Response:
+        form = await request.form()
+        _user, secret = auth.require(request, engine)
+        auth.check_csrf(secret, form.get("csrf"))
+        await run_in_threadpool(users_store.end_session, engine, secret)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(auth.SESSION_COOKIE, path="/")
+        return response
+
+    # ------------------------------------------------------------ map and timeline
+
+    def _features(f: dict[str, Any]) -> tuple[list[dict], list[dict]]:
+        """The filtered incidents, and map points for those with coordinates."""
+        from ..export.geojson import feature
+        from ..export.records import flatten
+        from ..reviews import find_incidents
+        from ..store.rows import iter_incidents
+        shown = find_incidents(ledger, **f)
+        wanted = {i["id"]: i for i in shown}
+        features = []
+        for item in iter_incidents(engine):
+            if item["id"] not in wanted:
+                continue
+            row = flatten(item, "incidents")
+            eff = wanted[item["id"]]
+            row |= {k: eff[k] for k in ("status", "low", "best", "high", "date_start", "date_end", "type")}
+            one = feature(row)
+            if one:
+                features.append(one)
+        return shown, views.map_points(features)
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request) -> Response:
+        auth.require(request, engine)
+        return RedirectResponse("/map", status_code=303)
+
+    @app.get("/map", include_in_schema=False)
+    def map_page(request: Request) -> Response:
+        who = auth.require(request, engine)
+        f = _filters(request)
+        shown, points = _features(f)
+        data = {"points": points, "cluster": len(points) > CLUSTER_ABOVE}
+        return render(request, "map.html", who, filters=f, incidents=shown, points=points,
+                      data=data)
+
+    @app.get("/timeline", include_in_schema=False)
+    def timeline_page(request: Request) -> Response:
+        from ..reviews import find_incidents
+        who = auth.require(request, engine)
+        f = _filters(request)
+        shown = find_incidents(ledger, **f)
+        line = views.timeline(shown)
+        geom = views.chart([(b["start"], b["low"], b["best"], b["high"]) for b in line["bins"]])
+        top_count = max([b["incidents"] for b in line["bins"]] + [1])
+        bars = [{"x": round(geom["x"](i) - geom["bar_width"] / 2, 1), "count": b["incidents"], "start": b["start"],
+                 "h": round(60 * b["incidents"] / top_count, 1), "best": b["best"]}
+                for i, b in enumerate(line["bins"])]
+        return render(request, "timeline.html", who, filters=f, line=line, geom=geom, bars=bars, incidents=shown)
+
+    # ------------------------------------------------------------ incidents
+
+    @app.get("/incidents", include_in_schema=False)
+    def incidents_page(request: Request) -> Response:
+        from ..reviews import find_incidents
+        who = auth.require(request, engine)
+        f = _filters(request)
+        return render(request, "incidents.html", who, filters=f, incidents=find_incidents(ledger, **f))
+
+    @app.get("/incidents/{ref}", include_in_schema=False)
+    def incident_page(request: Request, ref: str) -> Response:
+        from ..reviews import incident_reviews, one_incident
+        who = auth.require(request, engine)
+        one = one_incident(ledger, ref)
+        if one is None:
+            raise auth.Refused(404, f"No incident {ref}. Incidents are regrouped when documents arrive or "
+                                    "reviews merge and split them; find it again on the map or by search.")
+        others = [i for i in _incident_ids() if i != ref]
+        return render(request, "incident.html", who, inc=one, reviews=incident_reviews(ledger, ref) or [],
+                      others=others, fields=("low", "best", "high", "date_start", "date_end", "type", "status"),
+                      done=request.query_params.get("done"))
+
+    def _incident_ids() -> list[str]:
+        from ..store.incidents import list_incidents
+        return [i["id"] for i in list_incidents(engine)]
+
+    @app.post("/incidents/{ref}/reviews", include_in_schema=False)
+    async def review(request: Request, ref: str) -> Response:
+        from ..reviews import ReviewError, record_review
+        from ..store.incidents import member_keys
+        form = await request.form()
+        found = auth.current(request, engine)
+        if found is None:
+            raise auth.LoginRequired(f"/incidents/{ref}")
+        user, secret = found
+        auth.check_csrf(secret, form.get("csrf"))
+        if not user.may("analyst"):
+            raise auth.Refused(403, f"analyst role needed to review; {user.name} is {user.role}")
+        action = str(form.get("action") or "")
+        events = [str(e) for e in form.getlist("events")]
+        before = await run_in_threadpool(member_keys, engine, ref)
+        try:
+            await run_in_threadpool(
+                lambda: record_review(ledger, ref, action=action, who=user.name, field=form.get("field") or None,
+                                      value=form.get("value"), other=(form.get("other") or "").strip() or None,
+                                      events=events, why=form.get("why")))
+        except ReviewError as err:
+            raise auth.Refused(err.status if err.status != 422 else 400, err.message) from None
+        if action in ("merge", "split"):         # the incident now holding the reviewed events
+            keep = [k for k in before if k not in events] if action == "split" else before
+            ref = await run_in_threadpool(_holding, keep, ref)
+        return RedirectResponse(f"/incidents/{ref}?done={_quote(action)}", status_code=303)
+
+    def _holding(keys: list[str], fallback: str) -> str:
+        from ..store.incidents import list_incidents
+        return next((i["id"] for i in list_incidents(engine) if keys and keys[0] in i["members"]), fallback)
+
+    # ------------------------------------------------------------ documents, tallies, search
+
+    @app.get("/documents", include_in_schema=False)
+    def documents_page(request: Request, offset: int = 0) -> Response:
+        who = auth.require(request, engine)
+        offset = max(0, offset)
+        return render(request, "documents.html", who, docs=ledger.documents(limit=50, offset=offset),
+                      total=ledger.count_documents(), offset=offset, limit=50)
+
+    @app.get("/documents/{ref}", include_in_schema=False)
+    def document_page(request: Request, ref: str) -> Response:
+        who = auth.require(request, engine)
+        doc = ledger.document(ref)
+        if doc is None:
+            raise auth.Refused(404, f"No document {ref}.")
+        spans = views.document_spans(doc)
+        counts = {k: sum(1 for s in spans if s["kind"] == k) for k in views.KINDS}
+        return render(request, "document.html", who, doc=doc, body=views.highlight(doc["text"], spans),
+                      counts=counts)
+
+    @app.get("/tallies", include_in_schema=False)
+    def tallies_page(request: Request) -> Response:
+        from ..aggregate import tally_series
+        who = auth.require(request, engine)
+        series = []
+        for s in tally_series(ledger):
+            pts = [p for p in s["points"] if p["value"] is not None]
+            geom = views.chart([(p["as_of"] or "?", None, p["value"], None) for p in pts], height=160)
+            series.append({**s, "geom": geom})
+        return render(request, "tallies.html", who, series=series)
+
+    @app.get("/search", include_in_schema=False)
+    def search_page(request: Request, q: str = "") -> Response:
+        from ..reviews import find_incidents
+        who = auth.require(request, engine)
+        q = q.strip()[:200]
+        docs, incs = [], []
+        if q:
+            docs = ledger.search_documents(q)
+            ql = q.lower()
+            named = {i["id"] for i in find_incidents(ledger, place=q) + find_incidents(ledger, actor=q)}
+            incs = [i for i in find_incidents(ledger) if i["id"] in named or i["id"].startswith(ql)
+                    or ql in i["type"].lower() or any(ql in s for s in i["sources"])]
+        return render(request, "search.html", who, q=q, docs=docs, incidents=incs)
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+    return quote(value, safe="/")

@@ -1,0 +1,198 @@
+"""The web pages in a real Chromium: log in, map, incident, document, review, CSRF, roles,
+escaping — and no request ever leaves the server."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.issue(12)
+
+
+def cli_json(served, *args: str):
+    out = subprocess.run([sys.executable, "-m", "warledger.cli", *args, "--db", served["db"]], capture_output=True,
+                         text=True, check=True, cwd=served["work"], timeout=300).stdout
+    return json.loads(out)
+
+
+def contested_incident(served) -> dict:
+    """The seed's incident that a source denies (found through the CLI, not the pages)."""
+    found = cli_json(served, "incidents", "--format", "json", "--status", "contested")
+    return next(i for i in found if "denies" in i["sources"].values())
+
+
+def test_login_map_incident_and_document(visit, served, artifacts):
+    v = visit()
+    page = v.page
+    page.goto(served["base"] + "/map")
+    assert page.url.startswith(served["base"] + "/login")            # pages need a login
+    v.login("admin")
+
+    # the map: one marker per incident with coordinates, over the vendored boundaries
+    out = served["work"] / "incidents.geojson"
+    subprocess.run([sys.executable, "-m", "warledger.cli", "export", "--format", "geojson", "--level", "incidents",
+                    "--out", str(out), "--db", served["db"]], check=True, capture_output=True, cwd=served["work"])
+    placed = {f["id"] for f in json.loads(out.read_text())["features"]}
+    assert placed
+    page.wait_for_function("document.querySelectorAll('.leaflet-borders-pane path').length > 100")
+    assert page.locator("path.wl-incident").count() == len(placed)
+    assert page.locator(".leaflet-control-attribution").inner_text().count("Natural Earth") == 1
+    assert "GeoNames" in page.locator(".leaflet-control-attribution").inner_text()
+    page.screenshot(path=str(artifacts / "map.png"))
+
+    # the incident page: every source with its stance
+    inc = contested_incident(served)
+    page.goto(f"{served['base']}/incidents/{inc['id']}")
+    rows = {(r.locator("td.source").inner_text().strip().lower(), r.locator(".stance").inner_text().strip())
+            for r in page.locator("#sources tbody tr").all()}
+    for source, stance in inc["sources"].items():
+        assert (source, stance.replace("_", " ")) in rows
+    assert page.locator("#status").inner_text() == "contested"
+    page.screenshot(path=str(artifacts / "incident.png"), full_page=True)
+
+    # follow a source to its exact span in the document
+    link = page.locator("#sources a.span-link").first
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url("**/documents/**")
+    start, end = (int(x) for x in href.rsplit("#s-", 1)[1].split("-"))
+    sha = href.split("/documents/")[1].split("#")[0]
+    stored = cli_json(served, "document", sha)
+    text = stored["text"]
+    # the highlighted article is the text itself, character for character, and every anchor
+    # sits at the offset its id names
+    assert page.locator("#doc-text").evaluate("e => e.textContent") == text
+    offsets = page.locator("#doc-text").evaluate("""root => [...root.querySelectorAll('a.anchor')].map(a => {
+        const r = document.createRange(); r.setStart(root, 0); r.setEndBefore(a);
+        return [a.id, r.toString().length]; })""")
+    assert offsets and all(int(aid.split("-")[1]) == at for aid, at in offsets)
+    assert [aid for aid, _ in offsets].count(f"s-{start}-{end}") == 1
+    for kind in ("place", "actor", "fatality", "attribution", "event"):
+        assert page.locator(f"#doc-text mark.k-{kind}").count() > 0, kind
+    place = page.locator("#doc-text mark.k-place").first
+    place.hover()
+    assert place.get_attribute("title").startswith("place: ")
+    fatal = page.locator("#doc-text mark.k-fatality").first
+    assert "fatalities of" in fatal.get_attribute("title")
+    page.screenshot(path=str(artifacts / "document.png"))
+    assert not v.errors, v.errors
+
+
+def test_every_page_stays_on_the_server(visit, served, artifacts):
+    v = visit()
+    v.login("vera")
+    inc = contested_incident(served)
+    for path in ("/map", "/timeline", "/incidents", "/documents", "/tallies", "/search?q=Syria",
+                 f"/incidents/{inc['id']}", "/map?status=contested"):
+        v.page.goto(served["base"] + path)
+        v.page.wait_for_load_state("networkidle")
+        assert v.page.title().endswith("warledger"), path
+    v.page.goto(served["base"] + "/timeline")
+    assert v.page.locator("svg.timeline rect.bar").count() > 0
+    v.page.screenshot(path=str(artifacts / "timeline.png"), full_page=True)
+    v.page.goto(served["base"] + "/tallies")
+    v.page.screenshot(path=str(artifacts / "tallies.png"), full_page=True)
+    assert len(v.requests) > 20
+    assert v.offsite() == []
+    assert not v.errors, v.errors
+
+
+def test_analyst_records_a_review_and_sees_it(visit, served, artifacts):
+    v = visit()
+    v.login("ana")
+    inc = contested_incident(served)
+    page = v.page
+    page.goto(f"{served['base']}/incidents/{inc['id']}")
+    form = page.locator("#form-grade")
+    form.locator("select[name=value]").select_option("fair")
+    form.locator("input[name=why]").fill("two independent NGO reports; one denial")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**?done=grade")
+    assert page.locator("#grade").inner_text() == "fair"
+    assert "ana grade: fair" in page.locator("#reviews").inner_text()
+    assert "two independent NGO reports" in page.locator("#reviews").inner_text()
+    form = page.locator("#form-correct")
+    form.locator("select[name=field]").select_option("best")
+    form.locator("input[name=value]").fill(str((inc["best"] or 0) + 7))
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**?done=correct")
+    assert f"best {(inc['best'] or 0) + 7}" in page.locator("#estimate").inner_text()
+    assert f"machine: {inc['low']} / {inc['best']} / {inc['high']}" in page.locator("#estimate").inner_text()
+    page.screenshot(path=str(artifacts / "review.png"), full_page=True)
+    stored = cli_json(served, "incident", inc["id"])
+    assert stored["grade"] == "fair" and stored["best"] == (inc["best"] or 0) + 7
+    assert [r["who"] for r in stored["reviews"]][-2:] == ["ana", "ana"]
+    assert v.offsite() == []
+
+
+def test_forms_without_their_csrf_token_are_refused(visit, served):
+    v = visit()
+    v.login("ana")
+    inc = contested_incident(served)
+    url = f"{served['base']}/incidents/{inc['id']}/reviews"
+    before = len(cli_json(served, "incident", inc["id"])["reviews"])
+    missing = v.context.request.post(url, form={"action": "grade", "value": "weak"}, max_redirects=0)
+    wrong = v.context.request.post(url, form={"action": "grade", "value": "weak", "csrf": "0" * 64}, max_redirects=0)
+    assert missing.status == 403 and wrong.status == 403
+    assert "CSRF" in missing.text()
+    assert len(cli_json(served, "incident", inc["id"])["reviews"]) == before
+    # the login form too: a cross-site login POST carries no token
+    fresh = visit()
+    login = fresh.context.request.post(served["base"] + "/login", form={"name": "ana", "password": "x" * 12},
+                                       max_redirects=0)
+    assert login.status == 403
+    # the session cookie is HttpOnly, Secure and SameSite=Strict
+    cookie = next(c for c in v.context.cookies() if c["name"] == "wl_session")
+    assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Strict"
+
+
+def test_a_viewer_sees_no_review_actions_and_a_forged_review_gets_403(visit, served):
+    v = visit()
+    v.login("vera")
+    inc = contested_incident(served)
+    v.page.goto(f"{served['base']}/incidents/{inc['id']}")
+    assert v.page.locator("#sources tbody tr").count() > 0
+    assert v.page.locator("#review-actions").count() == 0
+    assert v.page.locator("form[action$='/reviews']").count() == 0
+    token = v.page.locator("form[action='/logout'] input[name=csrf]").get_attribute("value")
+    before = len(cli_json(served, "incident", inc["id"])["reviews"])
+    forged = v.context.request.post(f"{served['base']}/incidents/{inc['id']}/reviews",
+                                    form={"action": "grade", "value": "confirmed", "csrf": token}, max_redirects=0)
+    assert forged.status == 403 and "analyst role needed" in forged.text()
+    assert len(cli_json(served, "incident", inc["id"])["reviews"]) == before
+
+
+def test_hostile_markup_in_a_document_shows_as_text(visit, served, artifacts):
+    v = visit()
+    v.login("admin")
+    page = v.page
+    page.goto(served["base"] + "/search?q=onerror")
+    page.locator("ul.found a").first.click()
+    page.wait_for_url("**/documents/**")
+    body = page.locator("#doc-text")
+    assert "<script>window.__pwned = 1" in body.inner_text()
+    assert 'onerror="window.__pwned = 2"' in body.inner_text()
+    assert "<script>" in page.locator("#doc-title").inner_text() or "<script>" in body.inner_text()
+    assert body.evaluate("e => e.querySelectorAll('script, img, b').length") == 0
+    body.locator("text=shops").first.hover()
+    page.screenshot(path=str(artifacts / "hostile.png"))
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert v.dialogs == []
+    # the same strings as extracted values on other pages stay text too
+    for path in ("/search?q=script", "/incidents", "/map", "/documents"):
+        page.goto(served["base"] + path)
+        assert page.evaluate("typeof window.__pwned") == "undefined", path
+    assert v.dialogs == [] and not v.errors
+
+
+def test_logout_ends_the_session(visit, served):
+    v = visit()
+    v.login("vera")
+    cookie = next(c for c in v.context.cookies() if c["name"] == "wl_session")
+    v.page.click("form[action='/logout'] button")
+    v.page.wait_for_url("**/login")
+    v.context.add_cookies([cookie])                                # the old cookie, replayed
+    v.page.goto(served["base"] + "/map")
+    assert "/login" in v.page.url
