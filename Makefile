@@ -38,6 +38,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_ratio.py
 	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 eval: install
 	$(BIN)/python scripts/eval.py

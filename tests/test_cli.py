@@ -13,7 +13,7 @@ from warledger.cli import main
 COMMANDS = [[], ["extract"], ["run"], ["actors"], ["ingest"], ["documents"], ["document"], ["db"], ["db", "upgrade"],
             ["aggregate"], ["incidents"], ["incident"], ["tallies"], ["review"], ["review", "grade"],
             ["review", "correct"], ["review", "merge"], ["review", "split"], ["review", "list"], ["export"],
-            ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"], ["serve"], ["users"],
+            ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"], ["serve"], ["batch"], ["users"],
             ["users", "add"], ["users", "token"], ["users", "revoke"], ["users", "list"], ["users", "password"]]
 
 

@@ -684,6 +684,51 @@ def serve(host, port, db, once) -> None:
     _serve(db, host, port, once=once)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder for the Parquet part files and the manifest (reuse it to resume).")
+@click.option("--workers", type=click.IntRange(1, 1024), help="Local Dask workers (default: one per core).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="An existing Dask scheduler to run on instead.")
+@click.option("--partition-size", default=50, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="Documents (JSON Lines) or files per partition.")
+@_db_opt
+@_model_opt
+@_config_opt
+@click.option("--progress/--no-progress", default=None, help="Progress bars on stderr (default: when a terminal).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Also write the run's figures as JSON here.")
+def batch(paths, out, workers, scheduler, partition_size, db, model, config, progress, report_path) -> None:
+    """Extract PATH... on Dask (a local cluster on every core, or --scheduler), partition by
+    partition, into Parquet part files under --out; then load them into the ledger (one
+    transaction per partition, idempotent by content) and regroup incidents. A manifest of
+    finished partitions makes a rerun after a crash or Ctrl-C extract only what is missing."""
+    import dataclasses
+    import json
+
+    from .batch import run_batch
+
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        report = run_batch(list(paths), out, db=db, scheduler=scheduler, workers=workers,
+                           partition_size=partition_size, settings=_settings(model, config), progress=show,
+                           echo=lambda m: click.echo(m, err=True))
+    except WarledgerError as err:
+        click.echo(err.one_line(), err=True)
+        sys.exit(err.exit_code)
+    except OSError as err:
+        click.echo(f"[E903] {scheduler or 'local cluster'}: {err}", err=True)
+        sys.exit(1)
+    for line in report.lines():
+        click.echo(line)
+    if report_path:
+        Path(report_path).write_text(json.dumps(dataclasses.asdict(report), indent=2))
+    if report.errors:
+        click.echo(f"{len(report.errors)} input(s) could not be read:", err=True)
+        for e in report.errors:
+            click.echo(f"  {e}", err=True)
+        sys.exit(1)
+
+
 @main.group(name="db")
 def db_group() -> None:
     """The ledger's database."""

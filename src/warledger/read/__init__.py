@@ -47,10 +47,12 @@ def sniff(path: Path, data: bytes) -> str:
     return "text"
 
 
-def read_path(path: str | Path, input_format: str | None = None) -> Iterator[Document | WarledgerError]:
+def read_path(path: str | Path, input_format: str | None = None,
+              lines: tuple[int, int] | None = None) -> Iterator[Document | WarledgerError]:
     """Yield the documents one input holds, and a WarledgerError for each part that cannot be read.
 
     A multi-document input (JSON Lines, feed, WARC) keeps its good documents when some are bad.
+    ``lines`` (first, last) reads only those lines of a JSON Lines file.
     """
     p = Path(path)
     name = str(path)
@@ -69,10 +71,11 @@ def read_path(path: str | Path, input_format: str | None = None) -> Iterator[Doc
     except OSError as exc:
         yield ReadError("E106", f"cannot be read ({exc.strerror})", path=name)
         return
-    yield from read_bytes(data, name, input_format)
+    yield from read_bytes(data, name, input_format, lines)
 
 
-def read_bytes(data: bytes, name: str, input_format: str | None = None) -> Iterator[Document | WarledgerError]:
+def read_bytes(data: bytes, name: str, input_format: str | None = None,
+               lines: tuple[int, int] | None = None) -> Iterator[Document | WarledgerError]:
     """The documents in ``data`` read as if from a file called ``name`` (the API's uploads)."""
     if input_format is not None and input_format not in FORMATS:
         yield UsageError("E100", f"unknown input format {input_format!r}; choose one of {', '.join(FORMATS)}",
@@ -88,7 +91,7 @@ def read_bytes(data: bytes, name: str, input_format: str | None = None) -> Itera
         elif fmt == "html":
             yield read_html(decode_bytes(data, name), name)
         elif fmt == "jsonl":
-            yield from read_jsonl(decode_bytes(data, name), name)
+            yield from read_jsonl(decode_bytes(data, name), name, lines)
         elif fmt == "feed":
             yield from read_feed(data, name)
         elif fmt == "warc":

@@ -20,10 +20,13 @@ def _date(value, path: str, lineno: int) -> dt.date | None:
         raise ReadError("E123", f"'published' is not an ISO date: {value!r}", path=path, line=lineno) from None
 
 
-def read_jsonl(text: str, path: str) -> Iterator[Document | WarledgerError]:
-    """Yield a Document per good line and a ReadError per bad one, in input order."""
+def read_jsonl(text: str, path: str, lines: tuple[int, int] | None = None) -> Iterator[Document | WarledgerError]:
+    """Yield a Document per good line and a ReadError per bad one, in input order; with
+    ``lines`` (first, last), only those line numbers (a batch partition of the file)."""
     seen = 0
     for lineno, line in enumerate(text.splitlines(), start=1):
+        if lines is not None and not lines[0] <= lineno <= lines[1]:
+            continue
         if not line.strip():
             continue
         seen += 1
@@ -43,5 +46,5 @@ def read_jsonl(text: str, path: str) -> Iterator[Document | WarledgerError]:
         extra = {k: (str(obj[k]) if obj.get(k) is not None else None) for k in _FIELDS if k != "published"}
         yield Document(text=obj["text"], published=published, origin=f"{path}:{lineno}",
                        input_format="jsonl", **extra)
-    if not seen:
+    if not seen and lines is None:
         yield ReadError("E101", "the file holds no JSON lines", path=path)

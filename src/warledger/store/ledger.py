@@ -262,6 +262,43 @@ class Ledger:
         return [{"id": r.id, "doc_id": r.doc_id, "sha256": r.sha256, "title": r.title, "source": r.source,
                  "published": r.published.isoformat() if r.published else None} for r in rows]
 
+    def add_partition(self, items: list[tuple[dict, str]]) -> dict[str, int]:
+        """Store a partition of extracted documents in one transaction; documents already stored
+        (or twice in the partition) are skipped. When another writer races it, each document
+        is stored on its own instead."""
+        counts = {"ingested": 0, "skipped": 0}
+        shas = [c["document"]["sha256"] for c, _ in items]
+        for attempt in range(RETRIES):
+            try:
+                fresh: dict[tuple, int] = {}
+                done = {"ingested": 0, "skipped": 0}
+                pending: set[tuple[int, str]] = set()
+                with self.engine.begin() as session:
+                    stored = set(session.scalars(select(DocumentRow.sha256).where(DocumentRow.sha256.in_(shas))))
+                    for contract, text in items:
+                        sha = contract["document"]["sha256"]
+                        if sha in stored:
+                            done["skipped"] += 1
+                            continue
+                        self._write(session, contract, text, fresh)
+                        pending |= self._pending_aliases
+                        stored.add(sha)
+                        done["ingested"] += 1
+                self._ids.update(fresh)
+                self._aliases |= pending
+                return done
+            except IntegrityError:
+                self._pending_aliases = set()
+                for contract, text in items:
+                    counts[self.add(contract, text).status] += 1
+                return counts
+            except OperationalError:
+                self._pending_aliases = set()
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise RuntimeError("unreachable")
+
     def add_many(self, items: Iterable[tuple[dict, str]]) -> dict[str, int]:
         counts = {"ingested": 0, "skipped": 0}
         for contract, text in items:
