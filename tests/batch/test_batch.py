@@ -98,8 +98,9 @@ def dask_cluster(tmp_path_factory):
             p.kill()
 
 
-def test_batch_on_a_dask_cluster_equals_serial_ingest(corpus, serial, dask_cluster, tmp_path):
-    db = f"sqlite:///{tmp_path / 'batch.sqlite'}"
+def test_batch_on_a_dask_cluster_equals_serial_ingest(corpus, serial, dask_cluster, tmp_path, db_url):
+    """Into SQLite and into PostgreSQL; the serial ledger is a SQLite file."""
+    db = db_url
     done = _run("batch", str(corpus), "--scheduler", dask_cluster, "--out", str(tmp_path / "out"),
                 "--partition-size", "6", "--db", db, "--report", str(tmp_path / "report.json"), cwd=tmp_path)
     assert "partitions: 8 in all, 0 already extracted (manifest), 8 extracted now" in done.stdout
