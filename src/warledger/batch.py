@@ -8,6 +8,7 @@ time) and line ranges, so a changed input is extracted again."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import json
 import os
 import resource
@@ -253,7 +254,8 @@ def _cluster(scheduler: str | None, workers: int | None, echo: Callable[[str], N
         import dask
         n = workers or os.cpu_count() or 1
         with dask.config.set(WORKER_CONFIG):
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                   silence_logs=logging.ERROR)
         client = Client(cluster)
         where = f"a local Dask cluster of {n} worker(s)"
     dashboard = client.scheduler_info().get("services", {}).get("dashboard")

@@ -718,6 +718,11 @@ def batch(paths, out, workers, scheduler, partition_size, db, model, config, pro
     except OSError as err:
         click.echo(f"[E903] {scheduler or 'local cluster'}: {err}", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        from .batch import read_manifest
+        click.echo(f"interrupted: {len(read_manifest(Path(out)))} partition(s) finished are in {out}/manifest.jsonl; "
+                   "run the same command again to resume", err=True)
+        sys.exit(130)
     for line in report.lines():
         click.echo(line)
     if report_path:

@@ -196,3 +196,31 @@ def test_logout_ends_the_session(visit, served):
     v.context.add_cookies([cookie])                                # the old cookie, replayed
     v.page.goto(served["base"] + "/map")
     assert "/login" in v.page.url
+
+
+def test_analyst_merges_and_splits_incidents_from_the_page(visit, served, artifacts):
+    found = cli_json(served, "incidents", "--format", "json")
+    first, second = [i for i in found if "denies" not in i["sources"].values()][:2]
+    v = visit()
+    v.login("ana")
+    page = v.page
+    page.goto(f"{served['base']}/incidents/{first['id']}")
+    form = page.locator("#form-merge")
+    form.locator("input[name=other]").fill(second["id"])
+    form.locator("input[name=why]").fill("the same strike in two reports")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**?done=merge")
+    merged_id = page.url.split("/incidents/")[1].split("?")[0]
+    merged = cli_json(served, "incident", merged_id)
+    assert sorted(merged["members"]) == sorted(first["members"] + second["members"])
+    assert page.locator("#form-split input[name=events]").count() == len(merged["members"])
+    page.screenshot(path=str(artifacts / "merged.png"), full_page=True)
+    for key in second["members"]:
+        page.locator(f"#form-split input[name=events][value='{key}']").check()
+    page.locator("#form-split button[type=submit]").click()
+    page.wait_for_url("**?done=split")
+    after = {tuple(sorted(i["members"])) for i in cli_json(served, "incidents", "--format", "json")}
+    assert tuple(sorted(first["members"])) in after and tuple(sorted(second["members"])) in after
+    history = page.locator("#reviews").inner_text()
+    assert "ana merge" in history and "ana split" in history
+    assert v.offsite() == [] and not v.errors
