@@ -8,8 +8,8 @@ time) and line ranges, so a changed input is extracted again."""
 from __future__ import annotations
 
 import hashlib
-import logging
 import json
+import logging
 import os
 import resource
 import sys

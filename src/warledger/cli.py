@@ -607,6 +607,16 @@ def users_list(db) -> None:
     click.echo(f"{len(rows)} user(s)")
 
 
+def _prog() -> str:
+    """How to call this command again: ".venv/bin/warledger" under the working directory, else "warledger"."""
+    exe = Path(sys.argv[0])
+    try:
+        rel = exe.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return "warledger"
+    return str(rel) if exe.name == "warledger" else "warledger"
+
+
 def _free_port(host: str, port: int) -> int:
     """``port`` when it can be bound on ``host``, else one the system gives."""
     import socket
@@ -643,12 +653,17 @@ def _serve(db, host: str, port: int, *, once: bool = False) -> None:
         name, password, token = made
         click.echo(f"log in at {url} as {name} with password {password}  (API token {token}; both shown once)")
     else:
-        click.echo(f"log in at {url} with your user (`warledger users list`; set a password with "
-                   f"`warledger users password NAME`)")
+        prog = _prog()
+        click.echo(f"log in at {url} with your user (`{prog} users list`; set a password with "
+                   f"`{prog} users password NAME`)")
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=chosen, log_level="warning"))
     if not once:
         click.echo(f"warledger serving on {url}  (pages: {url}map, API docs: {url}docs) — Ctrl-C stops it")
-        server.run()
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        click.echo("warledger stopped")
         return
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
