@@ -1,6 +1,7 @@
 """The ``warledger`` command line. Each command calls one library function."""
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -659,10 +660,8 @@ def _serve(db, host: str, port: int, *, once: bool = False) -> None:
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=chosen, log_level="warning"))
     if not once:
         click.echo(f"warledger serving on {url}  (pages: {url}map, API docs: {url}docs) — Ctrl-C stops it")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.run()
-        except KeyboardInterrupt:
-            pass
         click.echo("warledger stopped")
         return
     thread = threading.Thread(target=server.run, daemon=True)
