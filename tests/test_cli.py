@@ -106,3 +106,23 @@ def test_cli_users_add_prints_a_token_once_and_revoke_stops_it(tmp_path):
     assert user_for_token(Ledger(db).engine, token) is None
     unknown = CliRunner().invoke(main, ["users", "revoke", "nobody", "--db", db])
     assert unknown.exit_code == 2 and "no user" in unknown.stderr
+
+
+def test_cli_review_errors_are_one_line_with_exit_codes(tmp_path):
+    import json
+
+    from warledger.sample import sample_paths
+    db = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    run = CliRunner()
+    assert run.invoke(main, ["ingest", str(sample_paths()[0]), "--db", db]).exit_code == 0
+    ref = json.loads(run.invoke(main, ["incidents", "--format", "json", "--db", db]).stdout)[0]["id"]
+    unknown = run.invoke(main, ["review", "grade", "no-such-incident", "fair", "--who", "a", "--db", db])
+    assert unknown.exit_code == 1 and unknown.stderr.startswith("[E601] no incident")
+    split = run.invoke(main, ["review", "split", ref, "feed:e9", "--who", "a", "--db", db])
+    assert split.exit_code == 2 and "not its: feed:e9" in split.stderr
+    bad = run.invoke(main, ["review", "correct", ref, "best", "many", "--who", "a", "--db", db])
+    assert bad.exit_code == 2 and "takes a whole number" in bad.stderr
+    merge_self = run.invoke(main, ["review", "merge", ref, ref, "--who", "a", "--db", db])
+    assert merge_self.exit_code == 2 and "cannot be merged with itself" in merge_self.stderr
+    ok = run.invoke(main, ["review", "grade", ref, "fair", "--who", "a", "--db", db])
+    assert ok.exit_code == 0 and ok.stdout.startswith("review 1 recorded")

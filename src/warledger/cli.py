@@ -400,24 +400,11 @@ _who = click.option("--who", required=True, help="Who reviews (name or handle)."
 _why = click.option("--why", default=None, help="Why: the evidence or reasoning.")
 
 
-def _anchor(db, ref):
+def _record(db, ref, **kw) -> None:
+    """Check and store a review through the same function the API and the pages use."""
+    from .reviews import record_review
     from .store import Ledger
-    from .store.incidents import member_keys
-    keys = member_keys(Ledger(db).engine, ref)
-    if not keys:
-        click.echo(f"[E601] no incident {ref!r}", err=True)
-        sys.exit(1)
-    return keys
-
-
-def _record(db, **kw) -> None:
-    from .aggregate import rebuild as rebuild_incidents
-    from .store import Ledger
-    from .store.incidents import add_review
-    ledger = Ledger(db)
-    rid = add_review(ledger.engine, **kw)
-    if kw["action"] in ("merge", "split"):
-        rebuild_incidents(ledger)
+    rid = _or_exit(lambda: record_review(Ledger(db), ref, **kw))
     click.echo(f"review {rid} recorded")
 
 
@@ -429,7 +416,7 @@ def _record(db, **kw) -> None:
 @_db_opt
 def review_grade(ref, grade, who, why, db) -> None:
     """Grade an incident (e.g. confirmed, fair, weak, contested, discounted)."""
-    _record(db, action="grade", anchor=_anchor(db, ref), who=who, why=why, field="grade", value=grade)
+    _record(db, ref, action="grade", who=who, why=why, value=grade)
 
 
 @review.command("correct")
@@ -441,11 +428,7 @@ def review_grade(ref, grade, who, why, db) -> None:
 @_db_opt
 def review_correct(ref, field, value, who, why, db) -> None:
     """Correct a field of an incident; the machine's value stays visible beside yours."""
-    if field in ("low", "best", "high"):
-        if not value.isdigit():
-            raise click.BadParameter(f"{field} takes a whole number", param_hint="VALUE")
-        value = int(value)
-    _record(db, action="correct", anchor=_anchor(db, ref), who=who, why=why, field=field, value=value)
+    _record(db, ref, action="correct", who=who, why=why, field=field, value=value)
 
 
 @review.command("merge")
@@ -456,7 +439,7 @@ def review_correct(ref, field, value, who, why, db) -> None:
 @_db_opt
 def review_merge(ref, other, who, why, db) -> None:
     """Merge two incidents into one."""
-    _record(db, action="merge", anchor=_anchor(db, ref), events=_anchor(db, other), who=who, why=why)
+    _record(db, ref, action="merge", other=other, who=who, why=why)
 
 
 @review.command("split")
@@ -467,12 +450,7 @@ def review_merge(ref, other, who, why, db) -> None:
 @_db_opt
 def review_split(ref, events, who, why, db) -> None:
     """Take EVENT... (as `incident` lists them: sha256:eN) out of an incident into a new one."""
-    members = _anchor(db, ref)
-    unknown = [e for e in events if e not in members]
-    if unknown:
-        click.echo(f"[E602] not events of {ref}: {', '.join(unknown)}", err=True)
-        sys.exit(2)
-    _record(db, action="split", anchor=members, events=list(events), who=who, why=why)
+    _record(db, ref, action="split", events=list(events), who=who, why=why)
 
 
 @review.command("list")

@@ -11,11 +11,13 @@ FIELDS = ("low", "best", "high", "date_start", "date_end", "type", "status")
 
 
 class ReviewError(WarledgerError):
-    """A review that cannot be recorded: ``status`` is the HTTP status it maps to."""
+    """A review that cannot be recorded: ``status`` is the HTTP status it maps to; the CLI exits
+    1 for an unknown incident and 2 for bad arguments."""
 
     def __init__(self, code: str, message: str, status: int):
         super().__init__(code, message)
         self.status = status
+        self.exit_code = 1 if status == 404 else 2
 
 
 def find_incidents(ledger, *, status=None, type_=None, place=None, actor=None, since=None, until=None) -> list[dict]:
