@@ -36,11 +36,17 @@ def test_login_map_incident_and_document(visit, served, artifacts):
                     "--out", str(out), "--db", served["db"]], check=True, capture_output=True, cwd=served["work"])
     placed = {f["id"] for f in json.loads(out.read_text())["features"]}
     assert placed
-    page.wait_for_function("document.querySelectorAll('.leaflet-borders-pane path').length > 100")
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-borders-pane path').length > 100")
     assert page.locator("path.wl-incident").count() == len(placed)
     assert page.locator(".leaflet-control-attribution").inner_text().count("Natural Earth") == 1
     assert "GeoNames" in page.locator(".leaflet-control-attribution").inner_text()
     page.screenshot(path=str(artifacts / "map.png"))
+    # clustered: every incident is still there, inside a cluster's count or as its own marker
+    page.goto(served["base"] + "/map?cluster=on")
+    page.wait_for_function("() => document.querySelectorAll('.marker-cluster').length > 0")
+    counts = [int(t) for t in page.locator(".marker-cluster span").all_inner_texts()]
+    assert min(counts) >= 2 and sum(counts) + page.locator("path.wl-incident").count() == len(placed)
+    page.screenshot(path=str(artifacts / "map-clustered.png"))
 
     # the incident page: every source with its stance
     inc = contested_incident(served)

@@ -139,9 +139,11 @@ def install(app: FastAPI, ledger) -> None:
         who = auth.require(request, engine)
         f = _filters(request)
         shown, points = _features(f)
-        data = {"points": points, "cluster": len(points) > CLUSTER_ABOVE}
-        return render(request, "map.html", who, filters=f, incidents=shown, points=points,
-                      data=data)
+        mode = request.query_params.get("cluster")
+        mode = mode if mode in ("on", "off") else "auto"
+        data = {"points": points, "cluster": mode == "on" or (mode == "auto" and len(points) > CLUSTER_ABOVE)}
+        return render(request, "map.html", who, filters=f, incidents=shown, points=points, data=data,
+                      cluster=mode)
 
     @app.get("/timeline", include_in_schema=False)
     def timeline_page(request: Request) -> Response:

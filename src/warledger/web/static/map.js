@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("map-data").textContent);
-  var map = L.map("map", { worldCopyJump: true, preferCanvas: false, attributionControl: true });
+  var map = L.map("map", { worldCopyJump: true, preferCanvas: false, attributionControl: true, minZoom: 1,
+                           maxZoom: 14 });
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution("Boundaries: Natural Earth · places: GeoNames (CC BY 4.0)");
   // Leaflet needs a view before vector layers are added.
