@@ -151,3 +151,16 @@ def test_export_streams_in_constant_memory(tmp_path):
             peaks.append(int(proc.stdout.split()[-1]) / 1024)
             assert out.stat().st_size > 0
         assert abs(peaks[1] - peaks[0]) < 50, (fmt, peaks)
+
+
+def test_export_codes_a_part_of_a_country_as_acled_region_and_ucdp_where_prec_5():
+    from warledger.export import acled, ucdp
+    row = {"id": 1, "key": "k:e1", "type": "attack", "acled_event_type": "Violence against civilians",
+           "acled_sub_event_type": "Attack", "plover": "ASSAULT", "date_start": "2013-01-11",
+           "date_end": "2013-01-11", "precision": "day", "status": "reported",
+           "places": [{"name": "northern Mali", "geonameid": 2453866, "country": "ML", "admin1": None,
+                       "lat": 18.4, "lon": -0.3, "level": "region", "precision": "region"}],
+           "actors": [], "low": 2, "best": 2, "high": 2, "attributions": [],
+           "documents": [{"id": "d", "sha256": "s", "title": None, "outlet": "Wire", "published": "2013-01-12"}]}
+    assert acled.row(row)["geo_precision"] == 3 and acled.row(row)["location"] == "northern Mali"
+    assert ucdp.row(row)["where_prec"] == 5

@@ -92,3 +92,46 @@ def test_places_navigation_links_are_not_read(nlp, text):
 @pytest.mark.parametrize("text,name", [("Government troops recaptured Kherson on Friday after weeks of fighting.", "Kherson")])
 def test_places_object_of_a_capture_verb(nlp, text, name):
     assert name in places(nlp, text)
+
+
+@pytest.mark.parametrize("text,part,country,north_of,south_of", [
+    ("Gunmen attacked an army post in northern Nigeria on Monday, killing five soldiers.",
+     "northern Nigeria", "NG", 10.5, None),
+    ("Drones struck fuel depots in north-eastern Syria overnight, a monitor said.", "north-eastern Syria", "SY",
+     35.5, None),
+    ("Clashes spread across southern Lebanon as families fled north.", "southern Lebanon", "LB", None, 33.6),
+])
+def test_places_a_direction_before_a_country_names_a_part_of_it(nlp, text, part, country, north_of, south_of):
+    found = places(nlp, text)
+    rec = found[part]
+    assert (rec.level, rec.precision, rec.place.country, rec.name) == ("region", "region", country, part)
+    assert north_of is None or rec.lat > north_of
+    assert south_of is None or rec.lat < south_of
+    assert km(rec.lat, rec.lon, rec.place.lat, rec.place.lon) > 50          # not the country's own point
+    if "north-eastern" in part:
+        assert rec.lon > rec.place.lon
+
+
+@pytest.mark.parametrize("text,name,level", [
+    ("Artillery fire from North Korea hit an island on Tuesday.", "North Korea", "country"),
+    ("The convoy reached Syria after crossing the northern border.", "Syria", "country"),
+])
+def test_places_names_that_begin_with_a_direction_stay_whole(nlp, text, name, level):
+    found = places(nlp, text)
+    assert found[name].level == level
+
+
+def test_places_a_direction_name_needs_some_standing():
+    from warledger.nlp.pipeline import load_pipeline
+    text = "Strikes Hit Southern City as Talks Stall\n\nShelling hit the port on Monday."
+    found = places(load_pipeline(), text)
+    assert "Southern City" not in found
+
+
+def test_events_take_the_place_not_the_part_of_the_country_that_holds_it():
+    from warledger.nlp.pipeline import load_pipeline
+    text = "Militants shelled a market in Raqqa in northern Syria on Monday, killing three civilians."
+    doc = load_pipeline()(text)
+    (event,) = [e for e in doc._.wl_events if e.type == "shelling"]
+    assert [text[s:e] for p in event.places for s, e in p.mentions] == ["Raqqa"]
+    assert any(p.level == "region" and p.name == "northern Syria" for p in doc._.wl_places)

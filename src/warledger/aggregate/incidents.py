@@ -7,7 +7,8 @@ does not depend on the order documents arrive in. Two events are the same occurr
   - their date ranges overlap once each is widened by its precision (a day ±1 day; a week, a
     month, a year as stated; an undated event matches only within a week before its report);
   - some place of one lies within reach of some place of the other, the reach growing with
-    the places' precision (exact 25 km, near 50, admin2 100, admin1 250, country 1,000 km);
+    the places' precision (exact 25 km, near 50, admin2 100, admin1 250, part of a country 500,
+    country 1,000 km);
     an event with no place matches only an event whose perpetrators it shares;
   - their perpetrators do not disagree (one side may be unnamed).
 
@@ -38,7 +39,7 @@ FAMILIES = {
     "protest": {"protest"},
 }
 FAMILY_OF = {t: f for f, types in FAMILIES.items() for t in types}
-REACH_KM = {"exact": 25, "near": 50, "admin2": 100, "admin1": 250, "country": 1000, "unknown": 50}
+REACH_KM = {"exact": 25, "near": 50, "admin2": 100, "admin1": 250, "region": 500, "country": 1000, "unknown": 50}
 WIDEN_DAYS = {"day": 1, "week": 0, "month": 0, "year": 0}
 POSITIVE = {"asserts", "reports", "confirms", "claims"}
 NEGATIVE = {"denies", "cannot_confirm", "discredits"}

@@ -11,7 +11,7 @@ COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_ty
            "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
            "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp")
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3, "unknown": 3}
-GEO_PRECISION = {"exact": 1, "near": 2, "admin2": 2, "admin1": 3, "country": 3, "unknown": 3}
+GEO_PRECISION = {"exact": 1, "near": 2, "admin2": 2, "admin1": 3, "region": 3, "country": 3, "unknown": 3}
 DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
             "Violence against civilians": "Political violence", "Protests": "Demonstrations",
             "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}

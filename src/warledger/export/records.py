@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-PRECISION_ORDER = {"exact": 0, "near": 1, "admin2": 2, "admin1": 3, "country": 4, "unknown": 5}
+PRECISION_ORDER = {"exact": 0, "near": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "unknown": 6}
 
 
 @cache

@@ -14,7 +14,7 @@ COLUMNS = ("id", "relid", "year", "active_year", "code_status", "type_of_violenc
            "priogrid_gid", "country", "country_id", "region", "event_clarity", "date_prec", "date_start",
            "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
            "gwnoa", "gwnob")
-WHERE_PREC = {"exact": 1, "near": 2, "admin2": 3, "admin1": 4, "country": 6, "unknown": 5}
+WHERE_PREC = {"exact": 1, "near": 2, "admin2": 3, "admin1": 4, "region": 5, "country": 6, "unknown": 5}
 DATE_PREC = {"day": 1, "week": 3, "month": 4, "year": 5, "unknown": 5}
 STATE = ("state", "government", "state_agency", "armed_forces")
 CIVILIAN_WORDS = ("civilian", "people", "children", "residents", "villagers", "women", "patients")

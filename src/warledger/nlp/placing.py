@@ -11,7 +11,9 @@ The choice, in order:
   3. each candidate is scored by context, the admin word after it ("Province" → admin1),
      feature level, population and nearness to the document's unambiguous places;
   4. a name the gazetteer lacks, coordinated with a place ("A & X") or followed by
-     "in/near Y", gets the point of what locates it, with precision "near".
+     "in/near Y", gets the point of what locates it, with precision "near";
+  5. a country or province after a direction word ("northern Mali") becomes that part of it,
+     level and precision "region", its point taken from its towns in that part.
 """
 from __future__ import annotations
 
@@ -42,6 +44,9 @@ class Mention:
     common: bool = False        # a common word or in a title-case line: never an unknown toponym
     chosen: Place | None = None
     near: Mention | None = None     # for unknown toponyms: the mention that locates it
+    part: str | None = None         # "n", "se", "c", ...: a part of the chosen country or province
+    part_start: int = 0             # where the direction word begins
+    part_point: tuple[float, float] | None = None
 
 
 @dataclass
@@ -133,9 +138,17 @@ def locate_unknown(text: str, mentions: list[Mention]) -> None:
             m.near = nxt
 
 
-def records(mentions: list[Mention]) -> list[PlaceRecord]:
+def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
+    """Document places: one per chosen place (or part of one), unknown toponym or kept name."""
     by_key: dict[object, PlaceRecord] = {}
     for m in mentions:
+        if m.chosen and m.part and m.part_point:
+            c = m.chosen
+            name = f"{text[m.part_start:m.start]}{c.name}" if text else c.name
+            rec = by_key.setdefault(("part", c.id, m.part),
+                                    PlaceRecord(c, name, "region", m.part_point[0], m.part_point[1], "region"))
+            rec.mentions.append((m.part_start, m.end))
+            continue
         if m.chosen:
             c = m.chosen
             precision = {"country": "country", "admin1": "admin1"}.get(c.level, "exact")

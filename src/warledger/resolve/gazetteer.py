@@ -187,6 +187,7 @@ class Gazetteer:
         if supplement:
             self._load_supplement(Path(supplement))
         self._cache: dict[tuple[str, bool], list[Place]] = {}
+        self._parts: dict[tuple, tuple[float, float] | None] = {}
 
     def _load_supplement(self, path: Path) -> None:
         """A CSV of local names: name, aliases (|-separated), lat, lon, country, admin1, level."""
@@ -243,6 +244,49 @@ class Gazetteer:
     def country(self, code: str) -> Place | None:
         rows = self._rows("SELECT * FROM places WHERE level = 'country' AND country = ?", code)
         return rows[0] if rows else None
+
+
+    def part_point(self, place: Place, part: str) -> tuple[float, float] | None:
+        """A point for a part of a country or province ("n", "se", "c", ...): the median of its
+        towns lying in that third of their extent (2nd to 98th percentile, so a far-off
+        island does not stretch it); None when it has too few towns to say."""
+        key = (place.country, place.admin1 if place.level == "admin1" else None, part)
+        if key in self._parts:
+            return self._parts[key]
+        sql = "SELECT lat, lon FROM places WHERE level = 'populated_place' AND country = ?"
+        args: tuple = (place.country,)
+        if key[1]:
+            sql += " AND admin1 = ?"
+            args += (key[1],)
+        pts = self.db.execute(sql, args).fetchall()
+        self._parts[key] = _part_of(pts, part)
+        return self._parts[key]
+
+
+def _part_of(pts: list[tuple[float, float]], part: str) -> tuple[float, float] | None:
+    if len(pts) < 5:
+        return None
+
+    def bounds(values: list[float]) -> tuple[float, float]:
+        v = sorted(values)
+        return v[int(0.02 * (len(v) - 1))], v[int(0.98 * (len(v) - 1))]
+
+    (lat0, lat1), (lon0, lon1) = bounds([p[0] for p in pts]), bounds([p[1] for p in pts])
+    third_lat, third_lon = (lat1 - lat0) / 3, (lon1 - lon0) / 3
+    lat_band = {"n": (lat0 + 2 * third_lat, lat1), "s": (lat0, lat0 + third_lat)}
+    lon_band = {"e": (lon0 + 2 * third_lon, lon1), "w": (lon0, lon0 + third_lon)}
+    want_lat = next((lat_band[c] for c in part if c in lat_band), None)
+    want_lon = next((lon_band[c] for c in part if c in lon_band), None)
+    if part == "c":
+        want_lat, want_lon = (lat0 + third_lat, lat0 + 2 * third_lat), (lon0 + third_lon, lon0 + 2 * third_lon)
+    inside = [p for p in pts if (want_lat is None or want_lat[0] <= p[0] <= want_lat[1])
+              and (want_lon is None or want_lon[0] <= p[1] <= want_lon[1])]
+    if not inside:
+        lat = sum(want_lat) / 2 if want_lat else (lat0 + lat1) / 2
+        lon = sum(want_lon) / 2 if want_lon else (lon0 + lon1) / 2
+        return round(lat, 5), round(lon, 5)
+    lats, lons = sorted(p[0] for p in inside), sorted(p[1] for p in inside)
+    return round(lats[len(lats) // 2], 5), round(lons[len(lons) // 2], 5)
 
 
 @lru_cache(maxsize=2)

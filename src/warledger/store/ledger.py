@@ -181,6 +181,8 @@ class Ledger:
 
     @staticmethod
     def _place_key(p: dict) -> str:
+        if p.get("geonameid") and p["level"] == "region":          # "northern Mali": a part of a place
+            return f"r:{p['geonameid']}:{p['name'].lower()}"
         if p.get("geonameid"):
             return f"g:{p['geonameid']}:{p['level']}"
         return f"n:{p['name'].lower()}:{p.get('lat')}:{p.get('lon')}"

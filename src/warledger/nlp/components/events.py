@@ -97,6 +97,7 @@ class EventExtractor:
     def _drafts(self, doc: Doc, index: ActorIndex, ref: dt.date | None) -> list[Draft]:
         self._text = doc.text                         # built once: Doc.text joins every token
         self._dates = self._all_dates(doc, ref)      # every time expression, found once
+        self._doc_places = doc._.wl_places or []
         self._count_cache = {}
         blocks = [(b.start, b.end, b.label_) for b in doc.spans.get(SPANS_BLOCKS, [])]
         hits = self.finder.phrase_hits(doc)
@@ -324,9 +325,21 @@ class EventExtractor:
                     continue
                 if rec.level == "country" and span.root.dep_ in ("compound", "amod", "nmod", "poss"):
                     continue
+                if rec.level == "region" and self._container(s, sent):
+                    continue                          # "Raqqa in northern Syria": Raqqa is the place
                 if self._in_clauses(span.root, heads, group) or clause_head(span.root).i not in other_heads:
                     out.append(rec)
         return out
+
+    def _container(self, start: int, sent: Span) -> bool:
+        """True when the mention at ``start`` only says where the place named just before it lies
+        ("Raqqa in northern Syria", "Gao, northern Mali")."""
+        for rec in self._doc_places:
+            for s, e in rec.mentions:
+                if sent.start_char <= s and e <= start and rec.level not in ("country", "region") \
+                        and self._text[e:start].strip().lower() in ("in", ",", "in the", ", in"):
+                    return True
+        return False
 
     def _date(self, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], etype: str,
               ref: dt.date | None, single: bool = True) -> DateRange | None:
@@ -364,9 +377,10 @@ class EventExtractor:
             return False                              # "the Russian army" and "Russia" are one side
         ids_a = {id(p) for p in a.places}
         countries_a = {p.place.country for p in a.places if p.place is not None}
+        wide = ("country", "region")                  # a country or a part of one holds the other's places
         if b.places and a.places and not all(
-                id(p) in ids_a or p.level == "country" or (p.place is not None and p.place.country in countries_a
-                                                         and any(q.level == "country" for q in a.places))
+                id(p) in ids_a or p.level in wide or (p.place is not None and p.place.country in countries_a
+                                                      and any(q.level in wide for q in a.places))
                 for p in b.places):
             return False
         if b.anaphoric:

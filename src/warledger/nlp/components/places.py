@@ -21,6 +21,7 @@ capitalised word of every document, and spaCy's Token objects are costly to make
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -112,6 +113,10 @@ class PlaceRecognizer:
         self.preps = frozenset(lex["place_prepositions"])
         self.nouns_of = frozenset(lex["place_nouns_of"])
         self.stop = frozenset(nlp.Defaults.stop_words) | calendar_words() | frozenset(lex["directions"])
+        self.directions = frozenset(lex["directions"])
+        self.parts = {k.lower(): v for k, v in lex["parts"].items()}
+        words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(self.parts, key=len, reverse=True))
+        self.part_before = re.compile(rf"(?<![\w-])({words})\s+$", re.IGNORECASE)
         self.words = _word_index(nlp)
         self.nonnouns = _word_index(nlp, ("verb", "adj", "adv"))
 
@@ -285,7 +290,11 @@ class PlaceRecognizer:
         out, a = [], lo
         caps, stop, pos, ent = t.caps, self.stop, t.pos, t.ent
         while a < hi:
-            found = None
+            found = self._direction_name(t, a, hi) if caps[a] and t.lower[a] in self.directions else None
+            if found:
+                out.append(self._mention(t, a, found[0], found[1], False))
+                a = found[0]
+                continue
             if (not caps[a] or t.lower[a] in stop
                     or (pos[a] not in _NAME_POS and not ent[a] and not self._hashtag(t, a)
                         and not self._cue_before(t, a, a + 1) and not self._supplemented(t, a, hi))):
@@ -323,6 +332,19 @@ class PlaceRecognizer:
             out.append(self._mention(t, a, b, cands, fuzzy))
             a = b
         return out
+
+    def _direction_name(self, t: _Toks, a: int, hi: int) -> tuple[int, list[Place]] | None:
+        """A whole name that begins with a direction word ("North Korea", "South Sudan", "West
+        Bank"), looked up exactly; the direction word alone never starts a name."""
+        for b in range(min(hi, a + _MAX_TOKENS), a + 1, -1):
+            if not t.caps[b - 1] or t.lower[b - 1] in self.stop:
+                continue
+            cands = self.gaz.lookup(t.name(a, b), fuzzy=False)
+            # only names of some standing: "Southern City" is some small town's other name
+            if cands and any(c.level in ("country", "admin1", "admin2") or c.population >= placing.SIZEABLE
+                             for c in cands) and self._accept(t, a, b, False, cands):
+                return b, cands
+        return None
 
     def _mention(self, t: _Toks, a: int, b: int, cands: list[Place], fuzzy: bool) -> Mention:
         place_ents = bool(self._ents(t, a, b) & _PLACE_ENTS)
@@ -385,6 +407,26 @@ class PlaceRecognizer:
         ctx = placing.context(mentions)          # a state acting still says what the story is about
         mentions = placing.choose([m for m in mentions if not self._acts(doc, m)], ctx)
         placing.locate_unknown(t.text, mentions)
-        doc.spans[SPANS_PLACES] = [doc[m.tokens[0]:m.tokens[1]] for m in mentions if m.chosen or m.near]
-        doc._.wl_places = placing.records(mentions)
+        self._parts(t.text, mentions)
+        spans = []
+        for m in mentions:
+            if m.chosen or m.near:
+                span = doc.char_span(m.part_start, m.end, alignment_mode="expand") if m.part else None
+                spans.append(span or doc[m.tokens[0]:m.tokens[1]])
+        doc.spans[SPANS_PLACES] = spans
+        doc._.wl_places = placing.records(mentions, t.text)
         return doc
+
+    def _parts(self, text: str, mentions: list[Mention]) -> None:
+        """"northern Mali", "south-east Ukraine": a direction word right before a country or
+        province makes the mention that part of it, with a point from its towns."""
+        for m in mentions:
+            if not m.chosen or m.chosen.level not in ("country", "admin1"):
+                continue
+            hit = self.part_before.search(text, max(0, m.start - 24), m.start)
+            if not hit:
+                continue
+            part = self.parts[re.sub(r"\s+", " ", hit.group(1).lower())]
+            point = self.gaz.part_point(m.chosen, part)
+            if point:
+                m.part, m.part_start, m.part_point = part, hit.start(1), point
