@@ -121,7 +121,8 @@ class Visit:
         self.page.wait_for_url(self.base + "/map")
 
     def offsite(self) -> list[str]:
-        return [u for u in self.requests if not (u.startswith(self.base + "/") or u.startswith("data:"))]
+        return [u for u in self.requests
+                if not (u.startswith(self.base + "/") or u.startswith("data:") or u.startswith("blob:" + self.base))]
 
 
 @pytest.fixture

@@ -230,3 +230,14 @@ def test_analyst_merges_and_splits_incidents_from_the_page(visit, served, artifa
     history = page.locator("#reviews").inner_text()
     assert "ana merge" in history and "ana split" in history
     assert v.offsite() == [] and not v.errors
+
+
+def test_api_docs_render_from_the_server_alone(visit, served, artifacts):
+    v = visit()
+    v.page.goto(served["base"] + "/docs")
+    v.page.wait_for_selector(".opblock-summary-path", timeout=30_000)
+    paths = v.page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/incidents" in p for p in paths)
+    v.page.screenshot(path=str(artifacts / "api-docs.png"))
+    assert v.context.request.get(served["base"] + "/redoc").status == 404       # ReDoc would call its CDN
+    assert v.offsite() == [] and not v.errors

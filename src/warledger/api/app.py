@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -70,8 +71,11 @@ NOT_FOUND = {404: {"model": Error, "description": "Not found"}}
 def create_app(db: str | None = None) -> FastAPI:
     ledger = Ledger(db)
     engine = ledger.engine
-    app = FastAPI(title="warledger", version=__version__,
-                  description="A source-attributed ledger of conflict events. Send `Authorization: Bearer TOKEN`.")
+    # Swagger UI (/docs) served from the fastapi-offline package, not a CDN (ReDoc is left out:
+    # its page fetches a logo from its own CDN)
+    app = FastAPIOffline(title="warledger", version=__version__, static_url="/docs-assets", redoc_url=None,
+                         description="A source-attributed ledger of conflict events. "
+                                     "Send `Authorization: Bearer TOKEN`.")
     bearer = HTTPBearer(auto_error=False)
 
     def current_user(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]):
