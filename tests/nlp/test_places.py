@@ -135,3 +135,24 @@ def test_events_take_the_place_not_the_part_of_the_country_that_holds_it():
     (event,) = [e for e in doc._.wl_events if e.type == "shelling"]
     assert [text[s:e] for p in event.places for s, e in p.mentions] == ["Raqqa"]
     assert any(p.level == "region" and p.name == "northern Syria" for p in doc._.wl_places)
+
+
+@pytest.mark.parametrize("text,not_places", [
+    ("Rebels drove Daesh out of two villages near Manbij on Sunday.", ["Daesh"]),
+    ("The president spoke at the White House before flying to Geneva.", ["White House"]),
+    ("Artillery hit army posts near the Golan Heights, the monitor said.", ["Golan", "Golan Heights"]),
+    ("The U.S. Secretary of State met rebel leaders in Geneva. Congress was not told.", ["Secretary", "Congress"]),
+])
+def test_places_actors_landforms_and_titles_are_not_towns(nlp, text, not_places):
+    found = places(nlp, text)
+    for name in not_places:
+        assert name not in found or found[name].lat is None, (name, found.get(name))
+    assert any(p.place is not None for p in found.values()) or "Golan" in text
+
+
+def test_places_a_place_label_alone_does_not_bring_a_far_small_town_into_the_story(nlp):
+    text = ("Shelling hit Aleppo and Idlib on Monday. It will be harder for the Barack Obama "
+            "administration to stay out of Syria, analysts said.")
+    found = places(nlp, text)
+    assert "Obama" not in found or found["Obama"].place is None
+    assert found["Aleppo"].place.country == "SY"

@@ -6,8 +6,9 @@ The choice, in order:
   1. context: the countries the document is about — countries it names (a country in
      "U.S. military" counts less than one in "in Iraq"), and the country of each name that
      can only be in one country;
-  2. a name found only through a cue ("in X") keeps only candidates in those countries or of
-     some size; a fuzzy name keeps only candidates in those countries;
+  2. a name found only through a cue ("in X"), or only through a place label, keeps only
+     candidates in those countries or of some size; a fuzzy name keeps only candidates in those
+     countries;
   3. each candidate is scored by context, the admin word after it ("Province" → admin1),
      feature level, population and nearness to the document's unambiguous places;
   4. a name the gazetteer lacks, coordinated with a place ("A & X") or followed by
@@ -40,6 +41,7 @@ class Mention:
     place_ents: bool = False
     tokens: tuple[int, int] = (0, 0)
     weak: bool = False          # found through a cue before it alone, with no place label
+    label_only: bool = False    # found through a place label alone: no cue, admin word or hashtag
     modifier: bool = False      # the name modifies a noun ("U.S. military")
     common: bool = False        # a common word or in a title-case line: never an unknown toponym
     chosen: Place | None = None
@@ -60,21 +62,28 @@ class PlaceRecord:
     mentions: list[tuple[int, int]] = field(default_factory=list)
 
 
+def _says(m: Mention) -> Counter:
+    """What one mention says of the story's countries."""
+    said: Counter = Counter()
+    if not m.candidates or m.fuzzy:
+        return said
+    countries = {c.country for c in m.candidates}
+    if any(c.level == "country" for c in m.candidates):
+        weight = 1 if m.modifier else 3
+        said.update({c.country: weight for c in m.candidates if c.level == "country"})
+    elif len(countries) == 1:
+        said[next(iter(countries))] += 2
+    else:
+        big = max(m.candidates, key=lambda c: c.population)
+        if big.population >= SIZEABLE:
+            said[big.country] += 1
+    return said
+
+
 def context(mentions: list[Mention]) -> Counter:
     ctx: Counter = Counter()
     for m in mentions:
-        if not m.candidates or m.fuzzy:
-            continue
-        countries = {c.country for c in m.candidates}
-        if any(c.level == "country" for c in m.candidates):
-            weight = 1 if m.modifier else 3
-            ctx.update({c.country: weight for c in m.candidates if c.level == "country"})
-        elif len(countries) == 1:
-            ctx[next(iter(countries))] += 2
-        else:
-            big = max(m.candidates, key=lambda c: c.population)
-            if big.population >= SIZEABLE:
-                ctx[big.country] += 1
+        ctx.update(_says(m))
     return ctx
 
 
@@ -102,6 +111,14 @@ def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
                             or c.level in ("country", "admin1")]
             if not m.candidates:
                 continue
+        elif m.label_only and not m.fuzzy:
+            # a place label alone: a small place only in a country the rest of the story names
+            others = ctx - _says(m)
+            if others:
+                m.candidates = [c for c in m.candidates if others.get(c.country) or c.population >= SIZEABLE
+                                or c.level in ("country", "admin1")]
+                if not m.candidates:
+                    continue
         if m.fuzzy and ctx:             # fuzzy candidates only inside the story's countries
             m.candidates = [c for c in m.candidates if ctx.get(c.country)]
             if not m.candidates and m.common:

@@ -114,6 +114,13 @@ class PlaceRecognizer:
         self.nouns_of = frozenset(lex["place_nouns_of"])
         self.stop = frozenset(nlp.Defaults.stop_words) | calendar_words() | frozenset(lex["directions"])
         self.directions = frozenset(lex["directions"])
+        self.landforms = frozenset(lex["landforms"])
+        from ...resolve.registry import fold, load_registry
+        registry = load_registry()
+        # names of armed groups, organisations, media and people are not places ("Daesh")
+        self.actor_names = frozenset(key for key, ids in registry.index.items()
+                                     if all(registry.actors[i].kind != "state" for i in ids))
+        self.fold = fold
         self.parts = {k.lower(): v for k, v in lex["parts"].items()}
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(self.parts, key=len, reverse=True))
         self.part_before = re.compile(rf"(?<![\w-])({words})\s+$", re.IGNORECASE)
@@ -148,6 +155,13 @@ class PlaceRecognizer:
                 j -= 1
             return j >= 0 and t.lower[j] in self.nouns_of
         return t.lower[i] in self.preps
+
+    def _prep_before(self, t: _Toks, a: int) -> bool:
+        """A preposition or place word right before the name ("in", "near", "the town of")."""
+        i = a - 1
+        while i >= 0 and (t.lower[i] == "the" or t.lower[i] in self.articles):
+            i -= 1
+        return i >= 0 and (t.lower[i] in self.preps or (t.lower[i] == "of" and i > 0 and t.lower[i - 1] in self.nouns_of))
 
     def _admin_after(self, t: _Toks, a: int, b: int) -> str | None:
         n = len(t.words)
@@ -199,6 +213,10 @@ class PlaceRecognizer:
     # ---------------------------------------------------------- acceptance
     def _may_be_place(self, t: _Toks, a: int, b: int) -> bool:
         """What ``_accept`` refuses whatever the gazetteer says, decided without a lookup."""
+        if self.fold(t.name(a, b)) in self.actor_names:
+            return False                                           # an actor's name: "Daesh", "White House"
+        if b < len(t.words) and t.caps[b] and t.lower[b] in self.landforms:
+            return False                                           # "Golan" of "Golan Heights"
         ents = self._ents(t, a, b)
         if ents & _PLACE_ENTS or self._hashtag(t, a):
             return True
@@ -238,6 +256,11 @@ class PlaceRecognizer:
         exact = cands if not fuzzy else self.gaz.lookup(t.name(a, b), fuzzy=False)
         if single and not hashtag and self._common(t, a, exact):
             return False                                           # "Border" where the text writes "border"
+        if (single and not hashtag and not place_ent and self._is_word(t, a)
+                and max((c.population for c in exact), default=0) < placing.SIZEABLE
+                and not any(c.level in ("country", "admin1") for c in exact)
+                and not self._prep_before(t, a) and self._admin_after(t, a, b) is None):
+            return False                                           # "U.S. Secretary" of State is no town
         if not fuzzy and any(c.id < 0 for c in cands):
             return True                                            # the user's supplementary gazetteer
         named = place_ent and not ents & _GUARDED_ENTS
@@ -350,15 +373,19 @@ class PlaceRecognizer:
         place_ents = bool(self._ents(t, a, b) & _PLACE_ENTS)
         hint = self._admin_after(t, a, b)
         common = fuzzy and (any(self._is_word(t, i) for i in range(a, b)) or t.block[a] in _TITLE_CASE_BLOCKS)
+        hashtag = self._hashtag(t, a)
         return Mention(t.idx[a], t.idx[b - 1] + len(t.words[b - 1]), t.name(a, b), cands, fuzzy,
                        admin_hint=hint, place_ents=place_ents, tokens=(a, b),
-                       weak=not (place_ents or hint or self._hashtag(t, a)), common=common)
+                       weak=not (place_ents or hint or hashtag), common=common,
+                       label_only=place_ents and not (hint or hashtag or self._cue_before(t, a, b)))
 
     def _unknown(self, t: _Toks, a: int, hi: int) -> Mention | None:
         """A proper name no lookup found, kept when it looks like a place: a place label from
         NER, or a place cue before it, or "&"/"and" joining it to the name before."""
         if t.pos[a] != "PROPN" or t.lower[a] in self.stop or t.ent[a] == "NORP":
             return None
+        if self.fold(t.words[a]) in self.actor_names:
+            return None                                            # "Daesh" is an actor, not a place
         joined = a > 0 and t.words[a - 1] in ("&", "and")
         if not (t.ent[a] in _PLACE_ENTS or joined or self._cue_before(t, a, a + 1) or self._hashtag(t, a)):
             return None
