@@ -158,6 +158,7 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     db.executemany("INSERT INTO names VALUES (?,?,?)", names_rows)
     db.executescript("""
         CREATE INDEX names_key ON names(key);
+        CREATE INDEX places_country ON places(country, level);
         CREATE INDEX names_fuzzy ON names(fuzzy) WHERE fuzzy IS NOT NULL;
     """)
     db.execute("INSERT INTO meta VALUES ('version', ?), ('places', ?), ('names', ?)",
@@ -188,6 +189,7 @@ class Gazetteer:
             self._load_supplement(Path(supplement))
         self._cache: dict[tuple[str, bool], list[Place]] = {}
         self._parts: dict[tuple, tuple[float, float] | None] = {}
+        self._towns: dict[tuple, list] = {}
 
     def _load_supplement(self, path: Path) -> None:
         """A CSV of local names: name, aliases (|-separated), lat, lon, country, admin1, level."""
@@ -253,12 +255,14 @@ class Gazetteer:
         key = (place.country, place.admin1 if place.level == "admin1" else None, part)
         if key in self._parts:
             return self._parts[key]
-        sql = "SELECT lat, lon FROM places WHERE level = 'populated_place' AND country = ?"
-        args: tuple = (place.country,)
-        if key[1]:
-            sql += " AND admin1 = ?"
-            args += (key[1],)
-        pts = self.db.execute(sql, args).fetchall()
+        pts = self._towns.get(key[:2])
+        if pts is None:
+            sql = "SELECT lat, lon FROM places WHERE country = ? AND level = 'populated_place'"
+            args: tuple = (place.country,)
+            if key[1]:
+                sql += " AND admin1 = ?"
+                args += (key[1],)
+            pts = self._towns[key[:2]] = self.db.execute(sql, args).fetchall()
         self._parts[key] = _part_of(pts, part)
         return self._parts[key]
 

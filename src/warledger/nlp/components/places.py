@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -120,7 +121,7 @@ class PlaceRecognizer:
         # names of armed groups, organisations, media and people are not places ("Daesh")
         self.actor_names = frozenset(key for key, ids in registry.index.items()
                                      if all(registry.actors[i].kind != "state" for i in ids))
-        self.fold = fold
+        self.fold = lru_cache(maxsize=1 << 16)(fold)
         self.parts = {k.lower(): v for k, v in lex["parts"].items()}
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(self.parts, key=len, reverse=True))
         self.part_before = re.compile(rf"(?<![\w-])({words})\s+$", re.IGNORECASE)
