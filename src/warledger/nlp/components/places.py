@@ -216,8 +216,6 @@ class PlaceRecognizer:
         """What ``_accept`` refuses whatever the gazetteer says, decided without a lookup."""
         if self.fold(t.name(a, b)) in self.actor_names:
             return False                                           # an actor's name: "Daesh", "White House"
-        if b < len(t.words) and t.caps[b] and t.lower[b] in self.landforms:
-            return False                                           # "Golan" of "Golan Heights"
         ents = self._ents(t, a, b)
         if ents & _PLACE_ENTS or self._hashtag(t, a):
             return True
@@ -242,8 +240,8 @@ class PlaceRecognizer:
         hashtag = self._hashtag(t, a)
         place_ent = bool(ents & _PLACE_ENTS)
         if single and not hashtag:
-            if t.lower[a] in self.stop or t.lower[a] in self.feature_words:
-                return False                                       # "Camp", "Province" alone
+            if t.lower[a] in self.stop or t.lower[a] in self.feature_words or t.lower[a] in self.landforms:
+                return False                                       # "Camp", "Province", "Peninsula" alone
             if (t.pos[a] not in _NAME_POS and not place_ent
                     and (t.sent_start[a] or not self._sizeable(t.words[a]))):
                 return False                                       # "Will", "Mobile", "Leave"
@@ -254,6 +252,9 @@ class PlaceRecognizer:
         if fuzzy and any(self._is_word(t, i) for i in range(a, b)
                          if t.lower[i] not in self.articles and t.words[i].isalpha()):
             return False                                           # "Border Town" is no "Bordertown"
+        if (b < len(t.words) and t.caps[b] and t.lower[b] in self.landforms
+                and not any(c.level in ("country", "admin1") for c in cands)):
+            return False                                           # "Golan" of "Golan Heights"
         exact = cands if not fuzzy else self.gaz.lookup(t.name(a, b), fuzzy=False)
         if single and not hashtag and self._common(t, a, exact):
             return False                                           # "Border" where the text writes "border"
