@@ -69,3 +69,12 @@ def test_supplementary_file_bad_row_names_the_line(tmp_path, row):
     csv_path = write(tmp_path, "local.csv", "name,aliases,lat,lon,country,admin1,level\n" + row + "\n")
     with pytest.raises(WarledgerError, match=r"local.csv:2:"):
         Gazetteer(None, csv_path)
+
+
+def test_gazetteer_finds_names_written_with_or_without_a_doubled_consonant():
+    from warledger.resolve.gazetteer import Gazetteer, gemination_variants
+    assert gemination_variants("raqa") == ["raqqa"]
+    assert "hasakeh" in gemination_variants("hassakeh")
+    g = Gazetteer()
+    assert any(p.country == "SY" and p.population > 100_000 for p in g.lookup("Raqa"))
+    assert g.lookup("Raqa", fuzzy=False) == []            # only as a fuzzy match: context must confirm it

@@ -234,6 +234,16 @@ class Gazetteer:
                         and sm.quick_ratio() >= FUZZY_MIN_RATIO and sm.ratio() >= FUZZY_MIN_RATIO):
                     seen.add(r[0])
                     found.append(Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or 0, bool(r[10])))
+        if not found and fuzzy:
+            # a doubled consonant written single or the other way ("Raqa" / "Raqqa",
+            # "Hassakeh" / "Hasakeh"): transliterations differ on gemination
+            seen = set()
+            for variant in gemination_variants(key):
+                for p in self._rows("SELECT DISTINCT p.* FROM names n JOIN places p ON p.id = n.place "
+                                    "WHERE n.key = ?", variant):
+                    if p.id not in seen:
+                        seen.add(p.id)
+                        found.append(p)
         if len(self._cache) > _CACHE_MAX:
             self._cache.clear()
         self._cache[(name, fuzzy)] = found
@@ -291,6 +301,26 @@ def _part_of(pts: list[tuple[float, float]], part: str) -> tuple[float, float] |
         return round(lat, 5), round(lon, 5)
     lats, lons = sorted(p[0] for p in inside), sorted(p[1] for p in inside)
     return round(lats[len(lats) // 2], 5), round(lons[len(lons) // 2], 5)
+
+
+_VOWEL = frozenset("aeiouy")
+
+
+def gemination_variants(key: str) -> list[str]:
+    """The key with one single consonant between vowels doubled, or one doubled consonant made
+    single; names of four letters or more only."""
+    if len(key) < 4 or not key.isascii():
+        return []
+    out = []
+    for i in range(1, len(key) - 1):
+        c = key[i]
+        if not c.isalpha() or c in _VOWEL:
+            continue
+        if key[i - 1] == c:
+            out.append(key[:i] + key[i + 1:])                  # "hassakeh" -> "hasakeh"
+        elif key[i - 1] in _VOWEL and key[i + 1] in _VOWEL:
+            out.append(key[:i] + c + key[i:])                  # "raqa" -> "raqqa"
+    return list(dict.fromkeys(out))
 
 
 @lru_cache(maxsize=2)
