@@ -307,9 +307,10 @@ def run_batch(paths: list[str], out: str, *, db: str | None = None, scheduler: s
             client.close()
             if cluster is not None:
                 cluster.close()
+    extracted_now = {p.pid for p in missing}
     for p in partitions:
         rec = done[p.pid]
-        report.documents += rec["documents"] if p in missing else 0
+        report.documents += rec["documents"] if p.pid in extracted_now else 0
         report.errors += rec["errors"]
     load(outdir, partitions, db, report, progress)
     return report
