@@ -176,14 +176,21 @@ def install(app: FastAPI, ledger) -> None:
         if one is None:
             raise auth.Refused(404, f"No incident {ref}. Incidents are regrouped when documents arrive or "
                                     "reviews merge and split them; find it again on the map or by search.")
-        others = [i for i in _incident_ids() if i != ref]
+        others = _merge_candidates(one)
         return render(request, "incident.html", who, inc=one, reviews=incident_reviews(ledger, ref) or [],
                       others=others, fields=("low", "best", "high", "date_start", "date_end", "type", "status"),
                       done=request.query_params.get("done"))
 
-    def _incident_ids() -> list[str]:
+    def _merge_candidates(one: dict, most: int = 200) -> list[str]:
+        """Incidents to offer for a merge: the ones nearest in date (any id may be typed)."""
         from ..store.incidents import list_incidents
-        return [i["id"] for i in list_incidents(engine)]
+        day = _date(one.get("date_start") or one.get("date_end"))
+
+        def gap(i: dict) -> int:
+            other = _date(i["date_start"] or i["date_end"])
+            return abs((other - day).days) if day and other else 1 << 30
+        found = [i for i in list_incidents(engine) if i["id"] != one["id"]]
+        return [i["id"] for i in sorted(found, key=lambda i: (gap(i), i["type"] != one["type"], i["id"]))[:most]]
 
     @app.post("/incidents/{ref}/reviews", include_in_schema=False)
     async def review(request: Request, ref: str) -> Response:
