@@ -163,7 +163,8 @@ def build_incidents(events: list[EventRecord]) -> list[Incident]:
 
     by_family: dict[str, list[int]] = {}
     for i, e in enumerate(events):
-        by_family.setdefault(FAMILY_OF.get(e.type, e.type), []).append(i)
+        if _window(e) is not None:          # an undated event matches none: it stays on its own
+            by_family.setdefault(FAMILY_OF.get(e.type, e.type), []).append(i)
     for idx in by_family.values():
         idx.sort(key=lambda i: (_window(events[i]) or (dt.date.min, dt.date.min))[0])
         for n, i in enumerate(idx):
