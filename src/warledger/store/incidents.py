@@ -59,13 +59,16 @@ def event_rows(engine: Engine) -> tuple[list[dict[str, Any]], dict[str, int]]:
 
 def write_incidents(engine: Engine, incidents: list[dict[str, Any]], ids: dict[str, int]) -> None:
     """Replace the stored incidents with these, in one transaction."""
+    members = {inc["key"]: inc.pop("members") for inc in incidents}
     with engine.begin() as conn:
         conn.execute(delete(IncidentEventRow))
         conn.execute(delete(IncidentRow))
-        for inc in incidents:
-            members = inc.pop("members")
-            iid = conn.execute(insert(IncidentRow).values(**inc).returning(IncidentRow.id)).scalar_one()
-            conn.execute(insert(IncidentEventRow), [{"incident_id": iid, "event_id": ids[k]} for k in members])
+        if not incidents:
+            return
+        conn.execute(insert(IncidentRow), incidents)            # bulk: one statement, many rows
+        iid = dict(conn.execute(select(IncidentRow.key, IncidentRow.id)).all())
+        conn.execute(insert(IncidentEventRow), [{"incident_id": iid[key], "event_id": ids[k]}
+                                                for key, keys in members.items() for k in keys])
 
 
 def list_incidents(engine: Engine, *, status: str | None = None, type_: str | None = None,
