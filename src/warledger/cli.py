@@ -11,6 +11,7 @@ import click
 from . import __version__
 from .errors import WarledgerError
 from .settings import Settings
+from .vocab import CORRECTABLE_FIELDS, INCIDENT_STATUSES
 
 FORMATS_OUT = ("json", "jsonl")
 MULTI = ("jsonl", "feed", "warc")
@@ -304,7 +305,7 @@ def aggregate(db, rebuild) -> None:
 
 @main.command()
 @_db_opt
-@click.option("--status", type=click.Choice(["corroborated", "single_source", "contested", "denied"]))
+@click.option("--status", type=click.Choice(INCIDENT_STATUSES))
 @click.option("--type", "type_", metavar="TYPE", help="Event type (airstrike, shelling, …).")
 @click.option("--place", metavar="NAME", help="Incidents with a place whose name contains NAME.")
 @click.option("--actor", metavar="NAME", help="Incidents with an actor whose name contains NAME.")
@@ -421,7 +422,7 @@ def review_grade(ref, grade, who, why, db) -> None:
 
 @review.command("correct")
 @click.argument("ref", metavar="INCIDENT")
-@click.argument("field", type=click.Choice(["low", "best", "high", "date_start", "date_end", "type", "status"]))
+@click.argument("field", type=click.Choice(CORRECTABLE_FIELDS))
 @click.argument("value")
 @_who
 @_why

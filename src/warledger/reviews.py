@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import WarledgerError
-
-ACTIONS = ("grade", "correct", "merge", "split")
-FIELDS = ("low", "best", "high", "date_start", "date_end", "type", "status")
+from .vocab import CORRECTABLE_FIELDS, REVIEW_ACTIONS
 
 
 class ReviewError(WarledgerError):
@@ -56,14 +54,14 @@ def record_review(ledger, ref: str, *, action: str, who: str, field: str | None 
     keys = member_keys(ledger.engine, ref)
     if not keys:
         raise ReviewError("E601", f"no incident {ref!r}", 404)
-    if action not in ACTIONS:
-        raise ReviewError("E603", f"action must be one of {', '.join(ACTIONS)}", 422)
+    if action not in REVIEW_ACTIONS:
+        raise ReviewError("E603", f"action must be one of {', '.join(REVIEW_ACTIONS)}", 422)
     why = (why or "").strip() or None
     kw: dict[str, Any] = {"action": action, "anchor": keys, "who": who, "why": why}
     if action in ("grade", "correct"):
         field = "grade" if action == "grade" else field
-        if action == "correct" and field not in FIELDS:
-            raise ReviewError("E603", f"field: correct takes one of {', '.join(FIELDS)}", 422)
+        if action == "correct" and field not in CORRECTABLE_FIELDS:
+            raise ReviewError("E603", f"field: correct takes one of {', '.join(CORRECTABLE_FIELDS)}", 422)
         if value is None or str(value).strip() == "":
             raise ReviewError("E603", f"value: {action} needs a value", 422)
         value = str(value).strip()

@@ -27,22 +27,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import statistics
 from dataclasses import dataclass, field
 
-FAMILIES = {
-    "violence": {"airstrike", "shelling", "bombing", "attack", "killing", "armed_clash"},
-    "coercion": {"abduction", "arrest", "siege", "threat"},
-    "movement": {"displacement", "evacuation", "territory_transfer", "territory_capture"},
-    "talk": {"agreement", "negotiation", "statement", "resolution"},
-    "protest": {"protest"},
-}
-FAMILY_OF = {t: f for f, types in FAMILIES.items() for t in types}
-REACH_KM = {"exact": 25, "near": 50, "admin2": 100, "admin1": 250, "region": 500, "country": 1000, "unknown": 50}
-WIDEN_DAYS = {"day": 1, "week": 0, "month": 0, "year": 0}
-POSITIVE = {"asserts", "reports", "confirms", "claims"}
-NEGATIVE = {"denies", "cannot_confirm", "discredits"}
+from ..resolve.gazetteer import km
+from ..vocab import (
+    DATE_PRECISIONS,
+    FAMILY_OF,
+    NEGATIVE_STANCES,
+    PLACE_PRECISIONS,
+    POSITIVE_STANCES,
+    STANCE_RANK,
+)
+
+
+def _reach(precision: str) -> float:
+    spec = PLACE_PRECISIONS.get(precision)
+    return spec.reach_km if spec else PLACE_PRECISIONS["unknown"].reach_km
 
 
 @dataclass
@@ -78,20 +79,14 @@ class Incident:
     sources: dict[str, str]
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    p1, p2 = math.radians(a[0]), math.radians(b[0])
-    dp, dl = p2 - p1, math.radians(b[1] - a[1])
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742.0 * math.asin(math.sqrt(min(1.0, h)))
-
-
 def _window(e: EventRecord) -> tuple[dt.date, dt.date] | None:
     if e.date_start is None and e.date_end is None:
         return None
     if e.date_start is None:                 # "on or before": a week before the report
         end = e.date_end
         return end - dt.timedelta(days=7), end
-    widen = dt.timedelta(days=WIDEN_DAYS.get(e.precision, 0))
+    spec = DATE_PRECISIONS.get(e.precision)
+    widen = dt.timedelta(days=spec.widen_days if spec else 0)
     return e.date_start - widen, (e.date_end or e.date_start) + widen
 
 
@@ -105,7 +100,7 @@ def same_occurrence(a: EventRecord, b: EventRecord) -> bool:
         return False
     if not a.places or not b.places:
         return bool(a.perpetrators & b.perpetrators) and not (a.places or b.places)
-    return any(_km((pa[0], pa[1]), (pb[0], pb[1])) <= max(REACH_KM.get(pa[2], 50), REACH_KM.get(pb[2], 50))
+    return any(km(pa[0], pa[1], pb[0], pb[1]) <= max(_reach(pa[2]), _reach(pb[2]))
                for pa in a.places for pb in b.places)
 
 
@@ -119,18 +114,17 @@ def _norm_source(name: str | None, outlet: str | None, document: str) -> str:
 
 def combined_status(members: list[EventRecord]) -> tuple[str, dict[str, str]]:
     """The combined status and each independent source's strongest stance."""
-    order = ["denies", "discredits", "cannot_confirm", "declines_comment", "confirms", "claims", "asserts", "reports"]
     sources: dict[str, str] = {}
     for e in members:
         for name, stance in e.attributions:
             key = _norm_source(name, e.outlet, e.document)
-            if key not in sources or order.index(stance) < order.index(sources[key]):
+            if key not in sources or STANCE_RANK[stance] < STANCE_RANK[sources[key]]:
                 sources[key] = stance
     stances = set(sources.values())
-    positive = [s for s, st in sources.items() if st in POSITIVE]
+    positive = [s for s, st in sources.items() if st in POSITIVE_STANCES]
     if stances and stances <= {"denies"}:
         return "denied", sources
-    if stances & POSITIVE and stances & NEGATIVE:
+    if stances & POSITIVE_STANCES and stances & NEGATIVE_STANCES:
         return "contested", sources
     if len(positive) >= 2:
         return "corroborated", sources

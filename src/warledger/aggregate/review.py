@@ -11,9 +11,8 @@ incident again however the machine regroups: the incident holding most of the an
 """
 from __future__ import annotations
 
+from ..vocab import CORRECTABLE_FIELDS
 from .incidents import Incident
-
-CORRECTABLE = ("low", "best", "high", "date_start", "date_end", "type", "status")
 
 
 def apply_structure(groups: list[list[str]], reviews: list[dict]) -> list[list[str]]:
@@ -54,10 +53,10 @@ def find(incidents: list[Incident], anchor: list[str]) -> Incident | None:
 def effective(machine: dict, reviews: list[dict]) -> dict:
     """The incident as shown: machine values, the reviews' corrections over them, both kept."""
     out = dict(machine)
-    out["machine"] = {k: machine.get(k) for k in CORRECTABLE}
+    out["machine"] = {k: machine.get(k) for k in CORRECTABLE_FIELDS}
     out["reviews"] = reviews
     for r in reviews:
-        if r["action"] == "correct" and r["field"] in CORRECTABLE:
+        if r["action"] == "correct" and r["field"] in CORRECTABLE_FIELDS:
             out[r["field"]] = r["value"]
         elif r["action"] == "grade":
             out["grade"] = r["value"]

@@ -19,9 +19,10 @@ from .. import __version__
 from ..errors import WarledgerError
 from ..store import Ledger
 from ..store import users as users_store
+from ..vocab import CORRECTABLE_FIELDS, INCIDENT_STATUSES, REVIEW_ACTIONS
 
 MAX_BODY = 5 * 1024 * 1024          # bytes a request may carry
-STATUSES = Literal["corroborated", "single_source", "contested", "denied"]
+STATUSES = Literal[INCIDENT_STATUSES]  # type: ignore[valid-type]
 EXPORT_MEDIA = {"acled": "text/csv", "ucdp": "text/csv", "geojson": "application/geo+json",
                 "jsonl": "application/x-ndjson", "parquet": "application/vnd.apache.parquet"}
 
@@ -38,8 +39,8 @@ class Page(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    action: Literal["grade", "correct", "merge", "split"]
-    field: Literal["grade", "low", "best", "high", "date_start", "date_end", "type", "status"] = "grade"
+    action: Literal[REVIEW_ACTIONS]  # type: ignore[valid-type]
+    field: Literal[("grade", *CORRECTABLE_FIELDS)] = "grade"  # type: ignore[valid-type]
     value: str | int | None = Field(default=None, description="grade: the grade; correct: the field's new value.")
     other: str | None = Field(default=None, max_length=512, description="merge: the incident to merge in.")
     events: list[str] | None = Field(default=None, max_length=10_000,

@@ -4,14 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..vocab import DATE_PRECISIONS, PLACE_PRECISIONS
 from .records import countries, sources_sentence
 
 COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
            "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
            "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
            "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp")
-TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3, "unknown": 3}
-GEO_PRECISION = {"exact": 1, "near": 2, "admin2": 2, "admin1": 3, "region": 3, "country": 3, "unknown": 3}
 DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
             "Violence against civilians": "Political violence", "Protests": "Demonstrations",
             "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
@@ -20,6 +19,11 @@ KIND_INTER = {"state": 1, "government": 1, "state_agency": 1, "armed_forces": 1,
 CIVILIANS = ("civilian", "people", "children", "residents", "villagers", "women", "worshippers", "patients")
 CONTINENT = {"AF": "Africa", "AS": "Asia", "EU": "Europe", "NA": "North America", "SA": "South America",
              "OC": "Oceania", "AN": "Antarctica"}
+
+
+def _geo_precision(place: dict) -> int:
+    spec = PLACE_PRECISIONS.get(place.get("precision") or "unknown")
+    return spec.acled if spec else 3
 
 
 def _inter(actor: dict | None) -> int | str:
@@ -55,7 +59,7 @@ def row(r: dict[str, Any]) -> dict[str, Any]:
         "event_id_cnty": f"{country.get('iso3', 'XXX')}{r['id']}" if isinstance(r["id"], int) else r["id"],
         "event_date": date.isoformat() if date else "",
         "year": date.year if date else "",
-        "time_precision": TIME_PRECISION.get(r["precision"], 3),
+        "time_precision": DATE_PRECISIONS[r["precision"]].acled if r["precision"] in DATE_PRECISIONS else 3,
         "disorder_type": DISORDER.get(r["acled_event_type"], ""),
         "event_type": r["acled_event_type"], "sub_event_type": r["acled_sub_event_type"],
         "actor1": a1["name"] if a1 else "", "assoc_actor_1": "; ".join(a["name"] for a in side1[1:]), "inter1": i1,
@@ -65,7 +69,7 @@ def row(r: dict[str, Any]) -> dict[str, Any]:
         "iso": country.get("isonumeric", ""), "region": CONTINENT.get(country.get("continentcode", ""), ""),
         "country": country.get("name", ""), "admin1": place.get("admin1") or "", "admin2": "", "admin3": "",
         "location": place.get("name", ""), "latitude": place.get("lat", ""), "longitude": place.get("lon", ""),
-        "geo_precision": GEO_PRECISION.get(place.get("precision", "unknown"), 3) if place else "",
+        "geo_precision": _geo_precision(place) if place else "",
         "source": "; ".join(sources + [o for o in outlets if o not in sources]), "source_scale": "",
         "notes": sources_sentence(r["attributions"]),
         "fatalities": r["low"] if r["low"] is not None else 0,   # the most conservative figure, as ACLED does

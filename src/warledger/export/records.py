@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-PRECISION_ORDER = {"exact": 0, "near": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5, "unknown": 6}
+from ..vocab import place_rank
 
 
 @cache
@@ -43,7 +43,7 @@ def flatten(item: dict[str, Any], level: str) -> dict[str, Any]:
                 "attributions": item["attributions"], "documents": [item["document"]]}
     members = item["events"]
     first = members[0] if members else {}
-    places = sorted((p for m in members for p in m["places"]), key=lambda p: PRECISION_ORDER.get(p["precision"], 9))
+    places = sorted((p for m in members for p in m["places"]), key=lambda p: place_rank(p["precision"]))
     actors, seen = [], set()
     for m in members:
         for a in m["actors"]:

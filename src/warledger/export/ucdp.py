@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..vocab import DATE_PRECISIONS, PLACE_PRECISIONS
 from .records import countries, gw_codes
 
 COLUMNS = ("id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
@@ -14,11 +15,14 @@ COLUMNS = ("id", "relid", "year", "active_year", "code_status", "type_of_violenc
            "priogrid_gid", "country", "country_id", "region", "event_clarity", "date_prec", "date_start",
            "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
            "gwnoa", "gwnob")
-WHERE_PREC = {"exact": 1, "near": 2, "admin2": 3, "admin1": 4, "region": 5, "country": 6, "unknown": 5}
-DATE_PREC = {"day": 1, "week": 3, "month": 4, "year": 5, "unknown": 5}
 STATE = ("state", "government", "state_agency", "armed_forces")
 CIVILIAN_WORDS = ("civilian", "people", "children", "residents", "villagers", "women", "patients")
 REGION = {"EU": "Europe", "AS": "Asia", "AF": "Africa", "NA": "Americas", "SA": "Americas", "OC": "Asia"}
+
+
+def _where_prec(place: dict) -> int:
+    spec = PLACE_PRECISIONS.get(place.get("precision") or "unknown")
+    return spec.ucdp if spec else 5
 
 
 def priogrid(lat: float, lon: float) -> int:
@@ -68,7 +72,7 @@ def row(r: dict[str, Any]) -> dict[str, Any]:
         "source_date": "; ".join(sorted({d["published"] for d in docs if d.get("published")})),
         "source_headline": "; ".join(d["title"] for d in docs if d.get("title")),
         "source_original": "; ".join(sorted({a["source"] for a in r["attributions"] if a.get("source")})),
-        "where_prec": WHERE_PREC.get(place.get("precision", "unknown"), 5) if place else 7,
+        "where_prec": _where_prec(place) if place else 7,
         "where_coordinates": place.get("name", ""), "where_description": place.get("name", ""),
         "adm_1": place.get("admin1") or "", "adm_2": "",
         "latitude": lat if lat is not None else "", "longitude": lon if lon is not None else "",
@@ -77,7 +81,7 @@ def row(r: dict[str, Any]) -> dict[str, Any]:
         "country": country.get("name", ""), "country_id": gw.get(iso2, ""),
         "region": REGION.get(country.get("continentcode", ""), ""),
         "event_clarity": 1 if r["status"] in ("reported", "confirmed", "corroborated") else 2,
-        "date_prec": DATE_PREC.get(r["precision"], 5),
+        "date_prec": DATE_PRECISIONS[r["precision"]].ucdp if r["precision"] in DATE_PRECISIONS else 5,
         "date_start": r["date_start"] or r["date_end"] or "", "date_end": r["date_end"] or r["date_start"] or "",
         "deaths_a": 0, "deaths_b": 0, "deaths_civilians": best if civilians and best is not None else 0,
         "deaths_unknown": best if not civilians and best is not None else 0,

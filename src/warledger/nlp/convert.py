@@ -39,11 +39,11 @@ def _place_dict(rec) -> dict[str, Any]:
 
 
 def doc_events(doc: Doc, published) -> list[dict[str, Any]]:
-    from .triggers import type_table
+    from ..vocab import EVENT_TYPES
 
     out = []
     for n, ev in enumerate(doc._.wl_events or [], start=1):
-        spec = type_table()[ev.type]
+        spec = EVENT_TYPES[ev.type]
         if ev.date is not None:
             date = ev.date.as_dict()
         else:
@@ -51,8 +51,8 @@ def doc_events(doc: Doc, published) -> list[dict[str, Any]]:
         out.append({
             "id": f"e{n}",
             "type": ev.type,
-            "acled": {"event_type": spec["acled"][0], "sub_event_type": spec["acled"][1]},
-            "plover": spec["plover"],
+            "acled": {"event_type": spec.acled[0], "sub_event_type": spec.acled[1]},
+            "plover": spec.plover,
             "date": date,
             "places": [_place_dict(p) for p in ev.places],
             "actors": [{"name": r.name, "role": r.role, "id": r.actor_id, "kind": r.kind,

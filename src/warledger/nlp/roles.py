@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from ..vocab import PARTICIPANT_TYPES
 from .fatalities import lexicon as quantity_lexicon
 
 PRONOUNS = frozenset({"its", "their", "it", "they", "his", "her"})
@@ -27,8 +28,7 @@ CONTAINERS = frozenset({"convoy", "group", "patrol", "team", "unit", "column", "
                         "checkpoint", "post", "position", "positions"})
 CROWDS = frozenset({"crowd", "crowds", "gathering", "group", "queue", "line", "funeral", "wedding", "market", "mosque",
                     "church", "school"})
-NON_VIOLENT = frozenset({"negotiation", "agreement", "statement", "resolution", "protest", "evacuation",
-                         "territory_transfer"})
+NON_VIOLENT = PARTICIPANT_TYPES          # types whose agent takes part rather than perpetrates
 
 
 @dataclass

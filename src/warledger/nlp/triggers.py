@@ -23,12 +23,6 @@ def lexicon() -> dict:
     return yaml.safe_load(text)
 
 
-@cache
-def type_table() -> dict:
-    text = resources.files(__package__).joinpath("patterns", "event_types.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
-
-
 @dataclass
 class Trigger:
     type: str

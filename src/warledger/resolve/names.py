@@ -13,6 +13,7 @@ _MARKS = str.maketrans({c: "" for c in "ʿʾʼʻ`´'’‘ʹ"}) | str.maketrans(
     "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe",
     "-": " ", "‐": " ", "‑": " ", "–": " ", "—": " ", "_": " ", ".": " ", ",": " ", "/": " ", "#": " ",
     "(": " ", ")": " ", "&": " "})
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "‑": "-", "–": "-"})
 _SPACE = re.compile(r"\s+")
 _VOWELS = re.compile(r"[aeiouyw]")
 
@@ -28,15 +29,19 @@ def _articles() -> frozenset[str]:
     return frozenset(lexicon()["articles"])
 
 
-def fold(name: str) -> str:
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower().translate(_MARKS)
+def fold(text: str, *, marks: bool = False) -> str:
+    """The one folding of names: case and diacritics folded, curly quotes and dashes made plain,
+    spaces collapsed — the key registry aliases are compared by. With ``marks``, transliteration
+    marks and apostrophes go too and punctuation becomes a space: the gazetteer's key."""
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = s.translate(_MARKS if marks else _QUOTES)
     return _SPACE.sub(" ", s).strip()
 
 
 def name_key(name: str) -> str:
     """The exact lookup key: folded, with articles dropped ("Ar-Raqqah" → "raqqah")."""
-    words = fold(name).split()
+    words = fold(name, marks=True).split()
     kept = [w for w in words if w not in _articles()]
     return " ".join(kept or words)
 

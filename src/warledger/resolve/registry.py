@@ -5,7 +5,6 @@ media, office holders, extra aliases)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -15,6 +14,7 @@ from importlib import resources
 import yaml
 
 from ..errors import WarledgerError
+from .names import fold
 
 KINDS = ("state", "government", "state_agency", "armed_forces", "armed_group", "political_party", "ngo", "igo",
          "media", "person", "group")
@@ -35,14 +35,6 @@ class Actor:
     aliases: list[str] = field(default_factory=list)
     un_member: bool = False
     gwno: int | None = None
-
-
-def fold(text: str) -> str:
-    """Case, diacritics, apostrophes and dashes folded; the key aliases are compared by."""
-    s = unicodedata.normalize("NFKD", text)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = s.replace("’", "'").replace("‘", "'").replace("‑", "-").replace("–", "-")
-    return re.sub(r"\s+", " ", s).strip()
 
 
 def initials(text: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from ..vocab import place_rank
 from .tables import (
     ActorRow,
     AttributionRow,
@@ -23,7 +24,6 @@ from .tables import (
 )
 
 BATCH = 1000
-PRECISION_ORDER = {"exact": 0, "near": 1, "admin2": 2, "admin1": 3, "country": 4, "unknown": 5}
 
 
 def _iso(d) -> str | None:
@@ -53,7 +53,7 @@ def _details(conn, ids: list[int]) -> dict[int, dict[str, Any]]:
         out[r.event_id]["attributions"].append({"source": r.source, "stance": r.stance, "date": _iso(r.date),
                                                 "quote": r.quote, "span": [r.start, r.end] if r.start is not None else None})
     for d in out.values():
-        d["places"].sort(key=lambda p: (PRECISION_ORDER.get(p["precision"], 9), p["name"]))
+        d["places"].sort(key=lambda p: (place_rank(p["precision"]), p["name"]))
     return out
 
 

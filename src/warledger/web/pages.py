@@ -14,10 +14,10 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..store import users as users_store
+from ..vocab import INCIDENT_STATUSES
 from . import auth, views
 
 HERE = Path(__file__).parent
-STATUSES = ("corroborated", "single_source", "contested", "denied")
 CLUSTER_ABOVE = 200          # markers are clustered when the map holds more incidents than this
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -33,7 +33,7 @@ def _date(value: str | None) -> dt.date | None:
 
 def _filters(request: Request) -> dict[str, Any]:
     q = request.query_params
-    status = q.get("status") if q.get("status") in STATUSES else None
+    status = q.get("status") if q.get("status") in INCIDENT_STATUSES else None
     return {"status": status, "type_": (q.get("type") or "").strip() or None,
             "actor": (q.get("actor") or "").strip() or None, "place": (q.get("place") or "").strip() or None,
             "since": _date(q.get("since")), "until": _date(q.get("until"))}
@@ -42,7 +42,7 @@ def _filters(request: Request) -> dict[str, Any]:
 def install(app: FastAPI, ledger) -> None:
     engine = ledger.engine
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(version=__version__, statuses=STATUSES, colours=views.STATUS_COLOURS)
+    templates.env.globals.update(version=__version__, statuses=INCIDENT_STATUSES, colours=views.STATUS_COLOURS)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def render(request: Request, name: str, who: tuple | None, status_code: int = 200, **context) -> HTMLResponse:

@@ -25,7 +25,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ...resolve.registry import Actor, Registry, fold
+from ...resolve.names import fold
+from ...resolve.registry import Actor, Registry
 from ..extensions import SPANS_ACTORS, SPANS_BLOCKS, SPANS_PLACES, USER_STRUCTURE
 
 _NER_KINDS = {"ORG": "group", "PERSON": "person", "NORP": "group"}

@@ -14,7 +14,7 @@ For each event, every sentence that speaks of it is read for reporting construct
   5. a denial or "cannot confirm" in a sentence that names no event goes to the last event
      before it in the same section;
   6. with no source at all, the outlet itself reports.
-One stance per source per event: the first in the data's `order` stands. Status: denied when
+One stance per source per event: the first in the vocabulary's stance order stands. Status: denied when
 every source denies; contested when one source asserts, reports, confirms or claims and
 another denies, cannot confirm or discredits; confirmed when one confirms; claimed when all
 only claim; reported otherwise.
@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from ...vocab import NEGATIVE_STANCES, POSITIVE_STANCES, STANCE_RANK
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..roles import ActorIndex
 
@@ -48,7 +49,6 @@ class AttributionReader:
         lex = lexicon()
         self.verbs = lex["verbs"]
         self.negated = lex["negated"]
-        self.order = {s: i for i, s in enumerate(lex["order"])}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         for phrase, stance in lex["phrases"].items():
             self.phrases.add(stance, [nlp.make_doc(phrase)])
@@ -265,7 +265,7 @@ class AttributionReader:
             if own and a["stance"] in ("reports", "asserts", "confirms"):
                 a["stance"] = "claims"                      # a perpetrator speaking of its own act claims it
             key = (a["source"] or "").lower()
-            if key not in best or self.order[a["stance"]] < self.order[best[key]["stance"]]:
+            if key not in best or STANCE_RANK[a["stance"]] < STANCE_RANK[best[key]["stance"]]:
                 best[key] = a
         atts = list(best.values())
         if not atts:
@@ -277,11 +277,9 @@ class AttributionReader:
                 a["date"] = pub.isoformat()
         ev.attributions = atts
         stances = [a["stance"] for a in atts if a["source"] is not None or len(atts) == 1]
-        pos = {"asserts", "reports", "confirms", "claims"}
-        neg = {"denies", "cannot_confirm", "discredits"}
         if stances and all(s == "denies" for s in stances):
             ev.status = "denied"
-        elif set(stances) & pos and set(stances) & neg:
+        elif set(stances) & POSITIVE_STANCES and set(stances) & NEGATIVE_STANCES:
             ev.status = "contested"
         elif "confirms" in stances:
             ev.status = "confirmed"

@@ -27,17 +27,18 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...resolve.dates import DateRange, resolve_all, time_words
+from ...vocab import EVENT_TYPES, FAMILIES, POLITICAL_TYPES
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..fatalities import Count, counts_in
 from ..roles import ActorIndex, RoleActor, roles_for
-from ..triggers import Trigger, TriggerFinder, lexicon, type_table
+from ..triggers import Trigger, TriggerFinder, lexicon
 
-POLITICAL = frozenset({"agreement", "evacuation", "territory_transfer", "negotiation", "resolution"})
+POLITICAL = POLITICAL_TYPES
 AGENT_NOUNS = frozenset({"bomber", "bombers", "attacker", "attackers", "gunman", "gunmen", "assailant", "assailants",
                          "militant", "militants", "strike", "blast", "explosion", "attack"})
 CONFLICT_KINDS = ("state", "government", "state_agency", "armed_forces", "armed_group")
 STATE_KINDS = ("state", "government", "state_agency", "armed_forces")
-STRIKE_KIN = frozenset({"airstrike", "shelling", "bombing", "attack", "killing", "armed_clash"})
+STRIKE_KIN = FAMILIES["violence"]
 ANAPHORA = frozenset({"the", "that", "this", "these", "those", "such"})
 GENERIC_VICTIMS = frozenset({"people", "persons", "person", "others", "victims"})
 
@@ -65,7 +66,7 @@ class Draft:
 
     @property
     def violent(self) -> bool:
-        return type_table()[self.type]["violent"]
+        return EVENT_TYPES[self.type].violent
 
     def perpetrators(self) -> set[str]:
         return {r.actor_id or r.name for r in self.roles if r.role == "perpetrator"}
@@ -352,7 +353,7 @@ class EventExtractor:
             span = doc.char_span(*rng.span, alignment_mode="expand")
             in_clause = span is not None and self._in_clauses(span.root, heads, group)
             found.append((in_clause, rng))
-        violent = type_table()[etype]["violent"]
+        violent = EVENT_TYPES[etype].violent
         for in_clause, rng in found:
             if in_clause:
                 return rng

@@ -116,7 +116,8 @@ class PlaceRecognizer:
         self.stop = frozenset(nlp.Defaults.stop_words) | calendar_words() | frozenset(lex["directions"])
         self.directions = frozenset(lex["directions"])
         self.landforms = frozenset(lex["landforms"])
-        from ...resolve.registry import fold, load_registry
+        from ...resolve.names import fold
+        from ...resolve.registry import load_registry
         registry = load_registry()
         # names of armed groups, organisations, media and people are not places ("Daesh")
         self.actor_names = frozenset(key for key, ids in registry.index.items()
