@@ -41,11 +41,13 @@ def extracted(n: int) -> list[tuple[dict, str]]:
 
 
 def rate(url: str, docs: list[tuple[dict, str]]) -> float:
+    from warledger.export.extract_json import from_contract
     from warledger.store import Ledger
     ledger = Ledger(url)
+    items = [from_contract(contract, text) for contract, text in docs]
     t0 = time.perf_counter()
-    for contract, text in docs:
-        ledger.add(contract, text)
+    for ex in items:
+        ledger.add(ex)
     took = time.perf_counter() - t0
     ledger.engine.dispose()
     return len(docs) / took

@@ -321,6 +321,7 @@ def load(outdir: Path, partitions: list[Partition], db: str | None, report: Batc
     import pyarrow.parquet as pq
 
     from .aggregate import rebuild
+    from .export.extract_json import from_contract
     from .store import Ledger
 
     t0 = time.perf_counter()
@@ -331,7 +332,7 @@ def load(outdir: Path, partitions: list[Partition], db: str | None, report: Batc
         seq = tqdm(partitions, desc="load", unit="partition", file=sys.stderr)
     for p in seq:
         table = pq.read_table(outdir / p.part(), columns=["contract", "text", "error"]).to_pylist()
-        items = [(json.loads(r["contract"]), r["text"]) for r in table if r["error"] is None]
+        items = [from_contract(json.loads(r["contract"]), r["text"]) for r in table if r["error"] is None]
         counts = ledger.add_partition(items)
         report.ingested += counts["ingested"]
         report.skipped += counts["skipped"]

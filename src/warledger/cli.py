@@ -153,7 +153,6 @@ def run(input_path, db, model, config, host, port, once) -> None:
         for path in paths:
             yield from read_path(path)
 
-    from .export.extract_json import to_contract
     from .store import Ledger
 
     n = stored = 0
@@ -165,7 +164,7 @@ def run(input_path, db, model, config, host, port, once) -> None:
                 continue
             n += 1
             click.echo(summary_line(item))
-            stored += ledger.add(to_contract(item), item.document.text).status == "ingested"
+            stored += ledger.add(item).status == "ingested"
         from .aggregate import rebuild as rebuild_incidents
         from .store.incidents import list_incidents
         rebuild_incidents(ledger)
@@ -195,6 +194,7 @@ def actors(files, fmt, input_format, model, config) -> None:
     words it was found through. A reading aid for checking the registry against real text."""
     import json
 
+    from .export.extract_json import actor_json
     from .extract import extract_documents
     from .read import read_path
 
@@ -211,7 +211,7 @@ def actors(files, fmt, input_format, model, config) -> None:
                 errors.append(item)
                 continue
             text = item.document.text
-            rows = [{**a, "via": sorted({text[s:e] for s, e in a["mentions"]})} for a in item.actors]
+            rows = [{**actor_json(a), "via": sorted({text[s:e] for s, e in a.mentions})} for a in item.actors]
             if fmt == "jsonl":
                 click.echo(json.dumps({"document": item.document.doc_id, "actors": rows}, ensure_ascii=False))
                 continue
@@ -792,9 +792,9 @@ def summary_line(ex) -> str:
     when = f"{pub.date.isoformat()}{' (inferred from ' + pub.source + ')' if pub.inferred else ''}" if pub else "undated"
     title = doc.title or doc.text.strip().splitlines()[0][:60]
     blocks = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
-    places = ", ".join(p["name"] for p in ex.places[:6]) or "none"
+    places = ", ".join(p.name for p in ex.places[:6]) or "none"
     events = ", ".join(
-        e["type"] + (f" ({e['fatalities']['text']} killed)" if e["fatalities"] else "") + f" [{e['status']}]"
+        e.type + (f" ({e.fatalities.text} killed)" if e.fatalities else "") + f" [{e.status}]"
         for e in ex.events[:4]) or "none"
     return (f"{Path(doc.origin or '').name or doc.doc_id}: {title!r} — {when}; language {doc.language}; "
             f"{ex.tokens or 0} tokens; blocks: {blocks}; posts: {len(st.posts)}; places: {places}; events: {events}")

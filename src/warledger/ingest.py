@@ -79,7 +79,6 @@ def ingest(paths: Iterable[str], *, db: str | None = None, settings: Settings | 
 def ingest_documents(items: Iterable[Document | WarledgerError], ledger, settings: Settings | None = None,
                      *, progress: bool = False) -> IngestSummary:
     """Extract and store read documents (errors among them are counted as failed)."""
-    from .export.extract_json import to_contract
     from .extract import extract_documents
 
     summary = IngestSummary()
@@ -91,7 +90,7 @@ def ingest_documents(items: Iterable[Document | WarledgerError], ledger, setting
         if isinstance(item, WarledgerError):
             summary.failed.append(item)
             continue
-        result = ledger.add(to_contract(item), item.document.text)
+        result = ledger.add(item)
         if result.status == "ingested":
             summary.ingested += 1
         else:

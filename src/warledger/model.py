@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
 Span = tuple[int, int]
 
@@ -84,28 +83,125 @@ class Structure:
     published: PublishedDate | None
 
 
+@dataclass(frozen=True, slots=True)
+class PlaceRef:
+    """A place the document names (a gazetteer entry, or a name no gazetteer holds), with every
+    mention of it. ``level``: country, admin1, admin2, region, populated_place, airport, unknown;
+    ``precision``: exact, near, admin2, admin1, region, country, unknown (vocab.PLACE_PRECISIONS)."""
+
+    name: str
+    geonameid: int | None
+    lat: float | None
+    lon: float | None
+    country: str | None
+    admin1: str | None
+    level: str
+    precision: str
+    mentions: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """An actor the document names: the registry's canonical name and id, or one kept from NER."""
+
+    name: str
+    id: str | None
+    kind: str
+    affiliation: str | None
+    inter: int | None
+    country: str | None
+    mentions: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """An actor's part in an event: perpetrator, target, victim or participant. ``rule`` names
+    what gave it, when known."""
+
+    name: str
+    role: str
+    id: str | None = None
+    kind: str | None = None
+    mentions: tuple[Span, ...] = ()
+    rule: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fatalities:
+    """How many were killed: a range (``low``/``best``/``high``, each may be unknown), the group
+    killed, and the words that say it."""
+
+    low: int | None
+    best: int | None
+    high: int | None
+    group: str | None
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who speaks of an event and how: ``source`` (an actor's name or the words naming the
+    source; None for the outlet itself), ``stance`` (vocab.STANCES)."""
+
+    source: str | None
+    stance: str
+    date: dt.date | None = None
+    quote: str | None = None
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    """When an event happened: a range and its precision (day, week, month, year, unknown)."""
+
+    start: dt.date | None
+    end: dt.date | None
+    precision: str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened, or was said to, in one document, with all its evidence."""
+
+    id: str
+    type: str
+    date: EventDate
+    places: tuple[PlaceRef, ...] = ()
+    actors: tuple[Role, ...] = ()
+    fatalities: Fatalities | None = None
+    count: int = 1
+    attributions: tuple[Attribution, ...] = ()
+    status: str = "reported"
+    mentions: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """A running total as one sentence states it ("bringing the toll since May to 40")."""
+
+    subject: str | None
+    actor: str | None
+    measure: str
+    group: str | None
+    value: int | None
+    since: dt.date | None
+    as_of: dt.date | None
+    increment: int | None
+    source: str | None
+    text: str
+    span: Span
+
+
 @dataclass(slots=True)
 class Extraction:
-    """One document's reading, in the shape of the ``warledger.extract/1`` contract."""
+    """One document's reading: what the ``warledger.extract/1`` contract holds, as typed records."""
 
     document: Document
     structure: Structure
-    places: list[dict[str, Any]] = field(default_factory=list)
-    actors: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    tallies: list[dict[str, Any]] = field(default_factory=list)
+    places: list[PlaceRef] = field(default_factory=list)
+    actors: list[ActorRef] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    tallies: list[Tally] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     tokens: int | None = None          # None when the language pipeline did not run
-
-
-def as_plain(obj: Any) -> Any:
-    """Dataclasses, dates and tuples → JSON-ready values."""
-    if hasattr(obj, "__dataclass_fields__"):
-        return as_plain(asdict(obj))
-    if isinstance(obj, dict):
-        return {k: as_plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [as_plain(v) for v in obj]
-    if isinstance(obj, dt.date):
-        return obj.isoformat()
-    return obj

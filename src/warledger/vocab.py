@@ -75,8 +75,3 @@ def place_rank(precision: str | None) -> int:
     spec = PLACE_PRECISIONS.get(precision or "unknown")
     return spec.rank if spec else len(PLACE_PRECISIONS)
 
-
-def strongest_stance(stances) -> str | None:
-    """The stance that stands when one source says several things (the first in STANCES)."""
-    ranked = [s for s in stances if s in STANCE_RANK]
-    return min(ranked, key=STANCE_RANK.__getitem__) if ranked else None

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from warledger.cli import main
+from warledger.export.extract_json import from_contract
 from warledger.store import Ledger
 
 # ACLED public export since the March 2023 layout (ACLED codebook), in order.
@@ -133,7 +134,7 @@ def synthetic(url: str, n_events: int) -> None:
                                  "source": "Synthetic", "published": "2020-01-03", "published_inferred": False,
                                  "published_source": "metadata", "language": "en", "blocks": [], "length": len(text)},
                     "posts": [], "places": [], "actors": [], "events": events, "tallies": []}
-        ledger.add(contract, text)
+        ledger.add(from_contract(contract, text))
     ledger.engine.dispose()
 
 

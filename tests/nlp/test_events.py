@@ -16,13 +16,15 @@ def nlp():
 
 
 def read(nlp, text, published=None):
-    from warledger.nlp.convert import doc_events
+    from warledger.export.extract_json import event_json, tally_json
+    from warledger.nlp.convert import doc_events, doc_tallies
     doc = Document(text=text, published=published)
     doc_ = nlp.make_doc(text)
     st = analyse_structure(doc)
     doc_.user_data["wl_structure"] = st
     doc_ = nlp(doc_)
-    return doc_events(doc_, st.published.date if st.published else None), doc_._.wl_tallies
+    events = doc_events(doc_, st.published.date if st.published else None)
+    return [event_json(e) for e in events], [tally_json(t) for t in doc_tallies(doc_)]
 
 
 FIGURATIVE = [

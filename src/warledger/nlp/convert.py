@@ -1,70 +1,77 @@
-"""spaCy Doc → plain contract values. The only place where spaCy objects become warledger values."""
+"""spaCy Doc → typed records (``warledger.model``): the only place where what the components
+found becomes warledger values."""
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
 from spacy.tokens import Doc
+
+from ..model import ActorRef, Attribution, Event, EventDate, Fatalities, PlaceRef, Role, Span, Tally
 
 
 def _round(v: float | None) -> float | None:
     return None if v is None else round(v, 5)
 
 
-def doc_places(doc: Doc) -> list[dict[str, Any]]:
-    return [_place_dict(rec) for rec in doc._.wl_places or []]
+def _spans(mentions) -> tuple[Span, ...]:
+    return tuple((int(s), int(e)) for s, e in mentions)
 
 
-def doc_actors(doc: Doc) -> list[dict[str, Any]]:
+def _date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def place_ref(rec) -> PlaceRef:
+    p = rec.place
+    return PlaceRef(name=rec.name, geonameid=p.geonameid if p else None, lat=_round(rec.lat), lon=_round(rec.lon),
+                    country=p.country if p else None, admin1=p.admin1_name if p else None, level=rec.level,
+                    precision=rec.precision, mentions=_spans(rec.mentions))
+
+
+def doc_places(doc: Doc) -> list[PlaceRef]:
+    return [place_ref(rec) for rec in doc._.wl_places or []]
+
+
+def doc_actors(doc: Doc) -> list[ActorRef]:
     out = []
     for rec in doc._.wl_actors or []:
         a = rec.actor
-        out.append({
-            "name": rec.name,
-            "id": a.id if a else None,
-            "kind": rec.kind,
-            "affiliation": rec.affiliation,
-            "inter": rec.inter,
-            "country": a.country if a else None,
-            "mentions": [list(m) for m in rec.mentions],
-        })
+        out.append(ActorRef(name=rec.name, id=a.id if a else None, kind=rec.kind, affiliation=rec.affiliation,
+                            inter=rec.inter, country=a.country if a else None, mentions=_spans(rec.mentions)))
     return out
 
 
-def _place_dict(rec) -> dict[str, Any]:
-    p = rec.place
-    return {"name": rec.name, "geonameid": p.geonameid if p else None, "lat": _round(rec.lat),
-            "lon": _round(rec.lon), "country": p.country if p else None,
-            "admin1": p.admin1_name if p else None, "level": rec.level, "precision": rec.precision,
-            "mentions": [list(m) for m in rec.mentions]}
+def _attribution(a: dict) -> Attribution:
+    span = a.get("span")
+    return Attribution(source=a.get("source"), stance=a["stance"], date=_date(a.get("date")), quote=a.get("quote"),
+                       span=(int(span[0]), int(span[1])) if span else None)
 
 
-def doc_events(doc: Doc, published) -> list[dict[str, Any]]:
-    from ..vocab import EVENT_TYPES
-
+def doc_events(doc: Doc, published: dt.date | None) -> list[Event]:
     out = []
     for n, ev in enumerate(doc._.wl_events or [], start=1):
-        spec = EVENT_TYPES[ev.type]
         if ev.date is not None:
-            date = ev.date.as_dict()
+            date = EventDate(ev.date.start, ev.date.end, ev.date.precision)
         else:
-            date = {"start": None, "end": published.isoformat() if published else None, "precision": "unknown"}
-        out.append({
-            "id": f"e{n}",
-            "type": ev.type,
-            "acled": {"event_type": spec.acled[0], "sub_event_type": spec.acled[1]},
-            "plover": spec.plover,
-            "date": date,
-            "places": [_place_dict(p) for p in ev.places],
-            "actors": [{"name": r.name, "role": r.role, "id": r.actor_id, "kind": r.kind,
-                        "mentions": [list(m) for m in r.mentions]} for r in ev.roles],
-            "fatalities": ev.count.as_dict() if ev.count is not None else None,
-            "count": ev.occurrences,
-            "attributions": list(ev.attributions),
-            "status": ev.status,
-            "mentions": [list(m) for m in sorted(set(ev.mentions))],
-        })
+            date = EventDate(None, published, "unknown")
+        c = ev.count
+        fatalities = None if c is None else Fatalities(c.low, c.best, c.high, c.group, c.text,
+                                                       (int(c.span[0]), int(c.span[1])))
+        out.append(Event(
+            id=f"e{n}", type=ev.type, date=date,
+            places=tuple(place_ref(p) for p in ev.places),
+            actors=tuple(Role(name=r.name, role=r.role, id=r.actor_id, kind=r.kind, mentions=_spans(r.mentions),
+                              rule=getattr(r, "rule", None)) for r in ev.roles),
+            fatalities=fatalities, count=ev.occurrences,
+            attributions=tuple(_attribution(a) for a in ev.attributions),
+            status=ev.status, mentions=tuple(sorted(set(_spans(ev.mentions))))))
     return out
 
 
-def doc_tallies(doc: Doc) -> list[dict[str, Any]]:
-    return list(doc._.wl_tallies or [])
+def doc_tallies(doc: Doc) -> list[Tally]:
+    return [Tally(subject=t["subject"], actor=t["actor"], measure=t["measure"], group=t["group"], value=t["value"],
+                  since=_date(t["since"]), as_of=_date(t["as_of"]), increment=t["increment"], source=t["source"],
+                  text=t["text"], span=(int(t["span"][0]), int(t["span"][1])))
+            for t in doc._.wl_tallies or []]

@@ -8,6 +8,8 @@ SPANS_POSTS = "wl_posts"
 SPANS_PLACES = "wl_places"
 SPANS_ACTORS = "wl_actors"
 USER_STRUCTURE = "wl_structure"   # doc.user_data key: the structure stage's record
+USER_STANCE_HITS = "wl_stance_hits"   # doc.user_data key: stance phrase matches, found once per Doc
+USER_TOKEN_ATTRS = "wl_token_attrs"   # doc.user_data key: (pos, lemma, lower) of every token
 
 
 def set_extensions() -> None:

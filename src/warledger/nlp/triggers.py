@@ -16,6 +16,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from .extensions import USER_TOKEN_ATTRS
+
 
 @cache
 def lexicon() -> dict:
@@ -65,15 +67,13 @@ class TriggerFinder:
         if word not in table or self.priority[etype] > self.priority[table[word]]:
             table[word] = etype
 
-    _attrs_doc: Doc | None = None
-    _attrs_list: list[tuple[str, str, str]] = []
-
-    def _attrs(self, doc: Doc) -> list[tuple[str, str, str]]:
-        """(pos, lemma, lower) of every token, read once per document."""
-        if self._attrs_doc is not doc:
-            self._attrs_doc = doc
-            self._attrs_list = [(t.pos_, t.lemma_.lower(), t.lower_) for t in doc]
-        return self._attrs_list
+    @staticmethod
+    def _attrs(doc: Doc) -> list[tuple[str, str, str]]:
+        """(pos, lemma, lower) of every token, read once per document and kept on the Doc."""
+        attrs = doc.user_data.get(USER_TOKEN_ATTRS)
+        if attrs is None:
+            attrs = doc.user_data[USER_TOKEN_ATTRS] = [(t.pos_, t.lemma_.lower(), t.lower_) for t in doc]
+        return attrs
 
     def phrase_hits(self, doc: Doc) -> list[tuple[int, int, int]]:
         """Multiword triggers of the whole document, found once."""

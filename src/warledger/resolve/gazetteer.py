@@ -24,7 +24,6 @@ from .names import fuzzy_key, name_key
 VERSION = "1"
 FUZZY_MIN_RATIO = 0.8
 _CACHE_MAX = 200_000
-LEVEL_RANK = {"country": 5, "admin1": 4, "admin2": 3, "populated_place": 2, "airport": 1}
 
 
 def default_path() -> Path:
@@ -248,10 +247,6 @@ class Gazetteer:
             self._cache.clear()
         self._cache[(name, fuzzy)] = found
         return found
-
-    def is_fuzzy(self, name: str, place: Place) -> bool:
-        """True when ``place`` was found for ``name`` only through the fuzzy key."""
-        return place not in self.lookup(name, fuzzy=False)
 
     def country(self, code: str) -> Place | None:
         rows = self._rows("SELECT * FROM places WHERE level = 'country' AND country = ?", code)

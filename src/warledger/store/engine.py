@@ -3,7 +3,6 @@ directory, PostgreSQL by URL; migrations applied with Alembic."""
 from __future__ import annotations
 
 import os
-from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -76,6 +75,3 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         command.downgrade(cfg, revision)
 
 
-@cache
-def _engine_for(url: str) -> Engine:
-    return open_engine(url)

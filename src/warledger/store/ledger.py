@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from ..model import Extraction, PlaceRef
+from ..vocab import EVENT_TYPES
 from .engine import open_engine
 from .tables import (
     ActorAliasRow,
@@ -43,10 +44,6 @@ def _figure(f) -> dict[str, Any] | None:
     return {"low": f.low, "best": f.best, "high": f.high, "text": f.text, "start": f.start, "end": f.end}
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value[:10]) if value else None
-
-
 @dataclass
 class IngestResult:
     status: str          # ingested, skipped
@@ -54,7 +51,7 @@ class IngestResult:
 
 
 class Ledger:
-    """``Ledger(url)`` opens (and migrates) the database; ``add(contract)`` stores one document."""
+    """``Ledger(url)`` opens (and migrates) the database; ``add(extraction)`` stores one document."""
 
     def __init__(self, url: str | None = None, engine: Engine | None = None):
         self.engine = engine or open_engine(url)
@@ -64,10 +61,10 @@ class Ledger:
         self._pending_aliases: set[tuple[int, str]] = set()
 
     # ---------------------------------------------------------- writing
-    def add(self, contract: dict[str, Any], text: str) -> IngestResult:
+    def add(self, ex: Extraction) -> IngestResult:
         """Store one extracted document in one transaction; a document already stored (same text)
         is skipped. Concurrent writers are retried when the database is busy."""
-        sha = contract["document"]["sha256"]
+        sha = ex.document.sha256
         for attempt in range(RETRIES):
             try:
                 with self.engine.begin() as session:      # Core on one connection: one transaction
@@ -75,7 +72,7 @@ class Ledger:
                     if found is not None:
                         return IngestResult("skipped", found)
                     fresh: dict[tuple, int] = {}
-                    doc_id = self._write(session, contract, text, fresh)
+                    doc_id = self._write(session, ex, fresh)
                 self._ids.update(fresh)                     # committed: now safe to reuse
                 self._aliases |= self._pending_aliases
                 return IngestResult("ingested", doc_id)
@@ -102,77 +99,75 @@ class Ledger:
         fresh[(table.__tablename__, key)] = rid
         return rid
 
-    def _write(self, session, c: dict, text: str, fresh: dict[tuple, int]) -> int:
+    def _write(self, session, ex: Extraction, fresh: dict[tuple, int]) -> int:
         """One document in bulk statements (Core inserts, many rows each)."""
-        d = c["document"]
+        d, st = ex.document, ex.structure
+        text = d.text
+        pub = st.published
         doc = session.execute(insert(DocumentRow).values(
-            sha256=d["sha256"], doc_id=d["id"], source=d.get("source"), url=d.get("url"), title=d.get("title"),
-            published=_date(d.get("published")), published_inferred=bool(d.get("published_inferred")),
-            published_source=d.get("published_source"), language=d.get("language"), text=text,
+            sha256=d.sha256, doc_id=d.doc_id, source=d.source, url=d.url, title=d.title,
+            published=pub.date if pub else None, published_inferred=bool(pub and pub.inferred),
+            published_source=pub.source if pub else None, language=d.language, text=text,
             ingested_at=dt.datetime.now(dt.UTC)).returning(DocumentRow.id)).scalar_one()
         rows: dict[type, list[dict]] = {BlockRow: [], PostRow: [], PlaceMentionRow: [], ActorMentionRow: [],
                                         EventActorRow: [], EventPlaceRow: [], FatalityRow: [], AttributionRow: [],
                                         TallyRow: []}
-        rows[BlockRow] = [{"document_id": doc, "kind": b["kind"], "start": b["start"], "end": b["end"]}
-                          for b in d["blocks"]]
-        rows[PostRow] = [{"document_id": doc, "author": p["author"], "handle": p["handle"], "date": _date(p["date"]),
-                          "platform": p.get("platform"), "text": p["text"], "start": p["start"], "end": p["end"]}
-                         for p in c["posts"]]
+        rows[BlockRow] = [{"document_id": doc, "kind": b.kind, "start": b.start, "end": b.end} for b in st.blocks]
+        rows[PostRow] = [{"document_id": doc, "author": p.author, "handle": p.handle, "date": p.date,
+                          "platform": p.platform, "text": p.text, "start": p.start, "end": p.end}
+                         for p in st.posts]
 
-        def place_id(p: dict) -> int:
+        def place_id(p: PlaceRef) -> int:
             return self._key_id(session, PlaceRow, self._place_key(p), {
-                "geonameid": p.get("geonameid"), "name": p["name"], "country": p.get("country"),
-                "admin1": p.get("admin1"), "lat": p.get("lat"), "lon": p.get("lon"), "level": p["level"],
-                "precision": p["precision"]}, fresh)
+                "geonameid": p.geonameid, "name": p.name, "country": p.country, "admin1": p.admin1,
+                "lat": p.lat, "lon": p.lon, "level": p.level, "precision": p.precision}, fresh)
 
-        for p in c["places"]:
+        for p in ex.places:
             pid = place_id(p)
             rows[PlaceMentionRow] += [{"place_id": pid, "document_id": doc, "start": s_, "end": e_}
-                                      for s_, e_ in p["mentions"]]
+                                      for s_, e_ in p.mentions]
         actor_ids: dict[str, int] = {}
         aliases = []
-        for a in c.get("actors", []):
-            key = a["id"] or "?" + a["name"].lower()
+        for a in ex.actors:
+            key = a.id or "?" + a.name.lower()
             aid = self._key_id(session, ActorRow, key, {
-                "registry_id": a["id"], "name": a["name"], "kind": a["kind"], "affiliation": a.get("affiliation"),
-                "inter": a.get("inter"), "country": a.get("country")}, fresh)
+                "registry_id": a.id, "name": a.name, "kind": a.kind, "affiliation": a.affiliation,
+                "inter": a.inter, "country": a.country}, fresh)
             actor_ids[key] = aid
-            aliases += [{"actor_id": aid, "alias": t[:512]} for t in {text[s_:e_] for s_, e_ in a["mentions"]}
+            aliases += [{"actor_id": aid, "alias": t[:512]} for t in {text[s_:e_] for s_, e_ in a.mentions}
                         if (aid, t[:512]) not in self._aliases]
             rows[ActorMentionRow] += [{"actor_id": aid, "document_id": doc, "start": s_, "end": e_}
-                                      for s_, e_ in a["mentions"]]
+                                      for s_, e_ in a.mentions]
         if aliases:
             session.execute(self.insert(ActorAliasRow).on_conflict_do_nothing(
                 index_elements=["actor_id", "alias"]), aliases)
-        events = c["events"]
+        events = ex.events
         event_ids = []
         if events:                                  # all events in one statement, ids in order
             event_ids = session.execute(insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True), [{
-                "document_id": doc, "local_id": ev["id"], "type": ev["type"],
-                "acled_event_type": ev["acled"]["event_type"], "acled_sub_event_type": ev["acled"]["sub_event_type"],
-                "plover": ev.get("plover"), "date_start": _date(ev["date"]["start"]),
-                "date_end": _date(ev["date"]["end"]), "date_precision": ev["date"]["precision"],
-                "count": ev.get("count", 1), "status": ev["status"], "mentions": ev["mentions"]}
+                "document_id": doc, "local_id": ev.id, "type": ev.type,
+                "acled_event_type": EVENT_TYPES[ev.type].acled[0],
+                "acled_sub_event_type": EVENT_TYPES[ev.type].acled[1], "plover": EVENT_TYPES[ev.type].plover,
+                "date_start": ev.date.start, "date_end": ev.date.end, "date_precision": ev.date.precision,
+                "count": ev.count, "status": ev.status, "mentions": [list(m) for m in ev.mentions]}
                 for ev in events]).scalars().all()
         for eid, ev in zip(event_ids, events, strict=True):
-            rows[EventActorRow] += [{"event_id": eid, "actor_id": actor_ids.get(a.get("id") or "?" + a["name"].lower()),
-                                     "name": a["name"], "role": a["role"], "mentions": a["mentions"]}
-                                    for a in ev["actors"]]
-            rows[EventPlaceRow] += [{"event_id": eid, "place_id": place_id(p)} for p in ev["places"]]
-            f = ev.get("fatalities")
+            rows[EventActorRow] += [{"event_id": eid, "actor_id": actor_ids.get(r.id or "?" + r.name.lower()),
+                                     "name": r.name, "role": r.role, "mentions": [list(m) for m in r.mentions]}
+                                    for r in ev.actors]
+            rows[EventPlaceRow] += [{"event_id": eid, "place_id": place_id(p)} for p in ev.places]
+            f = ev.fatalities
             if f:
-                rows[FatalityRow].append({"event_id": eid, "low": f["low"], "best": f["best"], "high": f["high"],
-                                          "grp": f["group"], "text": f["text"], "start": f["span"][0],
-                                          "end": f["span"][1]})
-            for at in ev.get("attributions", []):
-                span = at.get("span") or [None, None]
-                rows[AttributionRow].append({"event_id": eid, "source": at.get("source"), "stance": at["stance"],
-                                             "date": _date(at.get("date")), "quote": at.get("quote"),
-                                             "start": span[0], "end": span[1]})
-        rows[TallyRow] = [{"document_id": doc, "subject": t["subject"], "actor": t["actor"], "measure": t["measure"],
-                           "grp": t["group"], "value": t["value"], "since": _date(t["since"]),
-                           "as_of": _date(t["as_of"]), "increment": t["increment"], "source": t["source"],
-                           "text": t["text"], "start": t["span"][0], "end": t["span"][1]} for t in c["tallies"]]
+                rows[FatalityRow].append({"event_id": eid, "low": f.low, "best": f.best, "high": f.high,
+                                          "grp": f.group, "text": f.text, "start": f.span[0], "end": f.span[1]})
+            for at in ev.attributions:
+                span = at.span or (None, None)
+                rows[AttributionRow].append({"event_id": eid, "source": at.source, "stance": at.stance,
+                                             "date": at.date, "quote": at.quote, "start": span[0], "end": span[1]})
+        rows[TallyRow] = [{"document_id": doc, "subject": t.subject, "actor": t.actor, "measure": t.measure,
+                           "grp": t.group, "value": t.value, "since": t.since, "as_of": t.as_of,
+                           "increment": t.increment, "source": t.source, "text": t.text, "start": t.span[0],
+                           "end": t.span[1]} for t in ex.tallies]
         for table, values in rows.items():
             if values:
                 session.execute(insert(table), values)
@@ -180,12 +175,12 @@ class Ledger:
         return doc
 
     @staticmethod
-    def _place_key(p: dict) -> str:
-        if p.get("geonameid") and p["level"] == "region":          # "northern Mali": a part of a place
-            return f"r:{p['geonameid']}:{p['name'].lower()}"
-        if p.get("geonameid"):
-            return f"g:{p['geonameid']}:{p['level']}"
-        return f"n:{p['name'].lower()}:{p.get('lat')}:{p.get('lon')}"
+    def _place_key(p: PlaceRef) -> str:
+        if p.geonameid and p.level == "region":          # "northern Mali": a part of a place
+            return f"r:{p.geonameid}:{p.name.lower()}"
+        if p.geonameid:
+            return f"g:{p.geonameid}:{p.level}"
+        return f"n:{p.name.lower()}:{p.lat}:{p.lon}"
 
     # ---------------------------------------------------------- reading
     def counts(self) -> dict[str, int]:
@@ -264,12 +259,12 @@ class Ledger:
         return [{"id": r.id, "doc_id": r.doc_id, "sha256": r.sha256, "title": r.title, "source": r.source,
                  "published": r.published.isoformat() if r.published else None} for r in rows]
 
-    def add_partition(self, items: list[tuple[dict, str]]) -> dict[str, int]:
+    def add_partition(self, items: list[Extraction]) -> dict[str, int]:
         """Store a partition of extracted documents in one transaction; documents already stored
         (or twice in the partition) are skipped. When another writer races it, each document
         is stored on its own instead."""
         counts = {"ingested": 0, "skipped": 0}
-        shas = [c["document"]["sha256"] for c, _ in items]
+        shas = [ex.document.sha256 for ex in items]
         for attempt in range(RETRIES):
             try:
                 fresh: dict[tuple, int] = {}
@@ -277,12 +272,12 @@ class Ledger:
                 pending: set[tuple[int, str]] = set()
                 with self.engine.begin() as session:
                     stored = set(session.scalars(select(DocumentRow.sha256).where(DocumentRow.sha256.in_(shas))))
-                    for contract, text in items:
-                        sha = contract["document"]["sha256"]
+                    for ex in items:
+                        sha = ex.document.sha256
                         if sha in stored:
                             done["skipped"] += 1
                             continue
-                        self._write(session, contract, text, fresh)
+                        self._write(session, ex, fresh)
                         pending |= self._pending_aliases
                         stored.add(sha)
                         done["ingested"] += 1
@@ -291,8 +286,8 @@ class Ledger:
                 return done
             except IntegrityError:
                 self._pending_aliases = set()
-                for contract, text in items:
-                    counts[self.add(contract, text).status] += 1
+                for ex in items:
+                    counts[self.add(ex).status] += 1
                 return counts
             except OperationalError:
                 self._pending_aliases = set()
@@ -300,9 +295,3 @@ class Ledger:
                     raise
                 time.sleep(0.2 * (attempt + 1))
         raise RuntimeError("unreachable")
-
-    def add_many(self, items: Iterable[tuple[dict, str]]) -> dict[str, int]:
-        counts = {"ingested": 0, "skipped": 0}
-        for contract, text in items:
-            counts[self.add(contract, text).status] += 1
-        return counts

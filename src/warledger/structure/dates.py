@@ -44,7 +44,3 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
         if d is not None:
             yield d, m.start(), m.end()
 
-
-def parse_date(text: str) -> dt.date | None:
-    """The first full date in ``text``, or None."""
-    return next((d for d, _, _ in find_dates(text)), None)

@@ -30,7 +30,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ...vocab import NEGATIVE_STANCES, POSITIVE_STANCES, STANCE_RANK
-from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
+from ..extensions import SPANS_BLOCKS, USER_STANCE_HITS, USER_STRUCTURE
 from ..roles import ActorIndex
 
 SUBJECTS = ("nsubj", "nsubjpass")
@@ -150,10 +150,13 @@ class AttributionReader:
             out += [self._att(n, stance, tok, rec) for n, _, rec in self._source(index, speaker)]
         return out
 
-    _hits: list[tuple[int, int, int]] = []
-
     def _phrase_hits(self, doc: Doc, sent: Span):
-        return [(m, s, e) for m, s, e in self._hits if sent.start <= s and e <= sent.end]
+        """Stance phrases of the sentence; the document's are matched once and kept on the Doc
+        (per-document state stays off the component, so one instance reads documents at once)."""
+        hits = doc.user_data.get(USER_STANCE_HITS)
+        if hits is None:
+            hits = doc.user_data[USER_STANCE_HITS] = list(self.phrases(doc))
+        return [(m, s, e) for m, s, e in hits if sent.start <= s and e <= sent.end]
 
     @staticmethod
     def _att(name, stance, where, rec) -> dict:
@@ -167,7 +170,6 @@ class AttributionReader:
         events = doc._.wl_events or []
         if not events:
             return doc
-        self._hits = list(self.phrases(doc))
         index = ActorIndex.of(doc)
         structure = doc.user_data.get(USER_STRUCTURE)
         pub = getattr(getattr(structure, "published", None), "date", None)

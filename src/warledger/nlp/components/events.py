@@ -72,6 +72,17 @@ class Draft:
         return {r.actor_id or r.name for r in self.roles if r.role == "perpetrator"}
 
 
+@dataclass
+class Reading:
+    """What one call of the component knows of its document (never kept on the component, so
+    one instance may read several documents at once)."""
+
+    text: str                                          # Doc.text, built once (it joins every token)
+    dates: list[DateRange] = field(default_factory=list)   # every time expression, found once
+    doc_places: list = field(default_factory=list)     # PlaceRecord
+    count_cache: dict[int, list[Count]] = field(default_factory=dict)
+
+
 def clause_head(tok: Token) -> Token:
     """The finite clause a token belongs to: up the tree to the root, or to a verb that has a
     subject of its own."""
@@ -95,11 +106,9 @@ class EventExtractor:
                                              "credibility", "reputation", "findings", "rights", "freedom"})
 
     # ---------------------------------------------------------- drafts
-    def _drafts(self, doc: Doc, index: ActorIndex, ref: dt.date | None) -> list[Draft]:
-        self._text = doc.text                         # built once: Doc.text joins every token
-        self._dates = self._all_dates(doc, ref)      # every time expression, found once
-        self._doc_places = doc._.wl_places or []
-        self._count_cache = {}
+    def _drafts(self, ctx: Reading, doc: Doc, index: ActorIndex, ref: dt.date | None) -> list[Draft]:
+        ctx.dates = self._all_dates(ctx, doc, ref)
+        ctx.doc_places = doc._.wl_places or []
         blocks = [(b.start, b.end, b.label_) for b in doc.spans.get(SPANS_BLOCKS, [])]
         hits = self.finder.phrase_hits(doc)
         conflict = [(s.start, s.end) for s in doc.spans.get("wl_actors", [])]
@@ -114,25 +123,25 @@ class EventExtractor:
             if kind in ("navigation", "caption"):
                 continue
             triggers = self.finder.find(doc, sent, hits, conflict)
-            triggers += self._person_says(sent, index, triggers)
+            triggers += self._person_says(ctx, sent, index, triggers)
             if not triggers:
                 continue
             groups = self._group(triggers)
             real = [g for g in groups if not all(t.said for t in g)]
             all_heads = {clause_head(t.token).i for g in real for t in g}
             for group in groups:
-                d = self._draft(doc, sent, group, kind, index, ref, single=len(real) <= 1,
+                d = self._draft(ctx, doc, sent, group, kind, index, ref, single=len(real) <= 1,
                                 other_heads=all_heads - {clause_head(t.token).i for t in group})
                 if d is not None:
                     d.section = section
                     drafts.append(d)
         return drafts
 
-    def _person_says(self, sent: Span, index: ActorIndex, triggers: list[Trigger]) -> list[Trigger]:
+    def _person_says(self, ctx: Reading, sent: Span, index: ActorIndex, triggers: list[Trigger]) -> list[Trigger]:
         """A named person saying something that reports no deaths is a statement event
         ("the secretary told reporters in Washington that ..."); officials and groups saying
         things are sources, not statements."""
-        if any(t.type == "statement" for t in triggers) or self._counts(sent):
+        if any(t.type == "statement" for t in triggers) or self._counts(ctx, sent):
             return []
         for tok in sent:
             if tok.pos_ == "VERB" and tok.lemma_.lower() in ("say", "tell") and tok.dep_ == "ROOT":
@@ -161,10 +170,10 @@ class EventExtractor:
                 tok_to_group[i] = key
         return [*groups.values(), *statements]
 
-    def _draft(self, doc: Doc, sent: Span, group: list[Trigger], block: str, index: ActorIndex,
+    def _draft(self, ctx: Reading, doc: Doc, sent: Span, group: list[Trigger], block: str, index: ActorIndex,
                ref: dt.date | None, single: bool = True, other_heads: set[int] | None = None) -> Draft | None:
         main = max(group, key=lambda t: (t.priority, -t.start))
-        if all(t.weak for t in group) and not self._strengthened(sent, group) and not any(
+        if all(t.weak for t in group) and not self._strengthened(ctx, sent, group) and not any(
                 t.token.lower_ in ("dead", "deaths", "toll") and any(c.lower_ in ANAPHORA for c in t.token.children)
                 for t in group):
             return None                               # "the dead" speaks of an event already told
@@ -184,7 +193,7 @@ class EventExtractor:
         if etype in ("attack", "bombing") and any(w.lower_ in self.air_words for w in sent):
             etype = "airstrike"                       # jets, helicopters, drones: from the air
         heads = {clause_head(t.token).i for t in group}
-        counts = [c for c in self._counts(sent) if self._in_clauses(doc[c.tokens[0]], heads, group)]
+        counts = [c for c in self._counts(ctx, sent) if self._in_clauses(doc[c.tokens[0]], heads, group)]
         tolls = [c for c in counts if c.toll]
         deaths = [c for c in counts if not c.toll]
         d = Draft(etype, max(t.priority for t in group), group, sent, block, roles=roles, tolls=tolls,
@@ -222,13 +231,13 @@ class EventExtractor:
                     tok = doc[start]
                     roles.append(RoleActor(rec.name, "participant", [(tok.idx, tok.idx + len(tok.text))],
                                            rec.actor.id if rec.actor else None, rec.kind))
-        d.places = self._places(doc, sent, heads, group, single, other_heads or set())
+        d.places = self._places(ctx, doc, sent, heads, group, single, other_heads or set())
         if not d.places:                              # "Syrian civilians": the victims' country
             d.places = self._victims_country(doc, d)
-        d.date = self._date(doc, sent, heads, group, etype, ref, single)
+        d.date = self._date(ctx, doc, sent, heads, group, etype, ref, single)
         return d
 
-    def _strengthened(self, sent: Span, group: list[Trigger]) -> bool:
+    def _strengthened(self, ctx: Reading, sent: Span, group: list[Trigger]) -> bool:
         """A weak trigger ("strike", "toll", "hit") counts only beside a place and a conflict actor,
         a count, or as what an actor launched ("Russia launched 90 drones")."""
         doc = sent.doc
@@ -237,7 +246,7 @@ class EventExtractor:
             return True
         has_place = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_places", []))
         has_actor = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_actors", []))
-        return (has_place and has_actor) or bool(self._counts(sent))
+        return (has_place and has_actor) or bool(self._counts(ctx, sent))
 
     def _figurative_attack(self, trig: Trigger) -> bool:
         """"a sweeping attack on an entire organization": an attack in words, not arms."""
@@ -252,7 +261,8 @@ class EventExtractor:
     def _since(sent: Span) -> bool:
         return any(t.lower_ == "since" for t in sent)
 
-    def _all_dates(self, doc: Doc, ref: dt.date | None) -> list[DateRange]:
+    @staticmethod
+    def _all_dates(ctx: Reading, doc: Doc, ref: dt.date | None) -> list[DateRange]:
         """Time expressions, searched only in windows around time words and numbers (the
         expressions' regular expressions are costly over a whole text)."""
         words = time_words()
@@ -266,21 +276,18 @@ class EventExtractor:
                     windows.append([s, e])
         out, seen = [], set()
         for s, e in windows:
-            for r in resolve_all(self._text, ref, s, min(e, len(self._text))):
+            for r in resolve_all(ctx.text, ref, s, min(e, len(ctx.text))):
                 if r.span not in seen:
                     seen.add(r.span)
                     out.append(r)
         return out
 
-    _text: str = ""
-    _dates: list[DateRange] = []
-    _count_cache: dict[int, list[Count]] = {}
-
-    def _counts(self, sent: Span) -> list[Count]:
+    @staticmethod
+    def _counts(ctx: Reading, sent: Span) -> list[Count]:
         """Death counts of a sentence, read once however many events it holds."""
-        hit = self._count_cache.get(sent.start)
+        hit = ctx.count_cache.get(sent.start)
         if hit is None:
-            hit = self._count_cache[sent.start] = counts_in(sent, self._text)
+            hit = ctx.count_cache[sent.start] = counts_in(sent, ctx.text)
         return hit
 
     @staticmethod
@@ -311,7 +318,7 @@ class EventExtractor:
         codes = {load_registry().actors[c].country for c in countries if c in load_registry().actors}
         return [p for p in doc._.wl_places or [] if p.level == "country" and p.place and p.place.country in codes][:1]
 
-    def _places(self, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], single: bool,
+    def _places(self, ctx: Reading, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], single: bool,
                 other_heads: set[int]) -> list:
         """The places of the event's clause, and those of the sentence no other event's clause
         holds ("officials in Kunar province said that the strike ..."); a country that only
@@ -326,27 +333,28 @@ class EventExtractor:
                     continue
                 if rec.level == "country" and span.root.dep_ in ("compound", "amod", "nmod", "poss"):
                     continue
-                if rec.level == "region" and self._container(s, sent):
+                if rec.level == "region" and self._container(ctx, s, sent):
                     continue                          # "Raqqa in northern Syria": Raqqa is the place
                 if self._in_clauses(span.root, heads, group) or clause_head(span.root).i not in other_heads:
                     out.append(rec)
         return out
 
-    def _container(self, start: int, sent: Span) -> bool:
+    @staticmethod
+    def _container(ctx: Reading, start: int, sent: Span) -> bool:
         """True when the mention at ``start`` only says where the place named just before it lies
         ("Raqqa in northern Syria", "Gao, northern Mali")."""
-        for rec in self._doc_places:
+        for rec in ctx.doc_places:
             for s, e in rec.mentions:
                 if sent.start_char <= s and e <= start and rec.level not in ("country", "region") \
-                        and self._text[e:start].strip().lower() in ("in", ",", "in the", ", in"):
+                        and ctx.text[e:start].strip().lower() in ("in", ",", "in the", ", in"):
                     return True
         return False
 
-    def _date(self, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], etype: str,
+    def _date(self, ctx: Reading, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], etype: str,
               ref: dt.date | None, single: bool = True) -> DateRange | None:
-        text = self._text
+        text = ctx.text
         found = []
-        for rng in (r for r in self._dates if sent.start_char <= r.span[0] < sent.end_char):
+        for rng in (r for r in ctx.dates if sent.start_char <= r.span[0] < sent.end_char):
             before = text[max(sent.start_char, rng.span[0] - 6):rng.span[0]].lower()
             if "since" in before or "until" in before:
                 continue                              # a tally's start, not the event's day
@@ -389,7 +397,7 @@ class EventExtractor:
         return not (a.date and b.date and a.date.start and b.date.start and a.date.precision == "day"
                     and b.date.precision == "day" and a.date.start != b.date.start)
 
-    def _merge_all(self, drafts: list[Draft]) -> list[Draft]:
+    def _merge_all(self, ctx: Reading, drafts: list[Draft]) -> list[Draft]:
         events: list[Draft] = []
         heads: list[Draft] = []                       # headlines waiting for the report under them
         for d in drafts:
@@ -416,7 +424,7 @@ class EventExtractor:
                              and not d.perpetrators())
                 targets_d = {r.name.lower() for r in d.roles if r.role == "target"}
                 scene_e = {r.name.lower() for r in e.roles if r.role == "target"} | {
-                    m.lower() for p in e.places for s_, e_ in p.mentions for m in [self._text[s_:e_]]}
+                    m.lower() for p in e.places for s_, e_ in p.mentions for m in [ctx.text[s_:e_]]}
                 same_target = bool(targets_d & scene_e)   # "shelling Kherson" after a strike on Kherson
                 if d.anaphoric and self._other_victims(e, d):
                     break                                 # "the death of founder X": another death
@@ -452,20 +460,6 @@ class EventExtractor:
         return bool(named) and bool(theirs) and not (named & theirs)
 
     @staticmethod
-    def _parties(d: Draft) -> set[str]:
-        """The actors of an event, each also by the state it belongs to."""
-        from ...resolve.registry import load_registry
-        reg = load_registry()
-        out = set()
-        for r in d.roles:
-            out.add(r.actor_id or r.name.lower())
-            if r.actor_id and r.actor_id in reg.actors:
-                state = reg.state_of(reg.actors[r.actor_id])
-                if state:
-                    out.add(state)
-        return out
-
-    @staticmethod
     def _absorb(a: Draft, b: Draft, keep_type: str | None = None) -> None:
         if keep_type:
             a.type = keep_type
@@ -492,16 +486,17 @@ class EventExtractor:
         structure = doc.user_data.get(USER_STRUCTURE)
         pub = getattr(getattr(structure, "published", None), "date", None)
         index = ActorIndex.of(doc)
-        drafts = self._drafts(doc, index, pub)
+        ctx = Reading(doc.text)
+        drafts = self._drafts(ctx, doc, index, pub)
         self._posts(doc, drafts, structure, index)
-        events = [e for e in self._merge_all(drafts) if not e.cumulative]
+        events = [e for e in self._merge_all(ctx, drafts) if not e.cumulative]
         for e in events:                              # "six people were killed" in an ambush on peacekeepers
             if any(r.role == "victim" and r.name.lower() in GENERIC_VICTIMS for r in e.roles):
                 for r in [r for r in e.roles if r.role == "target"]:
                     if not any(o.name == r.name and o.role == "victim" for o in e.roles):
                         e.roles.append(RoleActor(r.name, "victim", r.mentions, r.actor_id, r.kind))
         tallies = []
-        for t in sorted(self._tallies(doc, drafts, pub), key=lambda t: t["subject"] is None):
+        for t in sorted(self._tallies(ctx, doc, drafts, pub), key=lambda t: t["subject"] is None):
             if not any(o["value"] == t["value"] and o["span"] == t["span"] for o in tallies):
                 tallies.append(t)                     # one tally per figure and sentence
         doc._.wl_events = events
@@ -527,14 +522,14 @@ class EventExtractor:
                                                      rec.kind))
                         break
 
-    def _tallies(self, doc: Doc, drafts: list[Draft], pub: dt.date | None) -> list[dict]:
+    def _tallies(self, ctx: Reading, doc: Doc, drafts: list[Draft], pub: dt.date | None) -> list[dict]:
         out = []
-        text = self._text
+        text = ctx.text
         for d in drafts:
             cum = [c for c in (d.count,) if c is not None and d.cumulative]
             for c in [*d.tolls, *cum]:
                 since = None
-                for rng in (r for r in self._dates if d.sent.start_char <= r.span[0] < d.sent.end_char):
+                for rng in (r for r in ctx.dates if d.sent.start_char <= r.span[0] < d.sent.end_char):
                     if "since" in text[max(d.sent.start_char, rng.span[0] - 6):rng.span[0]].lower():
                         since = rng.start
                 victims = sorted((r for r in d.roles if r.role == "victim"), key=lambda r: r.kind is None)
