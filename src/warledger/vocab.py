@@ -69,6 +69,11 @@ REVIEW_ACTIONS: Final[tuple[str, ...]] = tuple(_DATA["review_actions"])
 CORRECTABLE_FIELDS: Final[tuple[str, ...]] = tuple(_DATA["correctable_fields"])
 GRADES: Final[tuple[str, ...]] = tuple(_DATA["grades"])
 
+ACTOR_KINDS: Final[tuple[str, ...]] = tuple(_DATA["actor_kinds"])
+STATE_KINDS: Final = frozenset(k for k, s in _DATA["actor_kinds"].items() if s["state"])
+CONFLICT_KINDS: Final = frozenset(k for k, s in _DATA["actor_kinds"].items() if s["conflict"])
+KIND_INTER: Final[dict[str, int]] = {k: s["inter"] for k, s in _DATA["actor_kinds"].items()}
+
 
 def place_rank(precision: str | None) -> int:
     """Sort key of a place precision: exact first, unknown (or unheard of) last."""

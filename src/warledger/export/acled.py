@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..vocab import DATE_PRECISIONS, PLACE_PRECISIONS
+from ..vocab import DATE_PRECISIONS, KIND_INTER, PLACE_PRECISIONS
 from .records import countries, sources_sentence
 
 COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -14,8 +14,6 @@ COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_ty
 DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
             "Violence against civilians": "Political violence", "Protests": "Demonstrations",
             "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
-KIND_INTER = {"state": 1, "government": 1, "state_agency": 1, "armed_forces": 1, "armed_group": 2,
-              "political_party": 3, "igo": 8, "ngo": 8, "media": 8, "person": 8, "group": 8}
 CIVILIANS = ("civilian", "people", "children", "residents", "villagers", "women", "worshippers", "patients")
 CONTINENT = {"AF": "Africa", "AS": "Asia", "EU": "Europe", "NA": "North America", "SA": "South America",
              "OC": "Oceania", "AN": "Antarctica"}

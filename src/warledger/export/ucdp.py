@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..vocab import DATE_PRECISIONS, PLACE_PRECISIONS
+from ..vocab import DATE_PRECISIONS, PLACE_PRECISIONS, STATE_KINDS
 from .records import countries, gw_codes
 
 COLUMNS = ("id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
@@ -15,7 +15,6 @@ COLUMNS = ("id", "relid", "year", "active_year", "code_status", "type_of_violenc
            "priogrid_gid", "country", "country_id", "region", "event_clarity", "date_prec", "date_start",
            "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
            "gwnoa", "gwnob")
-STATE = ("state", "government", "state_agency", "armed_forces")
 CIVILIAN_WORDS = ("civilian", "people", "children", "residents", "villagers", "women", "patients")
 REGION = {"EU": "Europe", "AS": "Asia", "AF": "Africa", "NA": "Americas", "SA": "Americas", "OC": "Asia"}
 
@@ -37,8 +36,8 @@ def _violence(side_a: dict | None, side_b: list[dict]) -> int | str:
         return 3                                           # one-sided
     if side_a is None or not side_b:
         return ""
-    a_state = side_a.get("kind") in STATE
-    b_state = any(b.get("kind") in STATE for b in side_b)
+    a_state = side_a.get("kind") in STATE_KINDS
+    b_state = any(b.get("kind") in STATE_KINDS for b in side_b)
     if a_state or b_state:
         return 1                                           # state-based
     return 2                                               # non-state
@@ -58,7 +57,7 @@ def row(r: dict[str, Any]) -> dict[str, Any]:
     gw = gw_codes()
 
     def gwno(actor):
-        return gw.get(actor.get("country") or "", "") if actor and actor.get("kind") in STATE else ""
+        return gw.get(actor.get("country") or "", "") if actor and actor.get("kind") in STATE_KINDS else ""
     return {
         "id": r["id"], "relid": r["key"], "year": year, "active_year": "", "code_status": "Clear",
         "type_of_violence": _violence(side_a, side_b),

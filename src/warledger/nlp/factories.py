@@ -15,6 +15,7 @@ from .components.events import EventExtractor
 from .components.places import PlaceRecognizer
 from .components.structure import BlockTagger
 from .extensions import set_extensions
+from .lexicons import load
 
 set_extensions()
 
@@ -63,21 +64,35 @@ def make_actor_tagger(nlp: Language, name: str, registry: Registry) -> ActorTagg
     return ActorTagger(nlp, name, registry)
 
 
+@registry.misc("warledger.event_triggers.v1")
+def event_triggers_v1(path: str | None = None) -> dict:
+    """Event triggers by type, with the event stage's word lists (``patterns/events.yaml``,
+    or a file of the same shape at ``path``)."""
+    return load("events.yaml", path)
+
+
 @Language.factory(
     "warledger_events",
     requires=["token.pos", "token.dep", "token.lemma", "doc.spans", "doc._.wl_places", "doc._.wl_actors"],
     assigns=["doc._.wl_events", "doc._.wl_tallies"],
-    default_config={},
+    default_config={"triggers": {"@misc": "warledger.event_triggers.v1", "path": None}},
 )
-def make_event_extractor(nlp: Language, name: str) -> EventExtractor:
-    return EventExtractor(nlp, name)
+def make_event_extractor(nlp: Language, name: str, triggers: dict) -> EventExtractor:
+    return EventExtractor(nlp, name, triggers)
+
+
+@registry.misc("warledger.stance_cues.v1")
+def stance_cues_v1(path: str | None = None) -> dict:
+    """Reporting verbs and phrases with their stances, negation and report nouns
+    (``patterns/stances.yaml``, or a file of the same shape at ``path``)."""
+    return load("stances.yaml", path)
 
 
 @Language.factory(
     "warledger_attributions",
     requires=["doc._.wl_events", "doc._.wl_actors", "token.dep"],
     assigns=["doc._.wl_events"],
-    default_config={},
+    default_config={"cues": {"@misc": "warledger.stance_cues.v1", "path": None}},
 )
-def make_attribution_reader(nlp: Language, name: str) -> AttributionReader:
-    return AttributionReader(nlp, name)
+def make_attribution_reader(nlp: Language, name: str, cues: dict) -> AttributionReader:
+    return AttributionReader(nlp, name, cues)

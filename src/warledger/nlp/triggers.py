@@ -8,21 +8,18 @@ no actor or place of conflict.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
-import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .extensions import USER_TOKEN_ATTRS
+from .lexicons import load
 
 
-@cache
 def lexicon() -> dict:
-    text = resources.files(__package__).joinpath("patterns", "events.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    """The event stage's shipped patterns (``patterns/events.yaml``)."""
+    return load("events.yaml")
 
 
 @dataclass
@@ -37,8 +34,8 @@ class Trigger:
 
 
 class TriggerFinder:
-    def __init__(self, nlp: Language):
-        lex = lexicon()
+    def __init__(self, nlp: Language, lex: dict | None = None):
+        lex = lex or lexicon()
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.verbs: dict[str, str] = {}
         self.nouns: dict[str, str] = {}

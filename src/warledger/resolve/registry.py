@@ -14,10 +14,10 @@ from importlib import resources
 import yaml
 
 from ..errors import WarledgerError
+from ..vocab import ACTOR_KINDS
 from .names import fold
 
-KINDS = ("state", "government", "state_agency", "armed_forces", "armed_group", "political_party", "ngo", "igo",
-         "media", "person", "group")
+KINDS = ACTOR_KINDS
 ORGANS = ("gov", "mod", "mofa", "forces", "media")
 FUZZY_RATIO = 0.88
 

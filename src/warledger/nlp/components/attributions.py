@@ -21,32 +21,28 @@ only claim; reported otherwise.
 """
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-
-import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ...vocab import NEGATIVE_STANCES, POSITIVE_STANCES, STANCE_RANK
 from ..extensions import SPANS_BLOCKS, USER_STANCE_HITS, USER_STRUCTURE
+from ..lexicons import load
 from ..roles import ActorIndex
 
 SUBJECTS = ("nsubj", "nsubjpass")
-REPORT_NOUNS = frozenset({"report", "statement", "study", "investigation", "findings", "document", "paper", "review"})
 
 
-@cache
 def lexicon() -> dict:
-    text = resources.files(__package__.rsplit(".", 1)[0]).joinpath("patterns", "stances.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    """The attribution stage's shipped cues (``patterns/stances.yaml``)."""
+    return load("stances.yaml")
 
 
 class AttributionReader:
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, cues: dict | None = None):
         self.name = name
-        lex = lexicon()
+        lex = cues or lexicon()
+        self.report_nouns = frozenset(lex["report_nouns"])
         self.verbs = lex["verbs"]
         self.negated = lex["negated"]
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -94,7 +90,7 @@ class AttributionReader:
             if c.dep_ == "nsubj":
                 if c.lower_ in ("that", "which") and verb.dep_ in ("relcl", "acl"):
                     owner = verb.head                       # "a report that detailed": the report's issuer
-                    if owner.lemma_.lower() in REPORT_NOUNS:
+                    if owner.lemma_.lower() in self.report_nouns:
                         gov = owner.head
                         return next((k for k in gov.children if k.dep_ in SUBJECTS), None)
                 return c

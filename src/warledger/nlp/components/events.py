@@ -27,20 +27,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...resolve.dates import DateRange, resolve_all, time_words
-from ...vocab import EVENT_TYPES, FAMILIES, POLITICAL_TYPES
+from ...vocab import CONFLICT_KINDS, EVENT_TYPES, FAMILIES, POLITICAL_TYPES, STATE_KINDS
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..fatalities import Count, counts_in
 from ..roles import ActorIndex, RoleActor, roles_for
 from ..triggers import Trigger, TriggerFinder, lexicon
 
 POLITICAL = POLITICAL_TYPES
-AGENT_NOUNS = frozenset({"bomber", "bombers", "attacker", "attackers", "gunman", "gunmen", "assailant", "assailants",
-                         "militant", "militants", "strike", "blast", "explosion", "attack"})
-CONFLICT_KINDS = ("state", "government", "state_agency", "armed_forces", "armed_group")
-STATE_KINDS = ("state", "government", "state_agency", "armed_forces")
 STRIKE_KIN = FAMILIES["violence"]
-ANAPHORA = frozenset({"the", "that", "this", "these", "those", "such"})
-GENERIC_VICTIMS = frozenset({"people", "persons", "person", "others", "victims"})
 
 
 @dataclass
@@ -96,14 +90,16 @@ def clause_head(tok: Token) -> Token:
 
 
 class EventExtractor:
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, triggers: dict | None = None):
         self.name = name
-        self.finder = TriggerFinder(nlp)
-        lex = lexicon()
+        lex = triggers or lexicon()
+        self.finder = TriggerFinder(nlp, lex)
         self.speaker_kinds = frozenset(lex["statement_speakers"])
         self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
-        self.figurative_targets = frozenset({"organization", "organisation", "report", "reports", "claims",
-                                             "credibility", "reputation", "findings", "rights", "freedom"})
+        self.figurative_targets = frozenset(lex["figurative_targets"])
+        self.anaphora = frozenset(lex["anaphora"])
+        self.agent_nouns = frozenset(lex["agent_nouns"])
+        self.generic_victims = frozenset(lex["generic_victims"])
 
     # ---------------------------------------------------------- drafts
     def _drafts(self, ctx: Reading, doc: Doc, index: ActorIndex, ref: dt.date | None) -> list[Draft]:
@@ -174,7 +170,7 @@ class EventExtractor:
                ref: dt.date | None, single: bool = True, other_heads: set[int] | None = None) -> Draft | None:
         main = max(group, key=lambda t: (t.priority, -t.start))
         if all(t.weak for t in group) and not self._strengthened(ctx, sent, group) and not any(
-                t.token.lower_ in ("dead", "deaths", "toll") and any(c.lower_ in ANAPHORA for c in t.token.children)
+                t.token.lower_ in ("dead", "deaths", "toll") and any(c.lower_ in self.anaphora for c in t.token.children)
                 for t in group):
             return None                               # "the dead" speaks of an event already told
         event_nouns = {t.token.i for t in group if t.token.pos_ != "VERB"}
@@ -216,17 +212,17 @@ class EventExtractor:
                 with contextlib.suppress(ValueError):
                     d.occurrences = int(num.text) if num.text.isdigit() else _word_number(num.lower_)
         d.anaphoric = any(
-            any(c.lower_ in ANAPHORA and c.dep_ == "det" for c in t.token.children) for t in group
+            any(c.lower_ in self.anaphora and c.dep_ == "det" for c in t.token.children) for t in group
             if t.token.pos_ in ("NOUN", "PROPN")) or any(
             # "the bomber blew himself up": the subject speaks of an attack already told
-            c.dep_ == "nsubj" and c.lower_ in AGENT_NOUNS | {w.split()[-1] for w in AGENT_NOUNS}
-            and any(k.lower_ in ANAPHORA for k in c.children)
+            c.dep_ == "nsubj" and c.lower_ in self.agent_nouns
+            and any(k.lower_ in self.anaphora for k in c.children)
             for t in group if t.token.pos_ == "VERB" for c in t.token.children)
         d.cumulative = self._since(sent) and etype == "killing" and not any(t.token.pos_ == "NOUN" for t in group
                                                                              if t.token.lower_ != "toll")
         if etype in POLITICAL:                        # talks and deals: every party the sentence names
             for start, rec in index.order:
-                if sent.start <= start < sent.end and rec.kind in (*CONFLICT_KINDS, "igo", "person") \
+                if sent.start <= start < sent.end and rec.kind in CONFLICT_KINDS | {"igo", "person"} \
                         and not any(r.name == rec.name for r in roles):
                     tok = doc[start]
                     roles.append(RoleActor(rec.name, "participant", [(tok.idx, tok.idx + len(tok.text))],
@@ -491,7 +487,7 @@ class EventExtractor:
         self._posts(doc, drafts, structure, index)
         events = [e for e in self._merge_all(ctx, drafts) if not e.cumulative]
         for e in events:                              # "six people were killed" in an ambush on peacekeepers
-            if any(r.role == "victim" and r.name.lower() in GENERIC_VICTIMS for r in e.roles):
+            if any(r.role == "victim" and r.name.lower() in self.generic_victims for r in e.roles):
                 for r in [r for r in e.roles if r.role == "target"]:
                     if not any(o.name == r.name and o.role == "victim" for o in e.roles):
                         e.roles.append(RoleActor(r.name, "victim", r.mentions, r.actor_id, r.kind))
