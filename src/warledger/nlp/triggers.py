@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .extensions import USER_TOKEN_ATTRS
@@ -37,20 +37,27 @@ class TriggerFinder:
     def __init__(self, nlp: Language, lex: dict | None = None):
         lex = lex or lexicon()
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # a phrase also matches with its first word inflected ("take control" in "had taken
+        # control", "open fire" in "opened fire"); the words after it match as written
+        self.inflected = Matcher(nlp.vocab)
         self.verbs: dict[str, str] = {}
         self.nouns: dict[str, str] = {}
         self.priority = {t: spec["priority"] for t, spec in lex["types"].items()}
         for etype, spec in lex["types"].items():
             for word in spec.get("nouns") or []:
-                if " " in word:
-                    self.phrases.add(etype, [nlp.make_doc(word)])
-                else:
-                    self._keep(self.nouns, word.lower(), etype)
+                if self._phrase(nlp, etype, word):
+                    continue
+                self._keep(self.nouns, word.lower(), etype)
             for word in spec.get("verbs") or []:
-                if " " in word:
-                    self.phrases.add(etype, [nlp.make_doc(word)])
-                else:
-                    self._keep(self.verbs, word.lower(), etype)
+                if self._phrase(nlp, etype, word):
+                    continue
+                self._keep(self.verbs, word.lower(), etype)
+        # frames: a verb that names an event only with a given object or preposition
+        # ("tightened its grip on", "pushed into"); each frame is (type, verbs, objects, preps)
+        self.frames = [(f["type"], frozenset(f["verbs"]), frozenset(f.get("objects") or ()),
+                        frozenset(f.get("preps") or ())) for f in lex.get("frames") or []]
+        self.frame_verbs = frozenset(v for f in self.frames for v in f[1])
+        self.negators = frozenset(lex.get("negators") or ())
         self.weak = frozenset(lex["weak_nouns"])
         nr = lex["not_real"]
         self.hypothetical = frozenset(nr["hypothetical"])
@@ -58,6 +65,15 @@ class TriggerFinder:
         self.figurative = frozenset(w for w in nr["figurative"] if " " not in w)
         self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
         self.strings = nlp.vocab.strings
+
+    def _phrase(self, nlp: Language, etype: str, word: str) -> bool:
+        """Entries of several tokens ("air strike", "cease-fire") go to the phrase matchers."""
+        words = [t.lower_ for t in nlp.make_doc(word)]
+        if len(words) < 2:
+            return False
+        self.phrases.add(etype, [nlp.make_doc(word)])
+        self.inflected.add(etype, [[{"LEMMA": words[0]}, *({"LOWER": w} for w in words[1:])]])
+        return True
 
     def _keep(self, table: dict[str, str], word: str, etype: str) -> None:
         # a word listed under two types keeps the higher-priority one
@@ -73,8 +89,14 @@ class TriggerFinder:
         return attrs
 
     def phrase_hits(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """Multiword triggers of the whole document, found once."""
-        return list(self.phrases(doc))
+        """Multiword triggers of the whole document, found once: one per span."""
+        seen: set[tuple[int, int]] = set()
+        out = []
+        for m, s, e in [*self.phrases(doc), *self.inflected(doc)]:
+            if (s, e) not in seen:
+                seen.add((s, e))
+                out.append((m, s, e))
+        return sorted(out, key=lambda h: (h[1], h[2]))
 
     def find(self, doc: Doc, sent: Span, hits: list[tuple[int, int, int]],
              conflict_spans: list[tuple[int, int]]) -> list[Trigger]:
@@ -88,6 +110,12 @@ class TriggerFinder:
         attrs = self._attrs(doc)
         for i in range(sent.start, sent.end):
             pos, lemma, low = attrs[i]
+            if pos == "VERB" and lemma in self.frame_verbs and i not in covered:
+                etype = self._frame(doc[i], lemma)
+                if etype is not None:
+                    out.append(Trigger(etype, self.priority[etype], doc[i], i, i + 1))
+                    covered.add(i)
+                    continue
             if i in covered or (lemma not in self.verbs and lemma not in self.nouns and low not in self.nouns):
                 continue
             tok = doc[i]
@@ -105,9 +133,21 @@ class TriggerFinder:
         lows = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
         return [t for t in out if self.real(t, sent, conflict_spans, lows)]
 
+    def _frame(self, verb: Token, lemma: str) -> str | None:
+        """The type of the first frame the verb fills: its object's lemma, or a preposition
+        of it, is one the frame names."""
+        objs = {c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"}
+        preps = {c.lower_ for c in verb.children if c.dep_ == "prep"}
+        for etype, verbs, objects, prep_words in self.frames:
+            if lemma in verbs and ((objects and objs & objects) or (prep_words and preps & prep_words)):
+                return etype
+        return None
+
     def real(self, trig: Trigger, sent: Span, conflict_spans: list[tuple[int, int]], lows: set[str]) -> bool:
         """False for a hypothetical or a figurative use."""
         tok = trig.token
+        if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in self.negators for c in tok.children):
+            return False                                  # "no air strikes were carried out"
         head_verb = tok if tok.pos_ == "VERB" else next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
         if head_verb is not None:
             markers = {c.lower_ for c in head_verb.children if c.dep_ in ("aux", "mark")}

@@ -100,6 +100,9 @@ class EventExtractor:
         self.anaphora = frozenset(lex["anaphora"])
         self.agent_nouns = frozenset(lex["agent_nouns"])
         self.generic_victims = frozenset(lex["generic_victims"])
+        self.anchor_preps = frozenset(lex["anchor_prepositions"])
+        self.speech_verbs = frozenset(lex["speech_verbs"])
+        self.directions = frozenset(lex["directions"])
 
     # ---------------------------------------------------------- drafts
     def _drafts(self, ctx: Reading, doc: Doc, index: ActorIndex, ref: dt.date | None) -> list[Draft]:
@@ -227,7 +230,7 @@ class EventExtractor:
                     tok = doc[start]
                     roles.append(RoleActor(rec.name, "participant", [(tok.idx, tok.idx + len(tok.text))],
                                            rec.actor.id if rec.actor else None, rec.kind))
-        d.places = self._places(ctx, doc, sent, heads, group, single, other_heads or set())
+        d.places = self._places(ctx, doc, sent, heads, group, single, other_heads or set(), etype)
         if not d.places:                              # "Syrian civilians": the victims' country
             d.places = self._victims_country(doc, d)
         d.date = self._date(ctx, doc, sent, heads, group, etype, ref, single)
@@ -315,11 +318,16 @@ class EventExtractor:
         return [p for p in doc._.wl_places or [] if p.level == "country" and p.place and p.place.country in codes][:1]
 
     def _places(self, ctx: Reading, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], single: bool,
-                other_heads: set[int]) -> list:
+                other_heads: set[int], etype: str = "attack") -> list:
         """The places of the event's clause, and those of the sentence no other event's clause
         holds ("officials in Kunar province said that the strike ..."); a country that only
-        qualifies a noun ("U.S. soldiers") says who, not where."""
-        out = []
+        qualifies a noun ("U.S. soldiers") says who, not where. Of violence, where a speaker
+        speaks from is not where it happened ("speaking from the capital, he said the town was
+        shelled"); a place that only locates another ("near the capital", "40 km north of X") is
+        kept only when nothing else is named; a country goes when a place in it is named."""
+        violent = EVENT_TYPES[etype].violent
+        triggers = {t.token.i for t in group}
+        out, anchors = [], []
         for rec in doc._.wl_places or []:
             for s, e in rec.mentions:
                 if not (sent.start_char <= s < sent.end_char):
@@ -331,9 +339,40 @@ class EventExtractor:
                     continue
                 if rec.level == "region" and self._container(ctx, s, sent):
                     continue                          # "Raqqa in northern Syria": Raqqa is the place
+                if violent and self._spoken_from(span.root, triggers):
+                    continue
                 if self._in_clauses(span.root, heads, group) or clause_head(span.root).i not in other_heads:
-                    out.append(rec)
-        return out
+                    (anchors if self._anchor(span.root) else out).append(rec)
+        out = out or anchors
+        countries = {p.place.country for p in out if p.place is not None and p.level not in ("country", "region")}
+        return [p for p in out if not (p.level == "country" and p.place is not None and p.place.country in countries)]
+
+    def _anchor(self, tok: Token) -> bool:
+        """A place named as a reference point: "near X", "outside X", "off X", "30 km north of
+        X", and "the capital, X" inside such a phrase."""
+        if tok.dep_ in ("appos", "conj") and tok.head.dep_ == "pobj":
+            tok = tok.head
+        if tok.dep_ != "pobj":
+            return False
+        prep = tok.head
+        if prep.lower_ in self.anchor_preps:
+            return True
+        return prep.lower_ == "of" and prep.head.lower_ in self.directions
+
+    def _spoken_from(self, tok: Token, triggers: set[int]) -> bool:
+        """The place says where a source spoke: "from X" on a speech verb ("said from X"), or any
+        place on a speaking participle ("speaking in X"). A place fronted before "officials say"
+        is the scene, not the speaker's seat."""
+        t, preps = tok, []
+        while t.head is not t and t.pos_ not in ("VERB", "AUX"):
+            if t.dep_ not in ("pobj", "prep", "appos", "conj", "compound"):
+                return False
+            if t.dep_ == "prep":
+                preps.append(t.lower_)
+            t = t.head
+        if t.pos_ not in ("VERB", "AUX") or t.i in triggers or t.lemma_.lower() not in self.speech_verbs:
+            return False
+        return t.tag_ == "VBG" or "from" in preps
 
     @staticmethod
     def _container(ctx: Reading, start: int, sent: Span) -> bool:

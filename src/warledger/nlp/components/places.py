@@ -116,6 +116,7 @@ class PlaceRecognizer:
         self.stop = frozenset(nlp.Defaults.stop_words) | calendar_words() | frozenset(lex["directions"])
         self.directions = frozenset(lex["directions"])
         self.landforms = frozenset(lex["landforms"])
+        self.locative_heads = frozenset(lex["locative_heads"])
         from ...resolve.names import fold
         from ...resolve.registry import load_registry
         registry = load_registry()
@@ -418,11 +419,14 @@ class PlaceRecognizer:
         if not any(c.level == "country" or c.capital for c in m.candidates):
             return False
         root = doc[m.tokens[0]:m.tokens[1]].root
+        possessive = root.dep_ == "poss" or (m.tokens[1] < len(doc) and doc[m.tokens[1]].text in ("'s", "’s"))
+        if possessive and (root.head.lemma_.lower() in self.locative_heads or root.head.lower_ in self.locative_heads):
+            return False                                      # "Kabul's streets": where, not who
         if root.dep_ in ("nsubj", "nsubjpass", "poss"):
             return True
         if root.dep_ == "pobj" and root.head.lower_ == "by":
             return True
-        return m.tokens[1] < len(doc) and doc[m.tokens[1]].text in ("'s", "’s")
+        return possessive
 
     def __call__(self, doc: Doc) -> Doc:
         t = _Toks.of(doc)
