@@ -101,6 +101,9 @@ class EventExtractor:
         self.agent_nouns = frozenset(lex["agent_nouns"])
         self.generic_victims = frozenset(lex["generic_victims"])
         self.anchor_preps = frozenset(lex["anchor_prepositions"])
+        self.conflict_nouns = frozenset(lex["conflict_nouns"])
+        self.additive_words = frozenset(lex["additive_words"])
+        self.durations = frozenset(lex["durations"])
         self.speech_verbs = frozenset(lex["speech_verbs"])
         self.directions = frozenset(lex["directions"])
 
@@ -216,12 +219,13 @@ class EventExtractor:
                     d.occurrences = int(num.text) if num.text.isdigit() else _word_number(num.lower_)
         d.anaphoric = any(
             any(c.lower_ in self.anaphora and c.dep_ == "det" for c in t.token.children) for t in group
-            if t.token.pos_ in ("NOUN", "PROPN")) or any(
+            if t.token.pos_ != "VERB") or any(
             # "the bomber blew himself up": the subject speaks of an attack already told
             c.dep_ == "nsubj" and c.lower_ in self.agent_nouns
             and any(k.lower_ in self.anaphora for k in c.children)
             for t in group if t.token.pos_ == "VERB" for c in t.token.children)
-        d.cumulative = self._since(sent) and etype == "killing" and not any(t.token.pos_ == "NOUN" for t in group
+        d.cumulative = (self._since(sent) or self._running(group)) and etype == "killing" and not any(
+            t.token.pos_ == "NOUN" for t in group
                                                                              if t.token.lower_ != "toll")
         if etype in POLITICAL:                        # talks and deals: every party the sentence names
             for start, rec in index.order:
@@ -254,6 +258,21 @@ class EventExtractor:
                 for p in c.children:
                     if p.lemma_.lower() in self.figurative_targets:
                         return True
+        return False
+
+    def _running(self, group: list[Trigger]) -> bool:
+        """A killing verb in the perfect that counts a whole conflict: its subject is the conflict
+        itself ("the violence has killed 300") or it spans a duration ("have been killed in
+        months of protests", "over the past two years")."""
+        for t in group:
+            v = t.token
+            if v.pos_ != "VERB" or not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in v.children):
+                continue
+            if any(c.dep_ == "nsubj" and c.lemma_.lower() in self.conflict_nouns for c in v.children):
+                return True
+            for prep in (c for w in (v, *v.conjuncts) for c in w.children if c.dep_ == "prep"):
+                if any(p.dep_ == "pobj" and p.lemma_.lower() in self.durations for p in prep.children):
+                    return True
         return False
 
     @staticmethod
@@ -325,7 +344,6 @@ class EventExtractor:
         speaks from is not where it happened ("speaking from the capital, he said the town was
         shelled"); a place that only locates another ("near the capital", "40 km north of X") is
         kept only when nothing else is named; a country goes when a place in it is named."""
-        violent = EVENT_TYPES[etype].violent
         triggers = {t.token.i for t in group}
         out, anchors = [], []
         for rec in doc._.wl_places or []:
@@ -339,7 +357,7 @@ class EventExtractor:
                     continue
                 if rec.level == "region" and self._container(ctx, s, sent):
                     continue                          # "Raqqa in northern Syria": Raqqa is the place
-                if violent and self._spoken_from(span.root, triggers):
+                if self._spoken_from(span.root, triggers):
                     continue
                 if self._in_clauses(span.root, heads, group) or clause_head(span.root).i not in other_heads:
                     (anchors if self._anchor(span.root) else out).append(rec)
@@ -352,6 +370,8 @@ class EventExtractor:
         X", and "the capital, X" inside such a phrase."""
         if tok.dep_ in ("appos", "conj") and tok.head.dep_ == "pobj":
             tok = tok.head
+        elif tok.dep_ == "appos" and tok.i >= 2 and tok.doc[tok.i - 1].text == "," and tok.doc[tok.i - 2].dep_ == "pobj":
+            tok = tok.doc[tok.i - 2]                  # "near the capital, X" with X read as the head's apposition
         if tok.dep_ != "pobj":
             return False
         prep = tok.head
@@ -436,6 +456,9 @@ class EventExtractor:
         events: list[Draft] = []
         heads: list[Draft] = []                       # headlines waiting for the report under them
         for d in drafts:
+            if d.cumulative:
+                events.append(d)                      # a running total: a tally, never a toll
+                continue
             if d.block == "heading":
                 heads.append(d)
                 continue
@@ -444,6 +467,8 @@ class EventExtractor:
                 heads.remove(h)
             target = None
             for e in reversed(events):
+                if e.cumulative:
+                    continue
                 if e.section != d.section:
                     break                             # a new headline starts a new story
                 if not self._compatible(e, d):
@@ -457,6 +482,11 @@ class EventExtractor:
                 # "two dead and 18 wounded": a bare toll completes the event before it
                 toll_only = (d.type == "killing" and e.violent and e.count is None and not d.places
                              and not d.perpetrators())
+                # "Four guards were also killed": a death clause with no event noun, place or
+                # perpetrator of its own adds to the toll of the event before it
+                toll_more = (d.type == "killing" and e.violent and e.count is not None and d.count is not None
+                             and not d.places and not d.perpetrators() and not d.tolls and not e.cumulative
+                             and all(t.token.pos_ == "VERB" for t in d.triggers) and self._additive(d))
                 targets_d = {r.name.lower() for r in d.roles if r.role == "target"}
                 scene_e = {r.name.lower() for r in e.roles if r.role == "target"} | {
                     m.lower() for p in e.places for s_, e_ in p.mentions for m in [ctx.text[s_:e_]]}
@@ -467,8 +497,11 @@ class EventExtractor:
                     break                                 # "the agreement" of other parties
                 if (d.anaphoric or bare) and d.violent and (d.type in STRIKE_KIN) != (e.type in STRIKE_KIN):
                     continue                              # "the attack" is no capture of a city
-                if d.anaphoric or bare or political or same_speaker or toll_only or same_target:
+                if toll_more or d.anaphoric or bare or political or same_speaker or toll_only or same_target:
                     target = e
+                    if d.violent and d.count is not None and e.count is not None and not d.tolls \
+                            and not e.cumulative and self._additive(d):
+                        self._add_count(e, d)
                 break
             if target is not None:
                 self._absorb(target, d)
@@ -493,6 +526,25 @@ class EventExtractor:
         named = {r.name for r in d.roles if r.role == "victim" and r.kind == "person"}
         theirs = {r.name for r in e.roles if r.role == "victim"}
         return bool(named) and bool(theirs) and not (named & theirs)
+
+    def _additive(self, d: Draft) -> bool:
+        """The clause says its dead come on top of others: "also", "too" on its verb, "more",
+        "another" on its count."""
+        c = d.count
+        words = {k.lower_ for t in d.triggers for k in t.token.children if k.dep_ == "advmod"}
+        if c is not None and c.noun is not None:
+            words |= {k.lower_ for k in c.noun.children if k.dep_ in ("amod", "advmod", "det", "nummod")}
+        return bool(words & self.additive_words) or bool(c is not None and c.more)
+
+    @staticmethod
+    def _add_count(e: Draft, d: Draft) -> None:
+        """The event's toll grows by the clause's (its words stay the first figure's)."""
+        a, b = e.count, d.count
+        def plus(x, y):
+            return None if x is None or y is None else x + y
+        e.count = Count(plus(a.low, b.low), plus(a.best, b.best), plus(a.high, b.high), a.group, a.text, a.span,
+                        a.noun, a.toll, a.more, a.tokens, a.summed)
+        d.count = None
 
     @staticmethod
     def _absorb(a: Draft, b: Draft, keep_type: str | None = None) -> None:
