@@ -58,6 +58,7 @@ class TriggerFinder:
                         frozenset(f.get("preps") or ())) for f in lex.get("frames") or []]
         self.frame_verbs = frozenset(v for f in self.frames for v in f[1])
         self.negators = frozenset(lex.get("negators") or ())
+        self.charges = frozenset(lex["not_real"].get("charges") or ())
         self.weak = frozenset(lex["weak_nouns"])
         nr = lex["not_real"]
         self.hypothetical = frozenset(nr["hypothetical"])
@@ -148,6 +149,12 @@ class TriggerFinder:
         tok = trig.token
         if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in self.negators for c in tok.children):
             return False                                  # "no air strikes were carried out"
+        if tok.ent_type_ in ("DATE", "TIME"):
+            return False                                  # "since March 2013": a month, not a march
+        if tok.pos_ == "VERB" and any(c.dep_ == "neg" for c in tok.children):
+            return False                                  # "he never attacked civilians"
+        if any(a.lemma_.lower() in self.charges for a in list(tok.ancestors)[:3]):
+            return False                                  # "found guilty of murder": a charge, not a report
         head_verb = tok if tok.pos_ == "VERB" else next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
         if head_verb is not None:
             markers = {c.lower_ for c in head_verb.children if c.dep_ in ("aux", "mark")}
@@ -155,8 +162,28 @@ class TriggerFinder:
                 return False
         if sent[0].lower_ == "if" or lows & self.unreal:
             return False
-        if lows & self.figurative:
-            # sport, markets, film, weather, history: a conflict reading needs a conflict actor
-            # (armed forces, armed group, state) in the same sentence
+        if lows & self.figurative and self._arguments(tok) & self.figurative:
+            # sport, markets, film, weather: a trigger whose own arguments are a team, shares or
+            # a storm is figurative unless a conflict actor (armed forces, armed group, state)
+            # stands in the same sentence; such words elsewhere in the sentence say nothing
             return any(sent.start <= s and e <= sent.end for s, e in conflict_spans)
         return True
+
+    @staticmethod
+    def _arguments(tok: Token) -> set[str]:
+        """Words of the trigger's own arguments: its subject, object and prepositional objects,
+        its modifiers, and (for a noun) those of the verb it hangs on."""
+        heads = [tok]
+        if tok.pos_ != "VERB" and tok.head is not tok:
+            heads.append(tok.head if tok.dep_ != "pobj" else tok.head.head)
+        out: set[str] = set()
+        for h in heads:
+            out |= {h.lower_, h.lemma_.lower()}
+            args = [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "compound", "amod",
+                                                         "poss", "npadvmod")]
+            args += [p for c in h.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
+            # and one step into each argument ("sums for tech shares", "the team's coach")
+            args += [g for a in list(args) for c in a.children if c.dep_ in ("compound", "poss", "prep")
+                     for g in ([c] if c.dep_ != "prep" else [p for p in c.children if p.dep_ == "pobj"])]
+            out |= {w for a in args for w in (a.lower_, a.lemma_.lower())}
+        return out
