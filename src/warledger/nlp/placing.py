@@ -132,6 +132,23 @@ def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
     return kept
 
 
+def contain(text: str, mentions: list[Mention]) -> None:
+    """"El Burr, Somalia", "Gao in Mali", "Springfield, Illinois": a name followed by a country
+    or province that holds some of its candidates keeps only those."""
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        between = text[a.end:b.start].strip().lower()
+        if between not in (",", "in", ", in") or not a.candidates:
+            continue
+        wide = [c for c in b.candidates if c.level in ("country", "admin1")]
+        if not wide or all(c.level in ("country", "admin1") for c in a.candidates):
+            continue
+        held = [c for c in a.candidates if any(c.country == w.country and (w.level == "country" or c.admin1 == w.admin1)
+                                                for w in wide)]
+        # none held: the name is no place of another country ("El Burr, Somalia" is not a town
+        # in Ohio that shares an alternate name); it stays a name the container locates
+        a.candidates = held
+
+
 def coordinate(text: str, mentions: list[Mention], plural_after: dict[int, bool]) -> None:
     """"Idlib and Homs Provinces": a plural admin word after the second name covers both."""
     for a, b in zip(mentions, mentions[1:], strict=False):
@@ -150,8 +167,9 @@ def locate_unknown(text: str, mentions: list[Mention]) -> None:
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         if prev and prev.chosen and text[prev.end:m.start].strip().lower() in ("&", "and", ","):
             m.near = prev
-        elif nxt and nxt.chosen and text[m.end:nxt.start].strip().lower().split()[:1] in (
-                ["in"], ["near"], ["outside"]):
+        elif nxt and nxt.chosen and (text[m.end:nxt.start].strip().lower().split()[:1] in (
+                ["in"], ["near"], ["outside"]) or text[m.end:nxt.start].strip() == ","
+                and nxt.chosen.level in ("country", "admin1")):
             m.near = nxt
 
 
@@ -181,8 +199,10 @@ def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
             rec = by_key.setdefault(c.id, PlaceRecord(c, c.name, precision, lat, lon, c.level))
         elif m.near and m.near.chosen:
             loc = m.near.chosen
+            # located by a country or province: only that precise
+            precision = loc.level if loc.level in ("country", "admin1") else "near"
             rec = by_key.setdefault(("near", m.text.lower()),
-                                    PlaceRecord(None, m.text, "near", loc.lat, loc.lon, "unknown"))
+                                    PlaceRecord(None, m.text, precision, loc.lat, loc.lon, "unknown"))
         elif m.place_ents:              # kept, never dropped, though nothing in the text locates it
             rec = by_key.setdefault(("unknown", m.text.lower()),
                                     PlaceRecord(None, m.text, "unknown", None, None, "unknown"))

@@ -438,6 +438,7 @@ class PlaceRecognizer:
                 m.modifier = doc[m.tokens[0]:m.tokens[1]].root.dep_ in placing.MODIFIER_DEPS
         plural = {m.tokens[1]: m.tokens[1] < len(t.words) and t.lower[m.tokens[1]].endswith("s") for m in mentions}
         placing.coordinate(t.text, mentions, plural)
+        placing.contain(t.text, mentions)
         ctx = placing.context(mentions)          # a state acting still says what the story is about
         mentions = placing.choose([m for m in mentions if not self._acts(doc, m)], ctx)
         placing.locate_unknown(t.text, mentions)
