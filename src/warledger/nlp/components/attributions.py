@@ -43,6 +43,9 @@ class AttributionReader:
         self.name = name
         lex = cues or lexicon()
         self.report_nouns = frozenset(lex["report_nouns"])
+        self.pronouns = frozenset(lex["pronouns"])
+        self.relatives = frozenset(lex["relatives"])
+        self.quantifiers = frozenset(lex["quantifiers"])
         self.verbs = lex["verbs"]
         self.negated = lex["negated"]
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -55,6 +58,14 @@ class AttributionReader:
         """Source names for a subject: registered actors (each of a coordination), else the
         noun phrase itself ("a monitoring group" → "monitoring group")."""
         out = []
+        if np.lower_ in self.relatives and np.head.dep_ in ("relcl", "acl") and np.head.head is not np:
+            np = np.head.head                               # "officials, who said": the officials
+        if np.lower_ in self.quantifiers:                   # "some of the witnesses said": the witnesses
+            of = next((g for c in np.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+                       if g.dep_ == "pobj"), None)
+            if of is None:
+                return []
+            np = of
         members, todo = [], [np]
         while todo:                                         # "HRW, Physicians for Human Rights, and MSF"
             tok = todo.pop(0)
@@ -64,11 +75,13 @@ class AttributionReader:
         for tok in members:
             rec = index.at(tok) or next((index.at(c) for c in tok.children
                                           if c.dep_ in ("compound", "amod", "poss") and index.at(c) is not None), None)
-            if rec is None and tok.lower_ in ("it", "they", "he", "she"):
+            if rec is None and tok.lower_ in self.pronouns:
                 rec = index.before(tok.i, None)
+                if rec is None:
+                    continue                                # a pronoun standing for no one named
             if rec is not None and not any(r is rec for _, _, r in out):
                 out.append((rec.name, tok, rec))
-        if out:
+        if out or all(t.lower_ in self.pronouns for t in members):
             return out
         # "the deputy spokesman for UN Secretary-General Ban Ki-moon": whom the speaker speaks for
         rec = next((index.at(t) for t in np.subtree if t.i > np.i and index.at(t) is not None), None)
@@ -260,8 +273,9 @@ class AttributionReader:
         best: dict[str, dict] = {}
         for a in ev.attributions:
             own = a["source"] in perps or (a["source_id"] and a["source_id"] in perps)
-            if own and a["stance"] in ("reports", "asserts", "confirms"):
+            if own and a["stance"] in ("reports", "asserts"):
                 a["stance"] = "claims"                      # a perpetrator speaking of its own act claims it
+                # (one that confirms it, confirms: "the ministry confirmed its forces struck")
             key = (a["source"] or "").lower()
             if key not in best or STANCE_RANK[a["stance"]] < STANCE_RANK[best[key]["stance"]]:
                 best[key] = a
