@@ -53,7 +53,8 @@ def summary_lines(report: dict) -> list[str]:
     gv = report.get("geovirus")
     if gv:
         out.append("GeoVirus: " + (gv["lines"][-1] if gv.get("lines") else f"not scored ({gv.get('error')})"))
-        out += [f"  {ln}" for ln in gv.get("lines", []) if ln.startswith(("E2E exact", "found", "correct"))]
+        out += [f"  {ln}" for ln in gv.get("lines", []) if ln.startswith(("found", "correct"))
+                or ln.startswith("E2E exact") and "(0 of 0 " not in ln]        # GeoVirus gives no GeoNames ids
     fk = report.get("fakes")
     if fk:
         out.append("FA-KES: " + (fk.get("line") or f"not scored ({fk.get('error')})"))
