@@ -40,11 +40,12 @@ bench: install
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_batch.py
 
+# make eval [BASE=<commit>] [RULES=1|events.yaml]: see README.md (Development)
 eval: install
-	$(BIN)/python scripts/eval.py
+	$(BIN)/python scripts/eval.py $(if $(BASE),--base $(BASE)) $(if $(RULES),--rules $(RULES))
 
 lint: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests scripts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
