@@ -134,7 +134,8 @@ def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
 
 def contain(text: str, mentions: list[Mention]) -> None:
     """"El Burr, Somalia", "Gao in Mali", "Springfield, Illinois": a name followed by a country
-    or province that holds some of its candidates keeps only those."""
+    or province that holds some of its candidates keeps only those (and those in that province, when
+    some are)."""
     for a, b in zip(mentions, mentions[1:], strict=False):
         between = text[a.end:b.start].strip().lower()
         if between not in (",", "in", ", in") or not a.candidates:
@@ -142,11 +143,13 @@ def contain(text: str, mentions: list[Mention]) -> None:
         wide = [c for c in b.candidates if c.level in ("country", "admin1")]
         if not wide or all(c.level in ("country", "admin1") for c in a.candidates):
             continue
-        held = [c for c in a.candidates if any(c.country == w.country and (w.level == "country" or c.admin1 == w.admin1)
-                                                for w in wide)]
-        # none held: the name is no place of another country ("El Burr, Somalia" is not a town
-        # in Ohio that shares an alternate name); it stays a name the container locates
-        a.candidates = held
+        countries = {w.country for w in wide}
+        held = [c for c in a.candidates if c.country in countries]
+        in_admin = [c for c in held if any(w.level == "admin1" and c.admin1 == w.admin1 for w in wide)]
+        if in_admin:
+            a.candidates = in_admin
+        elif held:
+            a.candidates = held
 
 
 def coordinate(text: str, mentions: list[Mention], plural_after: dict[int, bool]) -> None:

@@ -1,0 +1,160 @@
+"""General rules of the reading (issue 18), each on sentences written for the test in several
+constructions: where it happened, running totals, added tolls, things that did not happen,
+phrase and frame triggers, figurative words, and who speaks."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.nlp.test_events import read
+
+DAY = dt.date(2021, 6, 9)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from warledger.nlp.pipeline import load_pipeline
+    return load_pipeline()
+
+
+def places_of(events) -> set[str]:
+    return {p["name"] for e in events for p in e["places"]}
+
+
+def violent(events) -> list[dict]:
+    return [e for e in events if e["type"] not in ("statement", "negotiation", "agreement", "resolution")]
+
+
+# ------------------------------------------------------------------ where
+@pytest.mark.parametrize("text,scene,anchor", [
+    ("Militants ambushed an army patrol in Baidoa, near the capital, Mogadishu, on Tuesday.", "Baidoa", "Mogadishu"),
+    ("Gunmen attacked a checkpoint in Bunia, 30 kilometers north of Kisangani.", "Bunia", "Kisangani"),
+    ("Clashes broke out in Tal Afar, outside Mosul, on Monday, and six fighters were killed.", "Tall ‘Afar", "Mosul"),
+])
+def test_reading_reference_points_are_not_the_scene(nlp, text, scene, anchor):
+    events, _ = read(nlp, text, DAY)
+    names = places_of(violent(events))
+    assert scene in names and anchor not in names, names
+
+
+@pytest.mark.parametrize("text,scene,seat", [
+    ("Speaking from Nairobi, the spokesman said the camp in Dadaab was shelled overnight.", "Dadaab", "Nairobi"),
+    ("The governor, speaking in Maiduguri, said gunmen killed nine farmers in Gwoza.", "Gwoza", "Maiduguri"),
+    ("Police said from Kano that gunmen had shot dead three traders in Kaduna.", "Kaduna", "Kano"),
+])
+def test_reading_where_a_speaker_speaks_from_is_no_scene(nlp, text, scene, seat):
+    events, _ = read(nlp, text, DAY)
+    names = places_of(events)
+    assert scene in names and seat not in names, names
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Police fired on protesters in Khartoum's streets on Friday.", "Khartoum"),
+    ("Gunmen attacked Bamako's airport before dawn, killing two guards.", "Bamako"),
+    ("Shells fell on Tripoli's southern suburbs overnight, killing three people.", "Tripoli"),
+])
+def test_reading_a_capital_owning_a_locative_noun_is_a_place(nlp, text, place):
+    events, _ = read(nlp, text, DAY)
+    assert place in places_of(events)
+
+
+@pytest.mark.parametrize("text,town,country", [
+    ("Rebels shelled Goma in Congo on Monday, killing four people.", "Goma", "Democratic Republic of the Congo"),
+    ("An air strike hit a market in Idlib, Syria, killing 11 people.", "Idlib", "Syria"),
+    ("Gunmen killed five farmers in Gao, in northern Mali.", "Gao", "Mali"),
+])
+def test_reading_a_country_goes_when_a_place_in_it_is_named(nlp, text, town, country):
+    events, _ = read(nlp, text, DAY)
+    names = places_of(violent(events))
+    assert town in names and country not in names, names
+
+
+# ------------------------------------------------------------------ running totals
+@pytest.mark.parametrize("text,value", [
+    ("The insurgency has killed more than 9,000 people in the region.", 9001),
+    ("At least 40 people have been killed in weeks of unrest across the province.", 40),
+    ("The conflict has killed an estimated 300,000 civilians, the monitor said.", 300000),
+])
+def test_reading_running_totals_are_tallies_not_events(nlp, text, value):
+    events, tallies = read(nlp, text, DAY)
+    assert any(t["value"] == value for t in tallies), tallies
+    assert not any(e["fatalities"] and e["fatalities"]["low"] == value for e in events)
+
+
+def test_reading_a_toll_of_one_attack_stays_the_events(nlp):
+    events, tallies = read(nlp, "The attack has killed 12 people in the market, officials said.", DAY)
+    assert any(e["fatalities"] and e["fatalities"]["low"] == 12 for e in events)
+
+
+# ------------------------------------------------------------------ added tolls
+@pytest.mark.parametrize("text,low", [
+    ("A drone strike killed three fighters in Marib. Two civilians were also killed.", 5),
+    ("Gunmen killed four police officers at the checkpoint. Two more officers died later.", 6),
+    ("In the ambush, six soldiers died. In the raid four attackers were also killed.", 10),
+])
+def test_reading_an_additional_death_clause_adds_to_the_toll(nlp, text, low):
+    events, _ = read(nlp, text, DAY)
+    lows = [e["fatalities"]["low"] for e in events if e["fatalities"]]
+    assert low in lows, lows
+
+
+# ------------------------------------------------------------------ what did not happen
+@pytest.mark.parametrize("text", [
+    "The army said no air strikes were carried out in the valley on Sunday.",
+    "The commander insisted his men never attacked the village.",
+    "The court found the former general guilty of murder and of the kidnapping of two aid workers.",
+    "She has been in custody since March 2019, and her trial opens in May.",
+])
+def test_reading_negated_charged_and_dated_words_are_no_events(nlp, text):
+    events, _ = read(nlp, text, DAY)
+    assert violent(events) == [] or all(e["type"] == "arrest" for e in violent(events)), \
+        [(e["type"], e["mentions"]) for e in events]
+
+
+# ------------------------------------------------------------------ phrases and frames
+@pytest.mark.parametrize("text,etype", [
+    ("Insurgents have taken control of the district headquarters in Zabul.", "territory_capture"),
+    ("Soldiers opened fire on the crowd in the square, killing five.", "attack"),
+    ("Troops fired on protesters outside the ministry in Conakry.", "attack"),
+    ("The militia tightened its grip on the port city of Hodeidah.", "territory_capture"),
+    ("Government forces pushed into the northern suburbs of Aleppo on Tuesday.", "territory_capture"),
+    ("A three-day cease-fire took effect in Sanaa at midnight.", "agreement"),
+])
+def test_reading_inflected_phrases_and_frames(nlp, text, etype):
+    events, _ = read(nlp, text, DAY)
+    assert etype in {e["type"] for e in events}, [(e["type"], e["mentions"]) for e in events]
+
+
+@pytest.mark.parametrize("text", [
+    "Fans celebrated the victory in the streets after gunmen killed three policemen at a checkpoint nearby.",
+    "As the team of mediators arrived, an air strike killed seven people in the town.",
+    "Hours after the election results were read, a car bomb exploded in the market, killing nine.",
+])
+def test_reading_sport_and_politics_words_elsewhere_keep_the_event(nlp, text):
+    events, _ = read(nlp, text, DAY)
+    assert violent(events), text
+
+
+# ------------------------------------------------------------------ who speaks
+@pytest.mark.parametrize("text,source", [
+    ("Residents, who asked not to be named, said shelling killed four people in the market.", "Residents"),
+    ("Some of the witnesses said the gunmen killed six villagers in Kidal.", "witnesses"),
+    ("The Red Cross said an air strike killed 12 people. It said the dead included children.", "Red Cross"),
+])
+def test_reading_sources_behind_pronouns_and_quantifiers(nlp, text, source):
+    events, _ = read(nlp, text, DAY)
+    sources = {a["source"] for e in events for a in e["attributions"]}
+    assert any(s and source.lower() in s.lower() for s in sources), sources
+    assert not sources & {"who", "Some", "It", "it", "some"}, sources
+
+
+@pytest.mark.parametrize("text,stance", [
+    ("Gunmen killed 14 miners in Kamituga, though the toll could not be independently verified.", "cannot_confirm"),
+    ("A strike killed eight people in Hama; the figure has not been verified.", "cannot_confirm"),
+    ("Police shot dead two protesters in Lagos. A police spokesman was not available for comment.",
+     "declines_comment"),
+])
+def test_reading_wordings_of_not_verifying_and_not_commenting(nlp, text, stance):
+    events, _ = read(nlp, text, DAY)
+    assert stance in {a["stance"] for e in events for a in e["attributions"]}
