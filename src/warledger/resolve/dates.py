@@ -48,6 +48,9 @@ def _month_end(year: int, month: int) -> dt.date:
 @cache
 def _patterns():
     months = "|".join(sorted((m for m in month_names() if len(m) > 3 or m == "may"), key=len, reverse=True))
+    # an abbreviated month counts before a day only with its period ("Mar. 6"; "mar" alone is a word)
+    abbreviated = "|".join(sorted((re.escape(m) + r"\." for m in month_names() if len(m) <= 4 and m != "may"),
+                                  key=len, reverse=True))
     days = "|".join(load("calendar")["weekday_mentions"])
     cal = load("calendar")
     nums = "|".join(sorted(cal["numbers"], key=len, reverse=True))
@@ -59,7 +62,7 @@ def _patterns():
         "ago": re.compile(rf"\b(?P<n>\d{{1,3}}|{nums}|a|one)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b", re.I),
         "rel_period": re.compile(r"\b(?P<which>last|this|earlier this|late last|earlier|past|previous)\s+"
                                  r"(?P<unit>week|month|year)\b", re.I),
-        "month_day": re.compile(rf"\b(?P<month>{months})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I),
+        "month_day": re.compile(rf"\b(?P<month>{months}|{abbreviated})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I),
         "day_month": re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{months})\b(?!,?\s+\d{{4}})", re.I),
         "month": re.compile(rf"\b(?:in|since|during|early|late|mid|mid-|last|this|until|by|of)\s+(?P<month>{months})"
                             r"\b(?!\.?\s+\d)(?:\s+(?P<year>(?:19|20)\d\d))?", re.I),
@@ -145,7 +148,7 @@ def resolve_all(text: str, ref: dt.date | None, start: int = 0, end: int | None 
         add(m.start(), m.end(), DateRange(d, d, "day", (m.start(), m.end()), m.group(0)))
     for key in ("month_day", "day_month"):
         for m in p[key].finditer(text, start, end):
-            month, day = mn[m["month"].lower()], int(m["day"])
+            month, day = mn[m["month"].lower().rstrip(".")], int(m["day"])
             try:
                 d = dt.date(ref.year, month, day)
             except ValueError:

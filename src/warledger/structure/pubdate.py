@@ -45,7 +45,10 @@ def _calendar():
                      for n in h["names"]}
     return {"numbers": numbers, "ago": ago, "word_ago": word_ago, "words": cal["days_ago_words"],
             "weekday": weekday, "fixed": fixed, "moving": moving, "order": order, "holiday_words": holiday_words,
-            "dateline": tuple(load("layout")["dateline_prefixes"])}
+            "dateline": tuple(load("layout")["dateline_prefixes"]),
+            "file": tuple(load("layout")["file_caption_prefixes"]),
+            "clock": re.compile(r"\b\d{1,2}[:.]\d\d(?:\s*[ap]\.?\s?m\.?)?(?:\s+[A-Z]{2,5})?\b|\b\d{1,2}\s*[ap]\.?m\.?(?!\w)"
+                                r"(?:\s+[A-Z]{2,5}\b)?", re.IGNORECASE)}
 
 
 def _dateline(text: str, lines: list[Line], blocks: list[Block]) -> PublishedDate | None:
@@ -56,7 +59,8 @@ def _dateline(text: str, lines: list[Line], blocks: list[Block]) -> PublishedDat
             continue
         line = text[ln.start:ln.end]
         for d, s, e in find_dates(text, ln.start, ln.end):
-            rest = (line[:s - ln.start] + line[e - ln.start:]).strip(" ,.|-–—:")
+            rest = cal["clock"].sub("", line[:s - ln.start] + line[e - ln.start:]).strip(" ,.|-–—:/")
+            # a date and a clock time alone on a line ("March 6, 2024 10:15 PM EST") date it too
             if not rest or line.lower().startswith(cal["dateline"]):
                 return PublishedDate(d, True, "dateline", (s, e))
     return None
@@ -95,7 +99,8 @@ def infer_published(text: str, lines: list[Line], blocks: list[Block], posts: li
                                                            for p in posts if p.date]
     caption_dates = []
     for b in blocks:
-        if b.kind == "caption":
+        if b.kind == "caption" and not text[b.start:b.end].lstrip().lower().startswith(cal["file"]):
+            # ("FILE - ... in March 2019": an archive photo's day, not the report's)
             caption_dates += [(d, "caption", (s, e)) for d, s, e in find_dates(text, b.start, b.end)]
     anchors += caption_dates
     if not anchors:
