@@ -39,7 +39,7 @@ def doc_actors(doc: Doc) -> list[ActorRef]:
     for rec in doc._.wl_actors or []:
         a = rec.actor
         out.append(ActorRef(name=rec.name, id=a.id if a else None, kind=rec.kind, affiliation=rec.affiliation,
-                            inter=rec.inter, country=a.country if a else None, mentions=_spans(rec.mentions)))
+                            inter=rec.inter, country=a.country if a else rec.country, mentions=_spans(rec.mentions)))
     return out
 
 

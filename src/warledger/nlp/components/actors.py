@@ -28,6 +28,7 @@ from spacy.util import filter_spans
 from ...resolve.names import fold
 from ...resolve.registry import Actor, Registry
 from ..extensions import SPANS_ACTORS, SPANS_BLOCKS, SPANS_PLACES, USER_STRUCTURE
+from ..lexicons import load
 
 _NER_KINDS = {"ORG": "group", "PERSON": "person", "NORP": "group"}
 _ACTING_DEPS = ("nsubj", "nsubjpass", "poss")
@@ -42,6 +43,7 @@ class ActorRecord:
     affiliation: str | None
     mentions: list[tuple[int, int]] = field(default_factory=list)
     via: list[str] = field(default_factory=list)
+    country: str | None = None          # a group's country ("Malian herders": ML)
 
 
 def _case_sensitive(alias: str) -> bool:
@@ -70,6 +72,7 @@ class ActorTagger:
             self.by_lower.add("capital:" + state, [nlp.make_doc(cap)])
         for k, d in enumerate(registry.descriptions):
             self.by_lower.add(f"desc{k}", list(nlp.tokenizer.pipe(d["phrases"])))
+        self.group_nouns = frozenset(load("actors.yaml")["group_nouns"])
         self.strings = nlp.vocab.strings
 
     # ---------------------------------------------------------- steps
@@ -114,7 +117,10 @@ class ActorTagger:
             candidates.append(span)
         for tok in doc:
             state = self.reg.demonyms.get(tok.lower_)
-            if state and (tok.ent_type_ == "NORP" or tok.pos_ in ("ADJ", "PROPN")) and usable(doc[tok.i:tok.i + 1]):
+            group = self._group_of(tok, state)
+            if group is not None and usable(group):
+                candidates.append(group)
+            elif state and (tok.ent_type_ == "NORP" or tok.pos_ in ("ADJ", "PROPN")) and usable(doc[tok.i:tok.i + 1]):
                 candidates.append(Span(doc, tok.i, tok.i + 1, label="demonym:" + state))
         chosen = filter_spans(candidates)
 
@@ -123,6 +129,9 @@ class ActorTagger:
         for span in chosen:
             label = span.label_
             if label.startswith("desc"):
+                continue
+            if label.startswith("group:"):
+                found.append((span, None, label))
                 continue
             if label.startswith(("capital:", "demonym:")):
                 actor = self.reg.actors[label.split(":", 1)[1]]
@@ -141,6 +150,20 @@ class ActorTagger:
         doc.spans[SPANS_ACTORS] = [Span(doc, s.start, s.end, label=a.id) for s, a, _ in found if a is not None]
         doc._.wl_actors = self._records(found)
         return doc
+
+    def _group_of(self, tok, state: str | None) -> Span | None:
+        """"Malian herders", "Kurdish fighters": a nationality or identity before a noun of
+        people who are no organ of a state names that group (with its country), not the state."""
+        if tok.dep_ not in ("amod", "compound") or not (state or tok.ent_type_ == "NORP"):
+            return None
+        head = tok.head
+        if head.i <= tok.i or head.i - tok.i > 3 or head.lower_ not in self.group_nouns:
+            return None
+        if any(t.pos_ not in ("ADJ", "PROPN", "NOUN", "PUNCT") for t in tok.doc[tok.i + 1:head.i]):
+            return None
+        country = self.reg.actors[state].country if state and state in self.reg.actors else ""
+        name = head.text if state else tok.doc[tok.i:head.i + 1].text
+        return Span(tok.doc, tok.i, head.i + 1, label=f"group:{country or ''}:{name}")
 
     def _describe(self, span: Span, found: list, context: Counter) -> Actor | None:
         desc = self.reg.descriptions[int(span.label_[4:])]
@@ -204,6 +227,10 @@ class ActorTagger:
                 aff = self.reg.actors.get(actor.affiliation) if actor.affiliation else None
                 rec = by_key.setdefault(actor.id, ActorRecord(actor, actor.name, actor.kind, actor.inter,
                                                               aff.name if aff else None))
+            elif how.startswith("group:"):
+                _, country, name = how.split(":", 2)
+                rec = by_key.setdefault(f"?{country}:{fold(name)}", ActorRecord(None, name, "group", None, None,
+                                                                              country=country or None))
             else:
                 label = how.split(":", 1)[1] if ":" in how else span.text
                 kind = "person" if how.startswith("post") or label == "PERSON" else _NER_KINDS.get(label, "group")

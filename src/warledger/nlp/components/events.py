@@ -330,10 +330,13 @@ class EventExtractor:
         for r in d.roles:
             if r.role == "victim" and r.kind == "state" and r.actor_id:
                 countries.add(r.actor_id)
-        if not countries:
+        # "Syrian civilians": a group of a country
+        groups = {rec.name: rec.country for rec in doc._.wl_actors or [] if getattr(rec, "country", None)}
+        codes = {groups[r.name] for r in d.roles if r.role == "victim" and not r.actor_id and r.name in groups}
+        if not countries and not codes:
             return []
         from ...resolve.registry import load_registry
-        codes = {load_registry().actors[c].country for c in countries if c in load_registry().actors}
+        codes |= {load_registry().actors[c].country for c in countries if c in load_registry().actors}
         return [p for p in doc._.wl_places or [] if p.level == "country" and p.place and p.place.country in codes][:1]
 
     def _places(self, ctx: Reading, doc: Doc, sent: Span, heads: set[int], group: list[Trigger], single: bool,
@@ -480,12 +483,13 @@ class EventExtractor:
                 same_speaker = d.type == e.type == "statement" and bool(
                     {r.name for r in d.roles} & {r.name for r in e.roles})
                 # "two dead and 18 wounded": a bare toll completes the event before it
-                toll_only = (d.type == "killing" and e.violent and e.count is None and not d.places
+                own_place = any(p not in e.places and p.level not in ("country", "region") for p in d.places)
+                toll_only = (d.type == "killing" and e.violent and e.count is None and not own_place
                              and not d.perpetrators())
                 # "Four guards were also killed": a death clause with no event noun, place or
                 # perpetrator of its own adds to the toll of the event before it
                 toll_more = (d.type == "killing" and e.violent and e.count is not None and d.count is not None
-                             and not d.places and not d.perpetrators() and not d.tolls and not e.cumulative
+                             and not own_place and not d.perpetrators() and not d.tolls and not e.cumulative
                              and all(t.token.pos_ == "VERB" for t in d.triggers) and self._additive(d))
                 targets_d = {r.name.lower() for r in d.roles if r.role == "target"}
                 scene_e = {r.name.lower() for r in e.roles if r.role == "target"} | {
