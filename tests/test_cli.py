@@ -14,7 +14,8 @@ COMMANDS = [[], ["extract"], ["run"], ["actors"], ["ingest"], ["documents"], ["d
             ["aggregate"], ["incidents"], ["incident"], ["tallies"], ["review"], ["review", "grade"],
             ["review", "correct"], ["review", "merge"], ["review", "split"], ["review", "list"], ["export"],
             ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"], ["serve"], ["batch"], ["users"],
-            ["users", "add"], ["users", "token"], ["users", "revoke"], ["users", "list"], ["users", "password"]]
+            ["users", "add"], ["users", "token"], ["users", "revoke"], ["users", "list"], ["users", "password"],
+            ["users", "disable"], ["users", "enable"]]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "warledger")
@@ -49,7 +50,13 @@ def test_cli_run_reads_bundled_sample(tmp_path):
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("warledger served on http://127.0.0.1:") and "/health ok" in lines[-1]
-    assert lines[-2].startswith("log in at http://127.0.0.1:") and " as admin with password " in lines[-2]
+    assert lines[-2].startswith("log in at http://127.0.0.1:") and " as admin with the one-time password" in lines[-2]
+    # the secrets are on standard error only, with the command that changes the password
+    password = next(ln for ln in result.stderr.splitlines() if "one-time password: " in ln)
+    assert "users password admin" in password
+    secret = password.split("one-time password: ")[1].split()[0]
+    assert len(secret) >= 12 and secret not in result.stdout
+    assert "API token: wl_" in result.stderr and "wl_" not in result.stdout
     lines = lines[:-2]
     stored = next(i for i, ln in enumerate(lines) if ln.startswith("6 document(s) read"))
     assert lines[stored].startswith("6 document(s) read, 6 newly stored, 0 input(s) with errors")

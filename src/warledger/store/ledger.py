@@ -254,12 +254,14 @@ class Ledger:
 
     def search_documents(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
         """Documents whose title, outlet or text contains ``query`` (case-insensitive), newest first."""
-        like = f"%{query}%"
+        from .like import ESCAPE, contains
+        like = contains(query)
         with Session(self.engine) as session:
             rows = session.execute(select(DocumentRow.id, DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.title,
                                           DocumentRow.source, DocumentRow.published)
-                                   .where(DocumentRow.title.ilike(like) | DocumentRow.source.ilike(like)
-                                          | DocumentRow.text.ilike(like))
+                                   .where(DocumentRow.title.ilike(like, escape=ESCAPE)
+                                          | DocumentRow.source.ilike(like, escape=ESCAPE)
+                                          | DocumentRow.text.ilike(like, escape=ESCAPE))
                                    .order_by(DocumentRow.published.desc(), DocumentRow.id).limit(limit)).all()
         return [{"id": r.id, "doc_id": r.doc_id, "sha256": r.sha256, "title": r.title, "source": r.source,
                  "published": r.published.isoformat() if r.published else None} for r in rows]
