@@ -258,3 +258,11 @@ def test_filters_longer_than_200_characters_get_422_not_500(api, key):
     assert r.status_code == 422 and key in r.json()["message"]
     r = client.get("/api/incidents", params={key: "G" * 200}, headers=_auth(tokens["viewer"]))
     assert r.status_code == 200
+
+
+def test_a_document_id_too_large_for_the_database_is_not_found(api):
+    """schemathesis found it: GET /api/documents/999999999999999999999999999999 answered 500."""
+    client, tokens, _ = api
+    for ref in ("9" * 30, "²", "١٢"):
+        r = client.get(f"/api/documents/{ref}", headers=_auth(tokens["viewer"]))
+        assert r.status_code == 404, (ref, r.status_code)

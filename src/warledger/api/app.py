@@ -254,7 +254,7 @@ def create_app(db: str | None = None, login_policy=None) -> FastAPI:
 
     @app.delete("/api/users/{name}/tokens", tags=["users"], responses=ERRORS | NOT_FOUND, dependencies=[admin])
     def revoke(name: str) -> dict[str, Any]:
-        """Revoke every token of a user."""
+        """Revoke every token of a user and end its web sessions."""
         if not any(u["name"] == name for u in users_store.list_users(engine, 1_000_000)):
             raise HTTPException(404, f"no user {name!r}")
         return {"name": name, "revoked": users_store.revoke(engine, name)}

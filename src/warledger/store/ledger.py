@@ -216,7 +216,7 @@ class Ledger:
         """One document by ledger id, input id or sha256, with its extracted values."""
         with Session(self.engine) as session:
             cond = (DocumentRow.doc_id == ref) | (DocumentRow.sha256 == ref.removeprefix("sha256:"))
-            if ref.isdigit():
+            if ref.isascii() and ref.isdigit() and len(ref) <= 18:   # an id a database integer can hold
                 cond = cond | (DocumentRow.id == int(ref))
             r = session.scalars(select(DocumentRow).where(cond)).first()
             if r is None:
