@@ -30,7 +30,8 @@ _hasher = PasswordHasher()
 SESSION_HOURS = 12
 MAX_NAME, MAX_PASSWORD = 128, 1024        # longer ones cannot match (still checked, against the dummy)
 CHECK_WAIT_SECONDS = 10.0                 # how long a login waits for a free password check
-_checks = threading.BoundedSemaphore(max(1, int(os.environ.get("WARLEDGER_LOGIN_CHECKS", "2") or 2)))
+_CHECKS = os.environ.get("WARLEDGER_LOGIN_CHECKS", "").strip()
+_checks = threading.BoundedSemaphore(int(_CHECKS) if _CHECKS.isascii() and _CHECKS.isdigit() and int(_CHECKS) else 2)
 _dummy: list[str] = []
 
 
