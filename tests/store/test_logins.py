@@ -209,3 +209,19 @@ def test_durations(text, days):
 def test_bad_durations(text):
     with pytest.raises(UsageError):
         users_store.parse_duration(text)
+
+
+def test_migration_0006_down_and_up_keeps_users_and_tokens(db_url):
+    """Dropping 0006's columns must not copy `users` to a new table (SQLite would cascade the
+    old one's deletion to every token and session)."""
+    from sqlalchemy import text
+
+    from warledger.store.engine import downgrade, upgrade
+    e = open_engine(db_url)
+    _, token = users_store.add_user(e, "kept", "viewer")
+    downgrade(e, "0005")
+    with e.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM tokens")).scalar() == 1
+    upgrade(e)
+    assert users_store.user_for_token(e, token).name == "kept"
+    e.dispose()

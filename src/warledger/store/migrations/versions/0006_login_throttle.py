@@ -33,8 +33,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('tokens') as batch:
-        batch.drop_column('expires_at')
-    with op.batch_alter_table('users') as batch:
-        batch.drop_column('disabled_at')
+    # SQLite (3.35+) drops a column in place; batch mode would copy `users` to a new table, and
+    # dropping the old one would cascade to every token and session
+    for table, column in (('tokens', 'expires_at'), ('users', 'disabled_at')):
+        if op.get_bind().dialect.name == 'sqlite':
+            op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+        else:
+            op.drop_column(table, column)
     op.drop_table('login_throttle')
