@@ -14,7 +14,8 @@ COMMANDS = [[], ["extract"], ["run"], ["actors"], ["ingest"], ["documents"], ["d
             ["aggregate"], ["incidents"], ["incident"], ["tallies"], ["review"], ["review", "grade"],
             ["review", "correct"], ["review", "merge"], ["review", "split"], ["review", "list"], ["export"],
             ["gazetteer"], ["gazetteer", "build"], ["gazetteer", "lookup"], ["serve"], ["batch"], ["users"],
-            ["users", "add"], ["users", "token"], ["users", "revoke"], ["users", "list"], ["users", "password"]]
+            ["users", "add"], ["users", "token"], ["users", "revoke"], ["users", "list"], ["users", "password"],
+            ["users", "disable"], ["users", "enable"]]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=lambda c: " ".join(c) or "warledger")
@@ -49,7 +50,13 @@ def test_cli_run_reads_bundled_sample(tmp_path):
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("warledger served on http://127.0.0.1:") and "/health ok" in lines[-1]
-    assert lines[-2].startswith("log in at http://127.0.0.1:") and " as admin with password " in lines[-2]
+    assert lines[-2].startswith("log in at http://127.0.0.1:") and " as admin with the one-time password" in lines[-2]
+    # the secrets are on standard error only, with the command that changes the password
+    password = next(ln for ln in result.stderr.splitlines() if "one-time password: " in ln)
+    assert "users password admin" in password
+    secret = password.split("one-time password: ")[1].split()[0]
+    assert len(secret) >= 12 and secret not in result.stdout
+    assert "API token: wl_" in result.stderr and "wl_" not in result.stdout
     lines = lines[:-2]
     stored = next(i for i, ln in enumerate(lines) if ln.startswith("6 document(s) read"))
     assert lines[stored].startswith("6 document(s) read, 6 newly stored, 0 input(s) with errors")
@@ -106,6 +113,47 @@ def test_cli_users_add_prints_a_token_once_and_revoke_stops_it(tmp_path):
     assert user_for_token(Ledger(db).engine, token) is None
     unknown = CliRunner().invoke(main, ["users", "revoke", "nobody", "--db", db])
     assert unknown.exit_code == 2 and "no user" in unknown.stderr
+
+
+@pytest.mark.issue(19)
+def test_cli_users_disable_enable_expires_and_revoke_ends_sessions(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from warledger.store import Ledger
+    from warledger.store import users as users_store
+
+    db = f"sqlite:///{tmp_path / 'u.sqlite'}"
+    run = CliRunner()
+    added = run.invoke(main, ["users", "add", "sam", "--role", "viewer", "--expires", "30d", "--password-stdin",
+                              "--db", db], input="sam-password-1\n")
+    assert added.exit_code == 0, added.stderr
+    assert "valid for 30d" in added.stderr
+    token = added.stdout.strip()
+    engine = Ledger(db).engine
+    assert users_store.user_for_token(engine, token).name == "sam"
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
+    with monkeypatch.context() as m:
+        m.setattr(users_store, "_now", lambda: later)
+        assert users_store.user_for_token(engine, token) is None            # expired
+    bad = run.invoke(main, ["users", "token", "sam", "--expires", "soon", "--db", db])
+    assert bad.exit_code == 2 and "[E801]" in bad.stderr
+    user = users_store.user_for_password(engine, "sam", "sam-password-1")
+    session = users_store.start_session(engine, user)
+    revoked = run.invoke(main, ["users", "revoke", "sam", "--db", db])
+    assert revoked.exit_code == 0 and "web sessions ended" in revoked.stdout
+    assert users_store.user_for_session(engine, session) is None
+    fresh = run.invoke(main, ["users", "token", "sam", "--expires", "12h", "--db", db]).stdout.strip()
+    assert users_store.user_for_token(engine, fresh).name == "sam"
+    disabled = run.invoke(main, ["users", "disable", "sam", "--db", db])
+    assert disabled.exit_code == 0 and "1 token(s) revoked" in disabled.stdout
+    assert users_store.user_for_token(engine, fresh) is None
+    assert users_store.user_for_password(engine, "sam", "sam-password-1") is None
+    assert "disabled" in run.invoke(main, ["users", "list", "--db", db]).stdout
+    refused = run.invoke(main, ["users", "token", "sam", "--db", db])
+    assert refused.exit_code == 2 and "disabled" in refused.stderr
+    assert run.invoke(main, ["users", "enable", "sam", "--db", db]).exit_code == 0
+    assert users_store.user_for_password(engine, "sam", "sam-password-1").name == "sam"
+    assert run.invoke(main, ["users", "disable", "nobody", "--db", db]).exit_code == 2
 
 
 def test_cli_review_errors_are_one_line_with_exit_codes(tmp_path):

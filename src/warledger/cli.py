@@ -516,23 +516,35 @@ def _password(ask: bool, from_stdin: bool) -> str | None:
     return None
 
 
+def _expires(text: str | None):
+    from .store.users import parse_duration
+    return _or_exit(lambda: parse_duration(text)) if text else None
+
+
+_expires_opt = click.option("--expires", metavar="DURATION",
+                            help="The token stops working after DURATION (30d, 12h, 90m, 2w); default: when revoked.")
+
+
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(["viewer", "analyst", "admin"]), required=True)
 @_with_password_opts
+@_expires_opt
 @_db_opt
-def users_add(name, role, ask, from_stdin, db) -> None:
+def users_add(name, role, ask, from_stdin, expires, db) -> None:
     """Create a user and print its API token (shown once; only a hash is stored). With a
     password (--password or --password-stdin) the user can also log in to the web pages."""
     from .store import Ledger
     from .store.users import add_user
 
+    lasts = _expires(expires)
     password = _password(ask, from_stdin)
     if password is not None and len(password) < 8:
         click.echo("[E801] a password needs at least 8 characters", err=True)
         sys.exit(2)
-    user, token = _or_exit(lambda: add_user(Ledger(db).engine, name, role, password))
-    click.echo(f"user {user.name} ({user.role}) created; token (shown once):", err=True)
+    user, token = _or_exit(lambda: add_user(Ledger(db).engine, name, role, password, lasts))
+    until = f", valid for {expires}" if expires else ""
+    click.echo(f"user {user.name} ({user.role}) created; token (shown once{until}):", err=True)
     click.echo(token)
 
 
@@ -553,25 +565,52 @@ def users_password(name, from_stdin, db) -> None:
 
 @users.command("token")
 @click.argument("name")
+@_expires_opt
 @_db_opt
-def users_token(name, db) -> None:
+def users_token(name, expires, db) -> None:
     """Issue another token for NAME and print it (shown once)."""
     from .store import Ledger
     from .store.users import new_token
 
-    click.echo(_or_exit(lambda: new_token(Ledger(db).engine, name)))
+    lasts = _expires(expires)
+    click.echo(_or_exit(lambda: new_token(Ledger(db).engine, name, lasts)))
 
 
 @users.command("revoke")
 @click.argument("name")
 @_db_opt
 def users_revoke(name, db) -> None:
-    """Revoke every token of NAME."""
+    """Revoke every token of NAME and end NAME's web sessions."""
     from .store import Ledger
     from .store.users import revoke
 
     n = _or_exit(lambda: revoke(Ledger(db).engine, name))
-    click.echo(f"{n} token(s) of {name} revoked")
+    click.echo(f"{n} token(s) of {name} revoked; web sessions ended")
+
+
+@users.command("disable")
+@click.argument("name")
+@_db_opt
+def users_disable(name, db) -> None:
+    """Refuse NAME every login from now on: its tokens are revoked, its web sessions ended, and
+    its password no longer logs in (until `users enable NAME`)."""
+    from .store import Ledger
+    from .store.users import disable
+
+    n = _or_exit(lambda: disable(Ledger(db).engine, name))
+    click.echo(f"user {name} disabled; {n} token(s) revoked, web sessions ended")
+
+
+@users.command("enable")
+@click.argument("name")
+@_db_opt
+def users_enable(name, db) -> None:
+    """Let a disabled user log in with its password again (issue a token with `users token`)."""
+    from .store import Ledger
+    from .store.users import enable
+
+    _or_exit(lambda: enable(Ledger(db).engine, name))
+    click.echo(f"user {name} enabled")
 
 
 @users.command("list")
@@ -583,7 +622,7 @@ def users_list(db) -> None:
 
     rows = _or_exit(lambda: list_users(Ledger(db).engine, 1_000_000))
     for u in rows:
-        click.echo(f"{u['name']:<24} {u['role']:<8} {u['tokens']} token(s)")
+        click.echo(f"{u['name']:<24} {u['role']:<8} {u['tokens']} token(s)" + ("  disabled" if u["disabled"] else ""))
     click.echo(f"{len(rows)} user(s)")
 
 
@@ -629,11 +668,14 @@ def _serve(db, host: str, port: int, *, once: bool = False) -> None:
     if chosen != port:
         click.echo(f"port {port} is taken; using {chosen}", err=True)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{chosen}/"
-    if made:
+    prog = _prog()
+    if made:                      # the secrets go to standard error, kept out of logs of stdout
         name, password, token = made
-        click.echo(f"log in at {url} as {name} with password {password}  (API token {token}; both shown once)")
+        click.echo(f"log in at {url} as {name} with the one-time password on standard error")
+        click.echo(f"{name}'s one-time password: {password}  (change it with `{prog} users password {name}`)",
+                   err=True)
+        click.echo(f"{name}'s API token: {token}  (shown once; `{prog} users revoke {name}` stops it)", err=True)
     else:
-        prog = _prog()
         click.echo(f"log in at {url} with your user (`{prog} users list`; set a password with "
                    f"`{prog} users password NAME`)")
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=chosen, log_level="warning"))

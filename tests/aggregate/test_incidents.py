@@ -160,14 +160,15 @@ def test_review_merge_and_correction_survive_rebuild_and_reingest(db_url, tmp_pa
     assert merged.exit_code == 0, merged.stderr
     one, full = with_doc(incidents_json(), "doc-a")
     assert {e["document"] for e in full["events"]} >= {"doc-a", "doc-b"}
-    corrected = run.invoke(main, ["review", "correct", one["id"], "best", "20", "--who", "analyst1",
+    # 12: within the merged incident's low 12 and high 15 (a correction keeps low <= best <= high, #19)
+    corrected = run.invoke(main, ["review", "correct", one["id"], "best", "12", "--who", "analyst1",
                                   "--why", "hospital list", "--db", db_url])
     assert corrected.exit_code == 0, corrected.stderr
 
     def check():
         row, full = with_doc(incidents_json(), "doc-a")
         assert {e["document"] for e in full["events"]} >= {"doc-a", "doc-b"}
-        assert row["best"] == 20 and row["machine"]["best"] != 20  # both values visible
+        assert row["best"] == 12 and row["machine"]["best"] != 12  # both values visible
         assert [r["action"] for r in row["reviews"]] == ["correct"]
     check()
     assert run.invoke(main, ["aggregate", "--rebuild", "--db", db_url]).exit_code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -142,9 +143,13 @@ def test_ingest_by_post_creates_the_same_events_as_the_cli(served, seed_path, se
     r = client.post(f"/api/incidents/{ref}/reviews", json={"action": "correct", "field": "best", "value": "x"},
                     headers=h)
     assert r.status_code == 422 and "whole number" in r.json()["message"]
+    # low <= best <= high: the seed's low (201) is corrected first (issue 19)
+    r = client.post(f"/api/incidents/{ref}/reviews", json={"action": "correct", "field": "low", "value": 5},
+                    headers=h)
+    assert r.status_code == 201, r.text
     r = client.post(f"/api/incidents/{ref}/reviews", json={"action": "correct", "field": "best", "value": 7},
                     headers=h)
-    assert r.status_code == 201
+    assert r.status_code == 201, r.text
     assert client.get(f"/api/incidents/{ref}", headers=h).json()["best"] == 7
     if inc["total"] >= 2:                  # merge two incidents, then split one event back out
         other = inc["items"][1]["id"]
@@ -193,11 +198,16 @@ def server(tmp_path, seed_path):
     assert done.returncode == 0, done.stderr
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "warledger.cli", "serve", "--port", str(port), "--db", db],
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         lines = [proc.stdout.readline(), proc.stdout.readline()]
-        assert lines[0].startswith(f"log in at http://127.0.0.1:{port}/ as admin with password ")
+        assert lines[0].startswith(f"log in at http://127.0.0.1:{port}/ as admin with the one-time password on "
+                                   "standard error")
         assert lines[1].startswith(f"warledger serving on http://127.0.0.1:{port}/")
+        secrets = [proc.stderr.readline(), proc.stderr.readline()]       # the secrets: on stderr only
+        assert secrets[0].startswith("admin's one-time password: ") and "users password admin" in secrets[0]
+        assert secrets[1].startswith("admin's API token: wl_")
+        threading.Thread(target=proc.stderr.read, daemon=True).start()      # keep the pipe drained
         for _ in range(100):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/health") as r:
@@ -207,7 +217,7 @@ def server(tmp_path, seed_path):
                 time.sleep(0.1)
         else:
             pytest.fail("the server did not answer /health")
-        yield f"http://127.0.0.1:{port}", lines[0].split("API token ")[1].split(";")[0]
+        yield f"http://127.0.0.1:{port}", secrets[1].split("API token: ")[1].split()[0]
     finally:
         proc.terminate()
         proc.wait(10)

@@ -50,15 +50,26 @@ def find(incidents: list[Incident], anchor: list[str]) -> Incident | None:
     return best
 
 
+def _valid(field: str, value) -> bool:
+    """Whether a stored value passes the review checker (reviews stored before it checked
+    values, or written to the database by hand, may not): a bad one is passed over."""
+    from ..reviews import ReviewError, check_value
+    try:
+        return check_value(field, value) == value
+    except ReviewError:
+        return False
+
+
 def effective(machine: dict, reviews: list[dict]) -> dict:
-    """The incident as shown: machine values, the reviews' corrections over them, both kept."""
+    """The incident as shown: machine values, the reviews' corrections over them, both kept.
+    A correction or grade whose stored value the review checker refuses is not applied."""
     out = dict(machine)
     out["machine"] = {k: machine.get(k) for k in CORRECTABLE_FIELDS}
     out["reviews"] = reviews
     for r in reviews:
-        if r["action"] == "correct" and r["field"] in CORRECTABLE_FIELDS:
+        if r["action"] == "correct" and r["field"] in CORRECTABLE_FIELDS and _valid(r["field"], r["value"]):
             out[r["field"]] = r["value"]
-        elif r["action"] == "grade":
+        elif r["action"] == "grade" and _valid("grade", r["value"]):
             out["grade"] = r["value"]
     return out
 

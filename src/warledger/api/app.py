@@ -6,7 +6,7 @@ import os
 import tempfile
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -20,8 +20,8 @@ from ..errors import WarledgerError
 from ..store import Ledger
 from ..store import users as users_store
 from ..vocab import CORRECTABLE_FIELDS, INCIDENT_STATUSES, REVIEW_ACTIONS
+from .limits import MAX_BODY, BodyLimit, SecurityHeaders
 
-MAX_BODY = 5 * 1024 * 1024          # bytes a request may carry
 STATUSES = Literal[INCIDENT_STATUSES]  # type: ignore[valid-type]
 EXPORT_MEDIA = {"acled": "text/csv", "ucdp": "text/csv", "geojson": "application/geo+json",
                 "jsonl": "application/x-ndjson", "parquet": "application/vnd.apache.parquet"}
@@ -69,7 +69,9 @@ ERRORS = {400: {"model": Error, "description": "Malformed request or unreadable 
 NOT_FOUND = {404: {"model": Error, "description": "Not found"}}
 
 
-def create_app(db: str | None = None) -> FastAPI:
+def create_app(db: str | None = None, login_policy=None) -> FastAPI:
+    """The API and the web pages over the ledger at ``db``; ``login_policy`` (a
+    ``store.logins.LoginPolicy``) defaults to the one the WARLEDGER_LOGIN_* settings give."""
     ledger = Ledger(db)
     engine = ledger.engine
     # Swagger UI (/docs) served from the fastapi-offline package, not a CDN (ReDoc is left out:
@@ -77,6 +79,10 @@ def create_app(db: str | None = None) -> FastAPI:
     app = FastAPIOffline(title="warledger", version=__version__, static_url="/docs-assets", redoc_url=None,
                          description="A source-attributed ledger of conflict events. "
                                      "Send `Authorization: Bearer TOKEN`.")
+    # The body limit and the security headers wrap the whole stack, outside even Starlette's
+    # error middleware, so every answer (a 413 before any route, a 500) carries the headers.
+    build_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(BodyLimit(build_stack(), MAX_BODY))  # type: ignore[method-assign]
     bearer = HTTPBearer(auto_error=False)
 
     def current_user(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]):
@@ -93,13 +99,6 @@ def create_app(db: str | None = None) -> FastAPI:
         return check
 
     viewer, analyst, admin = Depends(role("viewer")), Depends(role("analyst")), Depends(role("admin"))
-
-    @app.middleware("http")
-    async def limit_size(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and (not length.isdigit() or int(length) > MAX_BODY):
-            return JSONResponse({"message": f"request body over {MAX_BODY} bytes"}, status_code=413)
-        return await call_next(request)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request, exc: StarletteHTTPException):
@@ -120,6 +119,7 @@ def create_app(db: str | None = None) -> FastAPI:
 
     Limit = Annotated[int, Query(ge=1, le=1000)]
     Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+    Filter = Annotated[str | None, Query(max_length=200)]
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:
@@ -158,8 +158,8 @@ def create_app(db: str | None = None) -> FastAPI:
         return find_incidents(ledger, status=status, type_=type_, place=place, actor=actor, since=since, until=until)
 
     @app.get("/api/incidents", tags=["incidents"], responses=ERRORS, dependencies=[viewer])
-    def incidents(status: STATUSES | None = None, type: str | None = None, place: str | None = None,
-                  actor: str | None = None, since: dt.date | None = None, until: dt.date | None = None,
+    def incidents(status: STATUSES | None = None, type: Filter = None, place: Filter = None,
+                  actor: Filter = None, since: dt.date | None = None, until: dt.date | None = None,
                   limit: Limit = 50, offset: Offset = 0) -> Page:
         """Incidents with the CLI's filters: effective status, type, place, actor, dates."""
         return Page(**page(_incidents(status, type, place, actor, since, until), limit, offset))
@@ -200,7 +200,7 @@ def create_app(db: str | None = None) -> FastAPI:
         return {"id": rid, "incident": ref}
 
     @app.get("/api/events", tags=["events"], responses=ERRORS, dependencies=[viewer])
-    def events(type: str | None = None, status: str | None = None, since: dt.date | None = None,
+    def events(type: Filter = None, status: Filter = None, since: dt.date | None = None,
                until: dt.date | None = None, limit: Limit = 50, offset: Offset = 0) -> Page:
         """Events of every document with their places, actors, figures and sources."""
         from ..store.rows import iter_events
@@ -223,8 +223,8 @@ def create_app(db: str | None = None) -> FastAPI:
         200: {"content": {m: {} for m in set(EXPORT_MEDIA.values())}, "description": "The export file"}},
         dependencies=[viewer], response_class=FileResponse)
     def export(fmt: Literal["acled", "ucdp", "geojson", "jsonl", "parquet"],
-               level: Literal["events", "incidents"] = "events", status: str | None = None,
-               type: str | None = None, since: dt.date | None = None, until: dt.date | None = None):
+               level: Literal["events", "incidents"] = "events", status: Filter = None,
+               type: Filter = None, since: dt.date | None = None, until: dt.date | None = None):
         """Issue the export in one of the CLI's formats; written to a temporary file and streamed."""
         from ..export.run import export as run_export
         fd, path = tempfile.mkstemp(prefix="warledger-export-", suffix="." + fmt)
@@ -254,11 +254,11 @@ def create_app(db: str | None = None) -> FastAPI:
 
     @app.delete("/api/users/{name}/tokens", tags=["users"], responses=ERRORS | NOT_FOUND, dependencies=[admin])
     def revoke(name: str) -> dict[str, Any]:
-        """Revoke every token of a user."""
+        """Revoke every token of a user and end its web sessions."""
         if not any(u["name"] == name for u in users_store.list_users(engine, 1_000_000)):
             raise HTTPException(404, f"no user {name!r}")
         return {"name": name, "revoked": users_store.revoke(engine, name)}
 
     from ..web import install as install_pages
-    install_pages(app, ledger)
+    install_pages(app, ledger, login_policy)
     return app

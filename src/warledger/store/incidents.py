@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
+from .like import ESCAPE, contains
 from .tables import (
     AttributionRow,
     DocumentRow,
@@ -86,11 +87,11 @@ def list_incidents(engine: Engine, *, status: str | None = None, type_: str | No
         if place:
             q = q.where(IncidentRow.id.in_(
                 select(IncidentEventRow.incident_id).join(EventPlaceRow, EventPlaceRow.event_id == IncidentEventRow.event_id)
-                .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(PlaceRow.name.ilike(f"%{place}%"))))
+                .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(PlaceRow.name.ilike(contains(place), escape=ESCAPE))))
         if actor:
             q = q.where(IncidentRow.id.in_(
                 select(IncidentEventRow.incident_id).join(EventActorRow, EventActorRow.event_id == IncidentEventRow.event_id)
-                .where(EventActorRow.name.ilike(f"%{actor}%"))))
+                .where(EventActorRow.name.ilike(contains(actor), escape=ESCAPE))))
         rows = conn.execute(q).all()
         members = defaultdict(list)
         for iid, sha, local in conn.execute(select(IncidentEventRow.incident_id, DocumentRow.sha256, EventRow.local_id)

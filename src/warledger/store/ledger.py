@@ -211,7 +211,7 @@ class Ledger:
         """One document by ledger id, input id or sha256, with its extracted values."""
         with Session(self.engine) as session:
             cond = (DocumentRow.doc_id == ref) | (DocumentRow.sha256 == ref.removeprefix("sha256:"))
-            if ref.isdigit():
+            if ref.isascii() and ref.isdigit() and len(ref) <= 18:   # an id a database integer can hold
                 cond = cond | (DocumentRow.id == int(ref))
             r = session.scalars(select(DocumentRow).where(cond)).first()
             if r is None:
@@ -249,12 +249,14 @@ class Ledger:
 
     def search_documents(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
         """Documents whose title, outlet or text contains ``query`` (case-insensitive), newest first."""
-        like = f"%{query}%"
+        from .like import ESCAPE, contains
+        like = contains(query)
         with Session(self.engine) as session:
             rows = session.execute(select(DocumentRow.id, DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.title,
                                           DocumentRow.source, DocumentRow.published)
-                                   .where(DocumentRow.title.ilike(like) | DocumentRow.source.ilike(like)
-                                          | DocumentRow.text.ilike(like))
+                                   .where(DocumentRow.title.ilike(like, escape=ESCAPE)
+                                          | DocumentRow.source.ilike(like, escape=ESCAPE)
+                                          | DocumentRow.text.ilike(like, escape=ESCAPE))
                                    .order_by(DocumentRow.published.desc(), DocumentRow.id).limit(limit)).all()
         return [{"id": r.id, "doc_id": r.doc_id, "sha256": r.sha256, "title": r.title, "source": r.source,
                  "published": r.published.isoformat() if r.published else None} for r in rows]

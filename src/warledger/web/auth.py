@@ -72,6 +72,6 @@ def check_login_csrf(request: Request, sent: str | None) -> None:
 
 def safe_next(value: str | None) -> str:
     """Only paths on this server: no scheme, no host, no protocol-relative '//'."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+    if not value or len(value) > 2000 or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return "/map"
     return value

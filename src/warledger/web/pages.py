@@ -13,15 +13,15 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
+from ..store import logins
 from ..store import users as users_store
-from ..vocab import INCIDENT_STATUSES
+from ..vocab import CORRECTABLE_FIELDS, GRADES, INCIDENT_STATUSES, REVIEW_ACTIONS
 from . import auth, views
 
 HERE = Path(__file__).parent
 CLUSTER_ABOVE = 200          # markers are clustered when the map holds more incidents than this
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-       "form-action 'self'")
+MAX_PARAM = 200              # characters a filter or search may have
+MAX_OFFSET = 10_000          # how far a listing may be paged (as the API's lists, bounded)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -31,18 +31,42 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def _param(request: Request, name: str) -> str | None:
+    """A query parameter, stripped; a page refuses (422) one longer than MAX_PARAM."""
+    value = (request.query_params.get(name) or "").strip()
+    if len(value) > MAX_PARAM:
+        raise auth.Refused(422, f"The {name} filter is longer than {MAX_PARAM} characters; shorten it.")
+    return value or None
+
+
+def _offset(request: Request) -> int:
+    value = (request.query_params.get("offset") or "0").strip()
+    if not (value.isascii() and value.isdigit() and int(value) <= MAX_OFFSET):
+        raise auth.Refused(422, f"offset must be a whole number from 0 to {MAX_OFFSET}.")
+    return int(value)
+
+
 def _filters(request: Request) -> dict[str, Any]:
-    q = request.query_params
-    status = q.get("status") if q.get("status") in INCIDENT_STATUSES else None
-    return {"status": status, "type_": (q.get("type") or "").strip() or None,
-            "actor": (q.get("actor") or "").strip() or None, "place": (q.get("place") or "").strip() or None,
-            "since": _date(q.get("since")), "until": _date(q.get("until"))}
+    status = _param(request, "status")
+    return {"status": status if status in INCIDENT_STATUSES else None, "type_": _param(request, "type"),
+            "actor": _param(request, "actor"), "place": _param(request, "place"),
+            "since": _date(_param(request, "since")), "until": _date(_param(request, "until"))}
 
 
-def install(app: FastAPI, ledger) -> None:
+def _text(form, name: str) -> str | None:
+    """A form field as text (a file where text belongs is refused)."""
+    value = form.get(name)
+    if value is not None and not isinstance(value, str):
+        raise auth.Refused(400, f"The form field {name} must be text.")
+    return value
+
+
+def install(app: FastAPI, ledger, policy: logins.LoginPolicy | None = None) -> None:
     engine = ledger.engine
+    policy = policy or logins.LoginPolicy.from_env()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(version=__version__, statuses=INCIDENT_STATUSES, colours=views.STATUS_COLOURS)
+    templates.env.globals.update(version=__version__, statuses=INCIDENT_STATUSES, colours=views.STATUS_COLOURS,
+                                 grades=GRADES, correctable_fields=CORRECTABLE_FIELDS)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def render(request: Request, name: str, who: tuple | None, status_code: int = 200, **context) -> HTMLResponse:
@@ -51,17 +75,6 @@ def install(app: FastAPI, ledger) -> None:
                     "may_review": bool(user and user.may("analyst")), "path": request.url.path,
                     "query": request.query_params}
         return templates.TemplateResponse(request, name, context, status_code=status_code)
-
-    @app.middleware("http")
-    async def page_headers(request: Request, call_next):
-        response = await call_next(request)
-        if not request.url.path.startswith("/api/") and request.url.path not in ("/docs", "/redoc"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
-            response.headers.setdefault("Referrer-Policy", "same-origin")
-            if response.headers.get("content-type", "").startswith("text/html"):
-                response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
     @app.exception_handler(auth.LoginRequired)
     async def to_login(_request: Request, exc: auth.LoginRequired):
@@ -84,15 +97,29 @@ def install(app: FastAPI, ledger) -> None:
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
         form = await request.form()
-        auth.check_login_csrf(request, form.get("csrf"))
-        name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
-        user = await run_in_threadpool(users_store.user_for_password, engine, name, password) if name else None
+        auth.check_login_csrf(request, _text(form, "csrf"))
+        name, password = (_text(form, "name") or "").strip(), _text(form, "password") or ""
+        address = request.client.host if request.client else None
+        next_url = auth.safe_next(_text(form, "next"))
+
+        def again(status: int, error: str, retry_after: int | None = None) -> Response:
+            response = render(request, "login.html", None, status_code=status, next=next_url,
+                              login_csrf=auth.login_token(request), error=error)
+            if retry_after:
+                response.headers["Retry-After"] = str(retry_after)
+            return response
+        try:
+            result = await run_in_threadpool(logins.attempt, engine, name, password, address, policy)
+        except users_store.ChecksBusy as err:
+            return again(503, err.message[0].upper() + err.message[1:] + ".", 1)
+        if result.retry_after:
+            return again(429, "Too many failed logins for this user or from this address; try again in "
+                              f"{result.retry_after} s.", result.retry_after)
+        user = result.user
         if user is None:
-            token = auth.login_token(request)
-            return render(request, "login.html", None, status_code=401, next=auth.safe_next(form.get("next")),
-                          login_csrf=token, error="Unknown user or wrong password.")
+            return again(401, "Unknown user or wrong password.")
         secret = await run_in_threadpool(users_store.start_session, engine, user)
-        response = RedirectResponse(auth.safe_next(form.get("next")), status_code=303)
+        response = RedirectResponse(next_url, status_code=303)
         auth.set_cookie(response, auth.SESSION_COOKIE, secret, max_age=users_store.SESSION_HOURS * 3600)
         response.delete_cookie(auth.LOGIN_COOKIE, path="/")
         return response
@@ -101,7 +128,7 @@ def install(app: FastAPI, ledger) -> None:
     async def logout(request: Request) -> Response:
         form = await request.form()
         _user, secret = auth.require(request, engine)
-        auth.check_csrf(secret, form.get("csrf"))
+        auth.check_csrf(secret, _text(form, "csrf"))
         await run_in_threadpool(users_store.end_session, engine, secret)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(auth.SESSION_COOKIE, path="/")
@@ -139,7 +166,7 @@ def install(app: FastAPI, ledger) -> None:
         who = auth.require(request, engine)
         f = _filters(request)
         shown, points = _features(f)
-        mode = request.query_params.get("cluster")
+        mode = _param(request, "cluster")
         mode = mode if mode in ("on", "off") else "auto"
         data = {"points": points, "cluster": mode == "on" or (mode == "auto" and len(points) > CLUSTER_ABOVE)}
         return render(request, "map.html", who, filters=f, incidents=shown, points=points, data=data,
@@ -178,8 +205,8 @@ def install(app: FastAPI, ledger) -> None:
                                     "reviews merge and split them; find it again on the map or by search.")
         others = _merge_candidates(one)
         return render(request, "incident.html", who, inc=one, reviews=incident_reviews(ledger, ref) or [],
-                      others=others, fields=("low", "best", "high", "date_start", "date_end", "type", "status"),
-                      done=request.query_params.get("done"))
+                      others=others, fields=CORRECTABLE_FIELDS,
+                      done=_param(request, "done") if _param(request, "done") in REVIEW_ACTIONS else None)
 
     def _merge_candidates(one: dict, most: int = 200) -> list[str]:
         """Incidents to offer for a merge: the ones nearest in date (any id may be typed)."""
@@ -201,17 +228,19 @@ def install(app: FastAPI, ledger) -> None:
         if found is None:
             raise auth.LoginRequired(f"/incidents/{ref}")
         user, secret = found
-        auth.check_csrf(secret, form.get("csrf"))
+        auth.check_csrf(secret, _text(form, "csrf"))
         if not user.may("analyst"):
             raise auth.Refused(403, f"analyst role needed to review; {user.name} is {user.role}")
-        action = str(form.get("action") or "")
-        events = [str(e) for e in form.getlist("events")]
+        action = _text(form, "action") or ""
+        events = form.getlist("events")
+        if not all(isinstance(e, str) for e in events):
+            raise auth.Refused(400, "The form field events must be text.")
+        field, value, other, why = (_text(form, k) for k in ("field", "value", "other", "why"))
         before = await run_in_threadpool(member_keys, engine, ref)
         try:
             await run_in_threadpool(
-                lambda: record_review(ledger, ref, action=action, who=user.name, field=form.get("field") or None,
-                                      value=form.get("value"), other=(form.get("other") or "").strip() or None,
-                                      events=events, why=form.get("why")))
+                lambda: record_review(ledger, ref, action=action, who=user.name, field=field or None,
+                                      value=value, other=(other or "").strip() or None, events=events, why=why))
         except ReviewError as err:
             raise auth.Refused(err.status if err.status != 422 else 400, err.message) from None
         if action in ("merge", "split"):         # the incident now holding the reviewed events
@@ -226,9 +255,9 @@ def install(app: FastAPI, ledger) -> None:
     # ------------------------------------------------------------ documents, tallies, search
 
     @app.get("/documents", include_in_schema=False)
-    def documents_page(request: Request, offset: int = 0) -> Response:
+    def documents_page(request: Request) -> Response:
         who = auth.require(request, engine)
-        offset = max(0, offset)
+        offset = _offset(request)
         return render(request, "documents.html", who, docs=ledger.documents(limit=50, offset=offset),
                       total=ledger.count_documents(), offset=offset, limit=50)
 
@@ -255,10 +284,10 @@ def install(app: FastAPI, ledger) -> None:
         return render(request, "tallies.html", who, series=series)
 
     @app.get("/search", include_in_schema=False)
-    def search_page(request: Request, q: str = "") -> Response:
+    def search_page(request: Request) -> Response:
         from ..reviews import find_incidents
         who = auth.require(request, engine)
-        q = q.strip()[:200]
+        q = _param(request, "q") or ""
         docs, incs = [], []
         if q:
             docs = ledger.search_documents(q)

@@ -79,7 +79,7 @@ def map_points(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
                        "best": p["fatalities_best"], "low": p["fatalities_low"], "high": p["fatalities_high"],
                        "date": p["date_start"] or p["date_end"], "place": p["place"],
                        "colour": STATUS_COLOURS.get(p["status"], "#0969da"),
-                       "radius": round(5 + 2.5 * math.log2(1 + (p["fatalities_best"] or 0)), 1)})
+                       "radius": round(5 + 2.5 * math.log2(1 + _figure(p["fatalities_best"])), 1)})
     return points
 
 
@@ -101,11 +101,21 @@ def _next(d: dt.date, width: str) -> dt.date:
     return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def _figure(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
 def timeline(incidents: list[dict[str, Any]]) -> dict[str, Any]:
     """Incidents and their fatalities (sums of low/best/high) per day, week or month, chosen by
-    the span of dates; incidents with no date are counted apart."""
-    dated = [(dt.date.fromisoformat(i["date_start"] or i["date_end"]), i) for i in incidents
-             if i.get("date_start") or i.get("date_end")]
+    the span of dates; incidents with no date (or none readable) are counted apart."""
+    dated = [(d, i) for i in incidents if (d := _day(i.get("date_start")) or _day(i.get("date_end")))]
     undated = len(incidents) - len(dated)
     if not dated:
         return {"bins": [], "width": "day", "undated": undated}
@@ -125,7 +135,7 @@ def timeline(incidents: list[dict[str, Any]]) -> dict[str, Any]:
             v = i.get(k)
             if v is None and k != "low":
                 v = i.get("best") if k == "high" else i.get("low")
-            b[k] += int(v or 0)
+            b[k] += _figure(v)
     return {"bins": list(bins.values()), "width": width, "undated": undated}
 
 

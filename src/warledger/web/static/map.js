@@ -1,7 +1,16 @@
 // The incident map: Natural Earth countries and first-level divisions drawn from vendored
 // TopoJSON (no tiles, no network), one circle marker per placed incident.
+// Every string shown comes from the ledger or the vendored data, so it goes into the page as a
+// text node (textContent), never as HTML: Leaflet treats a string given to bindTooltip or
+// bindPopup as HTML, so they are given elements.
 (function () {
   "use strict";
+  function textBox(tag, text) {
+    var el = document.createElement(tag);
+    el.textContent = text;
+    return el;
+  }
+  function str(value) { return value === null || value === undefined ? "" : String(value); }
   var data = JSON.parse(document.getElementById("map-data").textContent);
   var map = L.map("map", { worldCopyJump: true, preferCanvas: false, attributionControl: true, minZoom: 1,
                            maxZoom: 14 });
@@ -24,7 +33,8 @@
       if (label) {
         layer.eachLayer(function (l) {
           var p = l.feature.properties || {};
-          l.bindTooltip((p.name || "") + (p.admin ? ", " + p.admin : ""), { sticky: true });
+          l.bindTooltip(function () { return textBox("span", str(p.name) + (p.admin ? ", " + str(p.admin) : "")); },
+                        { sticky: true });
         });
       }
       return layer.addTo(map);
@@ -40,19 +50,20 @@
 
   var group = data.cluster ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
   data.points.forEach(function (p) {
-    var m = L.circleMarker([p.lat, p.lon], { radius: p.radius, color: "#24292f", weight: 1,
-      fillColor: p.colour, fillOpacity: 0.85, className: "wl-incident wl-" + p.status });
+    var status = str(p.status).replace(/[^a-z_]/g, "");
+    var m = L.circleMarker([p.lat, p.lon], { radius: Number(p.radius) || 5, color: "#24292f", weight: 1,
+      fillColor: /^#[0-9a-f]{6}$/i.test(str(p.colour)) ? p.colour : "#0969da", fillOpacity: 0.85,
+      className: "wl-incident wl-" + status });
     var figure = p.best === null ? "no figure" :
-      (p.low === p.high ? String(p.best) : p.low + "–" + p.high + " (best " + p.best + ")") + " killed";
+      (p.low === p.high ? str(p.best) : str(p.low) + "–" + str(p.high) + " (best " + str(p.best) + ")") + " killed";
     var box = document.createElement("div");
-    var link = document.createElement("a");
-    link.href = "/incidents/" + encodeURIComponent(p.id);
-    link.textContent = p.type + (p.date ? ", " + p.date : "");
+    var link = textBox("a", str(p.type) + (p.date ? ", " + str(p.date) : ""));
+    link.href = "/incidents/" + encodeURIComponent(str(p.id));
     box.appendChild(link);
     box.appendChild(document.createElement("br"));
-    box.appendChild(document.createTextNode((p.place || "") + " · " + figure + " · " + p.status.replace("_", " ")));
+    box.appendChild(document.createTextNode(str(p.place) + " · " + figure + " · " + str(p.status).replace("_", " ")));
     m.bindPopup(box);
-    m.bindTooltip(p.type + (p.place ? " — " + p.place : ""));
+    m.bindTooltip(textBox("span", str(p.type) + (p.place ? " — " + str(p.place) : "")));
     group.addLayer(m);
   });
   group.addTo(map);
