@@ -158,3 +158,37 @@ def test_reading_sources_behind_pronouns_and_quantifiers(nlp, text, source):
 def test_reading_wordings_of_not_verifying_and_not_commenting(nlp, text, stance):
     events, _ = read(nlp, text, DAY)
     assert stance in {a["stance"] for e in events for a in e["attributions"]}
+
+
+# ------------------------------------------------------------------ figures
+@pytest.mark.parametrize("text,low", [
+    ("Four police officers, four civilians and 12 soldiers were killed in the attack on the base.", 20),
+    ("Gunmen killed two teachers and five students at the school in Kumba.", 7),
+    ("Three soldiers, two policemen and a child were killed when the bomb went off in Gao.", 6),
+])
+def test_reading_listed_dead_add_up(nlp, text, low):
+    events, _ = read(nlp, text, DAY)
+    assert low in [e["fatalities"]["low"] for e in events if e["fatalities"]]
+
+
+# ------------------------------------------------------------------ dates
+@pytest.mark.parametrize("text,day", [
+    ("Rebels attacked the convoy on Mar. 6 near the port, killing four.", dt.date(2021, 3, 6)),
+    ("Rebels shelled the port of Hodeidah on Sept. 2, the navy said.", dt.date(2020, 9, 2)),
+    ("On Feb. 12 gunmen killed nine villagers in the district.", dt.date(2021, 2, 12)),
+])
+def test_reading_abbreviated_months_before_a_day(nlp, text, day):
+    events, _ = read(nlp, text, DAY)
+    assert any(e["date"]["start"] == day.isoformat() for e in events), [e["date"] for e in events]
+
+
+@pytest.mark.parametrize("text,published", [
+    ("Rebels Seize Town\nMarch 6, 2024 10:15 PM EST\nRebels seized the town on Tuesday.\n", dt.date(2024, 3, 6)),
+    ("Curfew Extended\nUpdated: 11 June 2022, 08:40\nThe curfew was extended on Saturday.\n", dt.date(2022, 6, 11)),
+    ("FILE - Soldiers patrol a market, Jan. 5, 2019.\nMarch 3, 2021\nTroops clashed with rebels.\n",
+     dt.date(2021, 3, 3)),
+])
+def test_reading_datelines_with_clock_times_and_archive_captions(text, published):
+    from warledger.model import Document
+    from warledger.structure import analyse_structure
+    assert analyse_structure(Document(text=text)).published.date == published

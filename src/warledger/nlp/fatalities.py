@@ -123,6 +123,12 @@ def _deathly(noun_or_num: Token) -> bool:
     lex = lexicon()
     t = noun_or_num
     head = t.head
+    if t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN"):
+        first = t
+        while first.dep_ == "conj" and first.head is not first:
+            first = first.head                     # "four officers, two civilians and 12 soldiers were
+        if first is not t and first.pos_ in ("NOUN", "PROPN") and _deathly(first):    # killed": all are
+            return True
     if t.lower_ in lex["death_words"] or t.lemma_.lower() in ("death", "fatality"):
         return True
     if head.lemma_.lower() in ("kill", "die", "execute", "slay", "murder", "perish") and t.dep_ in (
@@ -241,7 +247,8 @@ def _sum_coordinated(counts: list[Count], text: str) -> list[Count]:
     """"eight contractors and a serviceman were killed": coordinated victims add up."""
     out = []
     for c in counts:
-        if out and c.noun is not None and out[-1].noun is not None and c.noun.dep_ == "conj" and c.noun.head == out[-1].noun:
+        if out and c.noun is not None and out[-1].noun is not None and c.noun.dep_ == "conj" \
+                and c.noun in out[-1].noun.conjuncts:
             prev = out[-1]
             add = lambda a, b: None if a is None or b is None else a + b  # noqa: E731
             prev.low, prev.best, prev.high = add(prev.low, c.low), add(prev.best, c.best), add(prev.high, c.high)
