@@ -46,6 +46,7 @@ class AttributionReader:
         self.pronouns = frozenset(lex["pronouns"])
         self.relatives = frozenset(lex["relatives"])
         self.quantifiers = frozenset(lex["quantifiers"])
+        self.nobody = frozenset(lex["nobody"])
         self.verbs = lex["verbs"]
         self.negated = lex["negated"]
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -115,6 +116,20 @@ class AttributionReader:
             return verb.head                                # "with a monitoring group reporting 36 deaths"
         return None
 
+    def _says_not(self, verb: Token) -> bool:
+        """What the reporting verb says is negated: its complement has a negation ("did not",
+        "never"), or its subject or object is nobody ("none of", "no losses")."""
+        clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+        clauses += [k for c in clauses for k in c.children if k.dep_ == "conj" and k.pos_ in ("VERB", "AUX")]
+        for c in clauses:
+            if any(k.dep_ == "neg" for k in c.children):
+                return True
+            for arg in (k for k in c.children if k.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")):
+                if arg.lemma_.lower() in self.nobody or any(
+                        d.dep_ == "det" and d.lower_ in self.nobody for d in arg.children):
+                    return True
+        return False
+
     @staticmethod
     def _negated(verb: Token) -> bool:
         return any(c.dep_ == "neg" for c in verb.children) or (
@@ -149,6 +164,8 @@ class AttributionReader:
             if other_tokens & subtree and not event_tokens & subtree:
                 continue                                    # it speaks of another event of the sentence
             stance = self.verbs[tok.lemma_.lower()]
+            if stance == "reports" and self._says_not(tok):
+                stance = "denies"                           # "X says none of its fighters was there"
             if self._negated(tok):
                 stance = self.negated.get(stance)
                 if stance is None:

@@ -141,15 +141,19 @@ class EventExtractor:
 
     def _person_says(self, ctx: Reading, sent: Span, index: ActorIndex, triggers: list[Trigger]) -> list[Trigger]:
         """A named person saying something that reports no deaths is a statement event
-        ("the secretary told reporters in Washington that ..."); officials and groups saying
-        things are sources, not statements."""
+        ("the secretary told reporters in Washington that ..."); so is a registered state or
+        organisation saying something that tells of no violence ("the African Union said the
+        talks must resume"). Unnamed officials and groups saying things are sources only, and
+        so is anyone reporting violence."""
         if any(t.type == "statement" for t in triggers) or self._counts(ctx, sent):
             return []
+        violence = any(EVENT_TYPES[t.type].violent for t in triggers)
         for tok in sent:
             if tok.pos_ == "VERB" and tok.lemma_.lower() in ("say", "tell") and tok.dep_ == "ROOT":
                 subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                 rec = index.at(subj) if subj is not None else None
-                if rec is not None and rec.kind == "person":
+                if rec is not None and (rec.kind == "person" or (
+                        not violence and rec.actor is not None and rec.kind in self.speaker_kinds)):
                     return [Trigger("statement", self.finder.priority["statement"], tok, tok.i, tok.i + 1, said=True)]
         return []
 
@@ -365,7 +369,7 @@ class EventExtractor:
                 if self._in_clauses(span.root, heads, group) or clause_head(span.root).i not in other_heads:
                     (anchors if self._anchor(span.root) else out).append(rec)
         out = out or anchors
-        countries = {p.place.country for p in out if p.place is not None and p.level not in ("country", "region")}
+        countries = {p.place.country for p in out if p.place is not None and p.level != "country"}
         return [p for p in out if not (p.level == "country" and p.place is not None and p.place.country in countries)]
 
     def _anchor(self, tok: Token) -> bool:
