@@ -192,3 +192,30 @@ def test_reading_datelines_with_clock_times_and_archive_captions(text, published
     from warledger.model import Document
     from warledger.structure import analyse_structure
     assert analyse_structure(Document(text=text)).published.date == published
+
+
+# ------------------------------------------------------------------ the town
+@pytest.mark.parametrize("text,place", [
+    ("Rebels reached Kidal on Monday. On Tuesday they took control of the town after heavy fighting.", "Kidal"),
+    ("Aid workers moved out of Malakal last week. Gunmen later attacked the town and burned the market.", "Malakal"),
+    ("The army entered Marawi in May. Fighting in the city killed nine soldiers on Friday.", "Marawi"),
+])
+def test_reading_the_town_stands_for_the_town_named_before(nlp, text, place):
+    events, _ = read(nlp, text, DAY)
+    assert any(any(place in p["name"] for p in e["places"]) for e in violent(events)), \
+        [(e["type"], [p["name"] for p in e["places"]]) for e in events]
+
+
+# ------------------------------------------------------------------ denials by content
+@pytest.mark.parametrize("text,source", [
+    ("The Syrian army said its jets bombed a rebel camp in Idlib. A rebel spokesman said none of its fighters "
+     "was in the area.", "rebel spokesman"),
+    ("Witnesses said soldiers shot dead four protesters in Conakry. The ministry says no one was killed.",
+     "ministry"),
+    ("Residents said a drone strike hit a wedding in Saada. The coalition said it did not carry out "
+     "any strike there.", "coalition"),
+])
+def test_reading_a_source_saying_it_did_not_happen_denies(nlp, text, source):
+    events, _ = read(nlp, text, DAY)
+    stances = {(a["source"] or "").lower(): a["stance"] for e in events for a in e["attributions"]}
+    assert any(source in s and st == "denies" for s, st in stances.items()), stances

@@ -57,6 +57,7 @@ class Draft:
     sents: list[Span] = field(default_factory=list)
     attributions: list[dict] = field(default_factory=list)
     status: str = "reported"
+    implied_places: list = field(default_factory=list)  # places a definite "the town" stands for
 
     @property
     def violent(self) -> bool:
@@ -101,6 +102,7 @@ class EventExtractor:
         self.agent_nouns = frozenset(lex["agent_nouns"])
         self.generic_victims = frozenset(lex["generic_victims"])
         self.anchor_preps = frozenset(lex["anchor_prepositions"])
+        self.place_nouns = dict(lex["place_nouns"])
         self.conflict_nouns = frozenset(lex["conflict_nouns"])
         self.additive_words = frozenset(lex["additive_words"])
         self.durations = frozenset(lex["durations"])
@@ -239,6 +241,8 @@ class EventExtractor:
                     roles.append(RoleActor(rec.name, "participant", [(tok.idx, tok.idx + len(tok.text))],
                                            rec.actor.id if rec.actor else None, rec.kind))
         d.places = self._places(ctx, doc, sent, heads, group, single, other_heads or set(), etype)
+        # "the town": the last town named before, for an event that ends up with no place
+        d.implied_places = [] if d.places else self._place_anaphora(ctx, doc, sent, heads, group)
         if not d.places:                              # "Syrian civilians": the victims' country
             d.places = self._victims_country(doc, d)
         d.date = self._date(ctx, doc, sent, heads, group, etype, ref, single)
@@ -371,6 +375,28 @@ class EventExtractor:
         out = out or anchors
         countries = {p.place.country for p in out if p.place is not None and p.level != "country"}
         return [p for p in out if not (p.level == "country" and p.place is not None and p.place.country in countries)]
+
+    def _place_anaphora(self, ctx: Reading, doc: Doc, sent: Span, heads: set[int], group: list[Trigger]) -> list:
+        """"took control of the town", "fighting in the area": a definite place noun with no
+        name of its own in the event's clause stands for the last place of its kind named
+        before the sentence (a town for town, city, village; a province for province, region)."""
+        for tok in sent:
+            level = self.place_nouns.get(tok.lemma_.lower())
+            if level is None or not any(c.dep_ == "det" and c.lower_ in self.anaphora for c in tok.children):
+                continue
+            if any(c.dep_ in ("compound", "appos") or c.pos_ == "PROPN" for c in tok.children) or \
+                    any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                continue                              # "the town of Elbe": named right there
+            if not self._in_clauses(tok, heads, group):
+                continue
+            # the last place of that level; for a town, else the last place finer than a country
+            wanted = ({level, "unknown"}, {"admin2", "admin1", "region"}) if level == "populated_place" else ({level},)
+            for levels in wanted:
+                before = [(s, rec) for rec in ctx.doc_places for s, _ in rec.mentions
+                          if s < sent.start_char and rec.level in levels]
+                if before:
+                    return [max(before, key=lambda x: x[0])[1]]
+        return []
 
     def _anchor(self, tok: Token) -> bool:
         """A place named as a reference point: "near X", "outside X", "off X", "30 km north of
@@ -570,6 +596,7 @@ class EventExtractor:
                 a.places.append(p)
         if a.date is None:
             a.date = b.date
+        a.implied_places = a.implied_places or b.implied_places
         a.mentions = sorted(set(a.mentions) | set(b.mentions))
         a.sents += [s for s in b.sents if s not in a.sents]
         a.tolls += b.tolls
@@ -585,6 +612,9 @@ class EventExtractor:
         drafts = self._drafts(ctx, doc, index, pub)
         self._posts(doc, drafts, structure, index)
         events = [e for e in self._merge_all(ctx, drafts) if not e.cumulative]
+        for e in events:
+            if not e.places and e.implied_places:
+                e.places = list(e.implied_places)
         for e in events:                              # "six people were killed" in an ambush on peacekeepers
             if any(r.role == "victim" and r.name.lower() in self.generic_victims for r in e.roles):
                 for r in [r for r in e.roles if r.role == "target"]:
