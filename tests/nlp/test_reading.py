@@ -219,3 +219,15 @@ def test_reading_a_source_saying_it_did_not_happen_denies(nlp, text, source):
     events, _ = read(nlp, text, DAY)
     stances = {(a["source"] or "").lower(): a["stance"] for e in events for a in e["attributions"]}
     assert any(source in s and st == "denies" for s, st in stances.items()), stances
+
+
+# ------------------------------------------------------------------ what a capture takes
+@pytest.mark.parametrize("text,etype", [
+    ("Rebels captured the town of Bama on Sunday after a day of fighting.", "territory_capture"),
+    ("Insurgents seized the airport in the provincial capital overnight.", "territory_capture"),
+    ("Police captured two suspected militants in a raid on a house in Mombasa.", "arrest"),
+    ("Kenyan soldiers captured the rebel commander near Kismayo on Friday.", "arrest"),
+])
+def test_reading_what_a_capture_takes_decides_its_type(nlp, text, etype):
+    events, _ = read(nlp, text, DAY)
+    assert etype in {e["type"] for e in events}, [(e["type"], e["mentions"]) for e in events]

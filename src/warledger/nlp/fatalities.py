@@ -125,9 +125,9 @@ def _deathly(noun_or_num: Token) -> bool:
     head = t.head
     if t.dep_ == "conj" and t.pos_ in ("NOUN", "PROPN"):
         first = t
-        while first.dep_ == "conj" and first.head is not first:
+        while first.dep_ == "conj" and first.head.i != first.i:
             first = first.head                     # "four officers, two civilians and 12 soldiers were
-        if first is not t and first.pos_ in ("NOUN", "PROPN") and _deathly(first):    # killed": all are
+        if first.i != t.i and first.pos_ in ("NOUN", "PROPN") and _deathly(first):    # killed": all are
             return True
     if t.lower_ in lex["death_words"] or t.lemma_.lower() in ("death", "fatality"):
         return True

@@ -103,6 +103,10 @@ class EventExtractor:
         self.generic_victims = frozenset(lex["generic_victims"])
         self.anchor_preps = frozenset(lex["anchor_prepositions"])
         self.place_nouns = dict(lex["place_nouns"])
+        self.held_places = frozenset(lex["held_places"])
+        self.taking_types = frozenset(lex["taking_types"])
+        from ..fatalities import lexicon as quantities
+        self.people = frozenset(quantities()["victims"])
         self.conflict_nouns = frozenset(lex["conflict_nouns"])
         self.additive_words = frozenset(lex["additive_words"])
         self.durations = frozenset(lex["durations"])
@@ -140,6 +144,29 @@ class EventExtractor:
                     d.section = section
                     drafts.append(d)
         return drafts
+
+    @staticmethod
+    def _in_adjunct(tok: Token, verb: Token) -> bool:
+        """The token hangs on the verb through a preposition ("in a raid", "after fighting")."""
+        t = tok
+        while t.head.i != t.i and t.i != verb.i:
+            if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.i == verb.i:
+                return True
+            t = t.head
+        return False
+
+    def _taken(self, doc: Doc, verb: Token, etype: str) -> str:
+        """What a capture verb takes decides its type: a place (a place the stage found, or a
+        place noun) is a capture of territory, people (a victim noun or a person) an arrest."""
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if obj is None:
+            return etype
+        places = {i for s in doc.spans.get("wl_places", []) for i in range(s.start, s.end)}
+        if obj.i in places or obj.lemma_.lower() in self.place_nouns or obj.lemma_.lower() in self.held_places:
+            return "territory_capture"
+        if obj.lemma_.lower() in self.people or obj.lower_ in self.people or obj.ent_type_ == "PERSON":
+            return "arrest"
+        return etype
 
     def _person_says(self, ctx: Reading, sent: Span, index: ActorIndex, triggers: list[Trigger]) -> list[Trigger]:
         """A named person saying something that reports no deaths is a statement event
@@ -181,6 +208,12 @@ class EventExtractor:
     def _draft(self, ctx: Reading, doc: Doc, sent: Span, group: list[Trigger], block: str, index: ActorIndex,
                ref: dt.date | None, single: bool = True, other_heads: set[int] | None = None) -> Draft | None:
         main = max(group, key=lambda t: (t.priority, -t.start))
+        # "captured the town after a day of fighting", "arrested two men in a raid": a verb that
+        # takes someone or something names the event over violence told in its adjunct
+        takers = [t for t in group if t.token.pos_ == "VERB" and t.type in self.taking_types
+                  and t is not main and self._in_adjunct(main.token, t.token)]
+        if takers:
+            main = takers[0]
         if all(t.weak for t in group) and not self._strengthened(ctx, sent, group) and not any(
                 t.token.lower_ in ("dead", "deaths", "toll") and any(c.lower_ in self.anaphora for c in t.token.children)
                 for t in group):
@@ -200,6 +233,8 @@ class EventExtractor:
             etype = "airstrike"                       # bombings by a state's forces are air strikes
         if etype in ("attack", "bombing") and any(w.lower_ in self.air_words for w in sent):
             etype = "airstrike"                       # jets, helicopters, drones: from the air
+        if etype in ("arrest", "territory_capture") and main.token.pos_ == "VERB":
+            etype = self._taken(doc, main.token, etype)   # "captured the town" / "captured two men"
         heads = {clause_head(t.token).i for t in group}
         counts = [c for c in self._counts(ctx, sent) if self._in_clauses(doc[c.tokens[0]], heads, group)]
         tolls = [c for c in counts if c.toll]
@@ -417,7 +452,7 @@ class EventExtractor:
         place on a speaking participle ("speaking in X"). A place fronted before "officials say"
         is the scene, not the speaker's seat."""
         t, preps = tok, []
-        while t.head is not t and t.pos_ not in ("VERB", "AUX"):
+        while t.head.i != t.i and t.pos_ not in ("VERB", "AUX"):
             if t.dep_ not in ("pobj", "prep", "appos", "conj", "compound"):
                 return False
             if t.dep_ == "prep":
