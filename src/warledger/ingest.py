@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import UsageError, WarledgerError
 from .model import Document
-from .read import read_path
+from .read import checked, read_path
 from .read.jsonl import read_jsonl
 from .settings import Settings
 
@@ -60,7 +60,7 @@ def documents(paths: Iterable[str], input_format: str | None = None,
               others: list[str] | None = None) -> Iterator[Document | WarledgerError]:
     for p in expand(paths, others):
         if p == "-":
-            yield from read_jsonl(sys.stdin.read(), "<stdin>")
+            yield from checked(read_jsonl(sys.stdin.read(), "<stdin>"), "<stdin>")
         else:
             yield from read_path(p, input_format)
 

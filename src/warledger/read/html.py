@@ -88,14 +88,14 @@ def read_html(html: str, path: str, *, url: str | None = None) -> Document:
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0
-    for el in body:
-        text = " ".join("".join(el.itertext()).split())
+    for tag, raw in _units(body):
+        text = " ".join(raw.split())
         if not text:
             continue
         if parts:
             parts.append("\n")
             pos += 1
-        blocks.append(Block(_KINDS.get(el.tag, "paragraph"), pos, pos + len(text)))
+        blocks.append(Block(_KINDS.get(tag, "paragraph"), pos, pos + len(text)))
         parts.append(text)
         pos += len(text)
     text = "".join(parts)
@@ -104,6 +104,21 @@ def read_html(html: str, path: str, *, url: str | None = None) -> Document:
     return Document(text=text, origin=path, input_format="html", url=url or meta.get("url"),
                     title=meta.get("title"), source=meta.get("sitename") or meta.get("hostname"),
                     published=_published(html, meta.get("date")), html_blocks=blocks)
+
+
+def _units(body) -> list[tuple[str, str]]:
+    """The extracted text element by element: the text right inside the root (trafilatura's
+    result is sometimes a single ``<span>`` or ``<article>`` holding the whole text), each
+    child, and the text after a child (its tail), which belongs to no child."""
+    units: list[tuple[str, str]] = []
+    if body.text and body.text.strip():
+        units.append(("p", body.text))
+    for el in body:
+        tag = el.tag if isinstance(el.tag, str) else "p"
+        units.append((tag, "".join(el.itertext())))
+        if el.tail and el.tail.strip():
+            units.append(("p", el.tail))
+    return units
 
 
 def _mark_from_markup(text: str, blocks: list[Block], captions: list[str],

@@ -63,8 +63,14 @@ def read_warc(data: bytes, path: str) -> Iterator[Document | WarledgerError]:
         if truncated or (records and data[end:].strip()):
             # warcio stops quietly at a cut gzip member; bytes left over mean a record was lost
             raise EOFError(f"{len(data) - end} bytes after the last complete record")
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error,
+            AttributeError, TypeError, IndexError, KeyError) as exc:
+        # warcio meets a record cut inside its headers with an AttributeError or a TypeError
+        # (a header it expects is None): all mean a damaged record
+        if isinstance(exc, (AttributeError, TypeError, IndexError, KeyError)):
+            msg = "a record's headers are cut short or malformed"
+        else:
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         yield ReadError("E141", f"the WARC file is truncated or damaged after {found} record(s) ({msg})",
                         path=path)
         return
