@@ -59,7 +59,7 @@ def _load_one(name: str, disable: list[str]) -> Language:
     if module is None:
         try:
             return spacy.load(name, exclude=disable)
-        except OSError:
+        except (OSError, ImportError, AttributeError):   # not installed, or metadata without a module
             pass
         hint = INSTALL_HINTS.get(module_name)
         how = f"; `{hint}` installs it" if hint else " (give a package name, a model name or a path)"

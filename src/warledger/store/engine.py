@@ -242,9 +242,12 @@ def _locked(conn, engine: Engine) -> None:
     except DBAPIError as exc:
         if not is_transient(exc):
             raise
+        name = where(engine.url.render_as_string(hide_password=False))
+        if conn.dialect.name == "sqlite":      # SQLite's write lock: any writer may hold it
+            raise StoreError("E512", f"the database is locked by another process (waited {BUSY_TIMEOUT_MS / 1000:g} s "
+                                     f"to check its schema) ({_reason(exc)})", path=name) from None
         raise StoreError("E515", "another process is creating or upgrading the ledger's schema and did not "
-                                 f"finish in time ({_reason(exc)}); run the command again",
-                         path=where(engine.url.render_as_string(hide_password=False))) from None
+                                 f"finish in time ({_reason(exc)}); run the command again", path=name) from None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -325,7 +328,7 @@ def database_error(exc: BaseException, name: str | None = None) -> WarledgerErro
         if code.startswith("SQLITE_READONLY") or "readonly database" in low or "read-only" in low:
             return err("E511", "the database is read-only")
         if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in low:
-            return err("E512", f"the database is locked by another process (waited {BUSY_TIMEOUT_MS // 1000} s)")
+            return err("E512", f"the database is locked by another process (waited {BUSY_TIMEOUT_MS / 1000:g} s)")
         if code.startswith("SQLITE_FULL") or "disk is full" in low:
             return err("E513", "the disk is full")
         if code.startswith("SQLITE_CANTOPEN") or "unable to open" in low:
