@@ -279,11 +279,10 @@ def ingest(paths, db, input_format, model, config, progress) -> None:
         click.echo(err.one_line(), err=True)
         sys.exit(err.exit_code)
     click.echo(summary.line())
-    from .store import Ledger
-    ledger = _or_exit(lambda: Ledger(db))
-    if summary.ingested or ledger.needs_rebuild():    # also when an earlier run died before rebuilding
+    if summary.ingested or summary.needs_rebuild:     # also when an earlier run died before rebuilding
         from .aggregate import rebuild as rebuild_incidents
-        click.echo(f"{_or_exit(lambda: rebuild_incidents(ledger))} incident(s) in the ledger")
+        from .store import Ledger
+        click.echo(f"{_or_exit(lambda: rebuild_incidents(Ledger(db)))} incident(s) in the ledger")
     sys.exit(_report_errors(summary.failed))
 
 

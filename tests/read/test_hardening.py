@@ -141,3 +141,23 @@ def test_sniffing_a_gzip_bomb_reads_only_its_start():
     broken = b"\x1f\x8b\x08\x00" + zlib.compress(b"garbage")[2:]
     assert sniff(__import__("pathlib").Path("x.warc.gz"), broken) == "warc"
     assert sniff(__import__("pathlib").Path("x.bin"), broken) == "text"
+
+
+def test_html_with_control_characters_around_a_figure_is_read():
+    """Found by the hostile suite: lxml refused control characters when a caption's figure was
+    moved (ValueError: All strings must be XML compatible)."""
+    html = ("\x01\x02<html><body><article><figure>\x01<figcaption>The quay\x03 after the strike</figcaption>"
+            f"</figure>\x01<p>{REPORT}\x07</p></article></body></html>")
+    doc = one(html.encode(), "page.html")
+    assert isinstance(doc, Document), doc
+    assert REPORT in doc.text and "\x01" not in doc.text
+
+
+def test_feed_with_a_damaged_encoding_declaration_is_one_error():
+    """Found by the hostile suite: feedparser raised UnicodeDecodeError or ValueError (embedded
+    null character) on an encoding declaration with stray bytes."""
+    for decl in (b'encoding="utf\xee8"', b'encoding="\x00"'):
+        data = b'<?xml version="1.0" ' + decl + b'?><rss version="2.0"><channel><title>T</title><item>' \
+               b"<description>" + REPORT.encode() + b"</description></item></channel></rss>"
+        for item in read_bytes(data, "news.rss"):
+            assert isinstance(item, Document) or item.code in ("E131", "E132", "E107"), item

@@ -46,7 +46,13 @@ def _read_body(body: dict, where: str, url: str | None) -> Document | ReadError 
 
 
 def read_feed(data: bytes, path: str) -> Iterator[Document | WarledgerError]:
-    feed = feedparser.parse(data)
+    try:
+        feed = feedparser.parse(data)
+    except Exception as exc:  # noqa: BLE001  feedparser fails in many ways on a damaged declaration
+        reason = str(exc).splitlines()[0][:120] if str(exc) else ""
+        yield ReadError("E131", f"the feed cannot be parsed ({type(exc).__name__}{': ' + reason if reason else ''})",
+                        path=path)
+        return
     if not feed.entries:
         reason = f" ({str(feed.bozo_exception).splitlines()[0]})" if feed.get("bozo") else ""
         yield ReadError("E131", f"the feed has no entries{reason}", path=path)

@@ -7,6 +7,7 @@ main text, built element by element so that each block's offsets are exact.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import lxml.html
 import trafilatura
@@ -27,30 +28,41 @@ def _in_chrome(el) -> bool:
     return any(a.tag in _CHROME for a in el.iterancestors())
 
 
+# characters an lxml text node refuses (XML 1.0 excludes them)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text_of(el) -> str:
+    return " ".join(_NOT_XML.sub(" ", el.text_content()).split())
+
+
 def _prepare(tree) -> tuple[list[str], list[list[str]]]:
-    """Lift captions out of figures and flatten link lists into paragraphs; return their texts."""
+    """Lift captions out of figures and flatten link lists into paragraphs; return their texts.
+    An element with no parent (the whole fragment is one caption or one list) stays as it is."""
     captions: list[str] = []
     link_lists: list[list[str]] = []
     for el in list(tree.iter("figcaption", "p", "div", "span")):
         classes = el.get("class") or ""
         if el.tag != "figcaption" and not any(c in classes.split() for c in _CAPTION_CLASSES):
             continue
-        text = " ".join(el.text_content().split())
+        text = _text_of(el)
         if not text:
+            continue
+        fig = next((a for a in el.iterancestors() if a.tag == "figure"), None)
+        anchor = fig if fig is not None else el
+        if anchor.getparent() is None:
             continue
         para = lxml.html.Element("p")
         para.text = text
-        fig = next((a for a in el.iterancestors() if a.tag == "figure"), None)
-        anchor = fig if fig is not None else el
         anchor.addprevious(para)
         para.tail = None
         anchor.drop_tree()
         captions.append(text)
     for lst in list(tree.iter("ul", "ol")):
         items = lst.findall("li")
-        if len(items) < 2 or _in_chrome(lst):
+        if len(items) < 2 or _in_chrome(lst) or lst.getparent() is None:
             continue
-        texts = [" ".join(li.text_content().split()) for li in items]
+        texts = [_text_of(li) for li in items]
         linked = [li for li in items if li.find(".//a") is not None]
         if len(linked) < len(items) or not all(texts):
             continue
@@ -74,6 +86,8 @@ def _published(html: str, meta_date: str | None) -> dt.date | None:
 
 
 def read_html(html: str, path: str, *, url: str | None = None) -> Document:
+    # control characters parse into the tree, but lxml refuses them when text is moved (ValueError)
+    html = _NOT_XML.sub(" ", html)
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError) as exc:

@@ -250,9 +250,18 @@ def _locked(conn, engine: Engine) -> None:
                                  f"finish in time ({_reason(exc)}); run the command again", path=name) from None
 
 
+@cache
+def _heads() -> frozenset[str]:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return frozenset(ScriptDirectory.from_config(cfg).get_heads())
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         _locked(conn, engine)
+        if revision == "head" and MigrationContext.configure(conn).get_current_revision() in _heads():
+            return                            # already the newest: no need to load every migration
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
@@ -272,10 +281,10 @@ def check_schema(engine: Engine, name: str | None = None) -> None:
     name = name or where(engine.url.render_as_string(hide_password=False))
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
-    script = ScriptDirectory.from_config(alembic_config(engine))
-    heads = set(script.get_heads())
+    heads = _heads()
     if current in heads:
         return
+    script = ScriptDirectory.from_config(alembic_config(engine))
     if current is None:
         raise UsageError("E514", "no ledger in this database (no warledger schema); `warledger ingest` or "
                                  "`warledger db upgrade` creates one", path=name)
