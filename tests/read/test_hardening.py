@@ -161,3 +161,17 @@ def test_feed_with_a_damaged_encoding_declaration_is_one_error():
                b"<description>" + REPORT.encode() + b"</description></item></channel></rss>"
         for item in read_bytes(data, "news.rss"):
             assert isinstance(item, Document) or item.code in ("E131", "E132", "E107"), item
+
+
+def test_two_link_lists_sharing_a_headline_are_read():
+    """Found by the hostile suite: the second list's shared item had been merged into the first
+    list's navigation block (ValueError: Block(...) is not in list)."""
+    html = ("<html><body><article><p>Shelling hit the eastern district on Monday, officials said.</p>"
+            "<ul><li><a href=/a>Grain exports fall</a></li><li><a href=/b>Port workers call for shelters</a></li></ul>"
+            "<p>Two people were killed in the attack on the port.</p>"
+            "<ul><li><a href=/c>Port workers call for shelters</a></li><li><a href=/d>Ships wait outside</a></li></ul>"
+            "</article></body></html>")
+    doc = one(html.encode(), "page.html")
+    assert isinstance(doc, Document), doc
+    assert [b.kind for b in doc.html_blocks] == ["paragraph", "navigation", "paragraph", "navigation"]
+    assert doc.text[doc.html_blocks[3].start:doc.html_blocks[3].end] == "Port workers call for shelters\nShips wait outside"

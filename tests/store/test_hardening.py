@@ -170,6 +170,19 @@ def test_read_only_commands_never_create_a_ledger(tmp_path, monkeypatch):
     assert not db.exists()
 
 
+def test_read_only_command_on_a_database_without_a_ledger(db_url):
+    if db_url.startswith("sqlite"):
+        Path(db_url.removeprefix("sqlite:///")).write_bytes(b"")          # an empty file is an empty database
+    for args in (["documents"], ["incidents"]):
+        result = CliRunner().invoke(main, [*args, "--db", db_url])
+        assert result.exit_code == 2, result.output
+        [line] = result.stderr.splitlines()
+        assert line.startswith("[E514]") and "no ledger in this database" in line, line
+    engine = open_engine(db_url, migrate=False)
+    assert not inspect(engine).get_table_names()                          # and none was made
+    engine.dispose()
+
+
 def test_read_only_ledger_refuses_writes_with_one_line(db_url):
     from warledger.store.engine import database_error
     Ledger(db_url)                                                        # create it

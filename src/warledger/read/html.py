@@ -144,13 +144,17 @@ def _mark_from_markup(text: str, blocks: list[Block], captions: list[str],
         if cap in by_text:
             by_text[cap].kind = "caption"
     for items in link_lists:
-        members = [by_text[t] for t in items if t in by_text]
-        if not members:
+        # the run of blocks holding the list's items in order (two lists may share a headline,
+        # so an item's text alone does not say which block is this list's)
+        texts = [text[b.start:b.end] for b in blocks]
+        present = [t for t in items if t in texts]
+        n = len(present)
+        i = next((k for k in range(len(blocks) - n + 1) if texts[k:k + n] == present), None) if n else None
+        if i is None:
             continue
-        first = members[0]
-        i = blocks.index(first)
+        first, last = blocks[i], blocks[i + n - 1]
         if i > 0 and blocks[i - 1].kind == "heading" and blocks[i - 1].end - blocks[i - 1].start <= 40:
             first = blocks[i - 1]
-        nav = Block("navigation", first.start, members[-1].end)
+        nav = Block("navigation", first.start, last.end)
         keep = [b for b in blocks if b.end <= nav.start or b.start >= nav.end]
         blocks[:] = sorted([*keep, nav], key=lambda b: b.start)
