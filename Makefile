@@ -11,7 +11,7 @@ PIP   := $(BIN)/python -m pip --disable-pip-version-check -q
 INPUT ?=
 ONCE  ?=
 
-.PHONY: install install-md run test lint bench eval clean
+.PHONY: install install-md run test fuzz lint bench eval clean
 
 install: $(STAMP)
 
@@ -33,6 +33,12 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The hostile-input suite with new random cases, FUZZ_SECONDS per reader (make test runs a short,
+# fixed one). A failure prints the case and a @reproduce_failure line to replay it.
+FUZZ_SECONDS ?= 120
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz WARLEDGER_FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/read/test_hostile.py
 
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py

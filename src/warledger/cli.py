@@ -52,7 +52,40 @@ def _report_errors(errors: list[WarledgerError]) -> int:
     return max(e.exit_code for e in errors)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group; a database failure anywhere in a command is one coded line, not a
+    traceback (the store names the database and what went wrong)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except WarledgerError as err:
+            click.echo(err.one_line(), err=True)
+            sys.exit(err.exit_code)
+        except Exception as exc:
+            from .store.engine import database_error
+            err = database_error(exc)
+            if err is None:
+                raise
+            click.echo(err.one_line(), err=True)
+            sys.exit(err.exit_code)
+
+
+def _reader(db):
+    """The ledger opened read-only (the read-only commands never create or migrate one)."""
+    from .store import Ledger
+    return Ledger(db, read_only=True)
+
+
+def _warn_stale(ledger) -> None:
+    if ledger.needs_rebuild():
+        click.echo("[W501] documents were stored after the incidents were last grouped; "
+                   f"`{_prog()} aggregate` regroups them", err=True)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="warledger")
 def main() -> None:
     """warledger: a source-attributed ledger of conflict events read from reporting."""
@@ -246,7 +279,7 @@ def ingest(paths, db, input_format, model, config, progress) -> None:
         click.echo(err.one_line(), err=True)
         sys.exit(err.exit_code)
     click.echo(summary.line())
-    if summary.ingested:
+    if summary.ingested or summary.needs_rebuild:     # also when an earlier run died before rebuilding
         from .aggregate import rebuild as rebuild_incidents
         from .store import Ledger
         click.echo(f"{_or_exit(lambda: rebuild_incidents(Ledger(db)))} incident(s) in the ledger")
@@ -261,9 +294,7 @@ def documents(db, fmt, limit) -> None:
     """List the documents in the ledger."""
     import json
 
-    from .store import Ledger
-
-    rows = _or_exit(lambda: Ledger(db).documents(limit))
+    rows = _or_exit(lambda: _reader(db).documents(limit))
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -280,9 +311,7 @@ def document(ref, db) -> None:
     """Show one document (by ledger id, input id or sha256) with its text and events, as JSON."""
     import json
 
-    from .store import Ledger
-
-    found = _or_exit(lambda: Ledger(db).document(ref))
+    found = _or_exit(lambda: _reader(db).document(ref))
     if found is None:
         click.echo(f"[E502] no document {ref!r} in the ledger", err=True)
         sys.exit(1)
@@ -317,11 +346,12 @@ def incidents(db, status, type_, place, actor, since, until, fmt) -> None:
     import json
 
     from .aggregate.review import attach
-    from .store import Ledger
     from .store.incidents import list_incidents, review_rows
 
     def load():
-        engine = Ledger(db).engine
+        ledger = _reader(db)
+        _warn_stale(ledger)
+        engine = ledger.engine
         found = list_incidents(engine, status=None, type_=type_, since=since.date() if since else None,
                                until=until.date() if until else None, place=place, actor=actor)
         found = attach(found, review_rows(engine))
@@ -352,11 +382,12 @@ def incident(ref, db) -> None:
     import json
 
     from .aggregate.review import attach
-    from .store import Ledger
     from .store.incidents import get_incident, review_rows
 
     def load():
-        engine = Ledger(db).engine
+        ledger = _reader(db)
+        _warn_stale(ledger)
+        engine = ledger.engine
         one = get_incident(engine, ref)
         return attach([one], review_rows(engine))[0] if one else None
     found = _or_exit(load)
@@ -381,10 +412,15 @@ def export(fmt, out, level, status, type_, since, until, db, progress) -> None:
     """Export the ledger's events or incidents: ACLED CSV (31 columns), UCDP GED CSV (49 columns),
     GeoJSON, JSON Lines or Parquet. Large exports stream in constant memory."""
     from .export.run import export as run_export
-    from .store import Ledger
 
     show = sys.stderr.isatty() if progress is None else progress
-    n = _or_exit(lambda: run_export(Ledger(db), fmt, out, level=level, type_=type_, status=status,
+
+    def reader():
+        ledger = _reader(db)
+        if level == "incidents":
+            _warn_stale(ledger)
+        return ledger
+    n = _or_exit(lambda: run_export(reader(), fmt, out, level=level, type_=type_, status=status,
                                     since=since.date() if since else None, until=until.date() if until else None,
                                     progress=show))
     if out:
@@ -460,9 +496,8 @@ def review_list(db) -> None:
     """Every review, oldest first, as JSON Lines."""
     import json
 
-    from .store import Ledger
     from .store.incidents import review_rows
-    for r in _or_exit(lambda: review_rows(Ledger(db).engine)):
+    for r in _or_exit(lambda: review_rows(_reader(db).engine)):
         click.echo(json.dumps(r, ensure_ascii=False))
 
 
@@ -475,8 +510,7 @@ def tallies(db, fmt) -> None:
     import json
 
     from .aggregate import tally_series
-    from .store import Ledger
-    series = _or_exit(lambda: tally_series(Ledger(db)))
+    series = _or_exit(lambda: tally_series(_reader(db)))
     if fmt == "json":
         click.echo(json.dumps(series, ensure_ascii=False, indent=2))
         return

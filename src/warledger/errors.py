@@ -2,6 +2,18 @@
 
 Codes: E1xx read, E2xx structure, E3xx nlp, E4xx resolve, E5xx store, E6xx aggregate,
 E7xx export, E8xx api.
+
+Read (E1xx), among others: E107 no text to read (a document, feed entry or page whose text has
+no letter or digit: refused, never stored as an empty document); E108 a value no database
+column can keep (a NUL character, a lone surrogate, an id over 512 characters); E109 a reader
+failed on the input in a way it does not know (the parser's own exception, kept to one line).
+
+Store (E51x), every one naming the database file or URL: E510 cannot create the database
+(its folder, or the data directory, cannot be made); E511 the database or its folder is
+read-only; E512 locked by another process past the wait; E513 disk full; E514 no ledger there
+(read-only commands never create one; exit 2); E515 the schema: another process is creating
+it, or it is older or newer than this warledger; E516 cannot connect to the database server;
+E517 any other database failure (a damaged file, an I/O error, a value refused).
 """
 from __future__ import annotations
 

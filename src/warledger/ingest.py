@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import UsageError, WarledgerError
 from .model import Document
-from .read import read_path
+from .read import checked, read_path
 from .read.jsonl import read_jsonl
 from .settings import Settings
 
@@ -23,6 +23,7 @@ class IngestSummary:
     skipped: int = 0
     failed: list[WarledgerError] = field(default_factory=list)
     other_files: int = 0
+    needs_rebuild: bool = False      # the incidents are older than the stored documents
 
     def line(self) -> str:
         other = f", {self.other_files} file(s) in folders not of a document type" if self.other_files else ""
@@ -60,7 +61,7 @@ def documents(paths: Iterable[str], input_format: str | None = None,
               others: list[str] | None = None) -> Iterator[Document | WarledgerError]:
     for p in expand(paths, others):
         if p == "-":
-            yield from read_jsonl(sys.stdin.read(), "<stdin>")
+            yield from checked(read_jsonl(sys.stdin.read(), "<stdin>"), "<stdin>")
         else:
             yield from read_path(p, input_format)
 
@@ -71,8 +72,10 @@ def ingest(paths: Iterable[str], *, db: str | None = None, settings: Settings | 
     from .store import Ledger
 
     others: list[str] = []
-    summary = ingest_documents(documents(paths, input_format, others), Ledger(db), settings, progress=progress)
+    ledger = Ledger(db)
+    summary = ingest_documents(documents(paths, input_format, others), ledger, settings, progress=progress)
     summary.other_files = len(others)
+    summary.needs_rebuild = ledger.needs_rebuild()
     return summary
 
 

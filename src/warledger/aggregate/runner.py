@@ -12,8 +12,9 @@ def rebuild(ledger) -> int:
     """Recompute every incident of ``ledger`` (a store.Ledger) from its events; returns how many.
     Deterministic: incidents are connected components, so the order of arrival does not matter;
     reviews' merges and splits are applied after, in the order they were made."""
-    from ..store.incidents import event_rows, review_rows, write_incidents
+    from ..store.incidents import event_rows, rebuild_mark, review_rows, write_incidents
 
+    mark = rebuild_mark(ledger.engine)              # before the events: a later document keeps it set
     rows, ids = event_rows(ledger.engine)
     records = {r["key"]: EventRecord(**r) for r in rows}
     machine = build_incidents(list(records.values()))
@@ -24,7 +25,7 @@ def rebuild(ledger) -> int:
     write_incidents(ledger.engine, [
         {"key": i.key, "type": i.type, "date_start": i.date_start, "date_end": i.date_end, "low": i.low,
          "best": i.best, "high": i.high, "acled": i.acled, "status": i.status, "sources": i.sources,
-         "members": [m.key for m in i.members]} for i in incidents], ids)
+         "members": [m.key for m in i.members]} for i in incidents], ids, mark)
     return len(incidents)
 
 

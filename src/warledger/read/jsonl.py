@@ -35,6 +35,10 @@ def read_jsonl(text: str, path: str, lines: tuple[int, int] | None = None) -> It
         except json.JSONDecodeError as exc:
             yield ReadError("E121", f"malformed JSON ({exc.msg})", path=path, line=lineno)
             continue
+        except (ValueError, RecursionError) as exc:    # a 5,000-digit number, arrays nested 10,000 deep
+            yield ReadError("E121", f"malformed JSON ({type(exc).__name__}: {str(exc).splitlines()[0][:80]})",
+                            path=path, line=lineno)
+            continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str) or not obj["text"].strip():
             yield ReadError("E122", "the line has no non-empty 'text' field", path=path, line=lineno)
             continue

@@ -28,6 +28,12 @@ def decode_bytes(data: bytes, path: str) -> str:
     return str(best)
 
 
+def has_text(text: str) -> bool:
+    """True when ``text`` holds something to read: at least one letter or digit (white space,
+    punctuation and invisible characters such as zero-width spaces alone are not a text)."""
+    return any(ch.isalnum() for ch in text)
+
+
 def read_text(data: bytes, path: str) -> Document:
     text = decode_bytes(data, path)
     if not text.strip():

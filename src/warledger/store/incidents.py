@@ -18,8 +18,19 @@ from .tables import (
     FatalityRow,
     IncidentEventRow,
     IncidentRow,
+    LedgerStateRow,
     PlaceRow,
 )
+
+NEEDS_REBUILD = "needs_rebuild"
+
+
+def rebuild_mark(engine: Engine) -> str | None:
+    """The ledger's "needs rebuild" token: set by every document stored since the incidents were
+    last written, None when they are up to date. Read it before reading the events to rebuild
+    from, and give it to ``write_incidents``."""
+    with engine.connect() as conn:
+        return conn.scalar(select(LedgerStateRow.value).where(LedgerStateRow.key == NEEDS_REBUILD))
 
 
 def event_rows(engine: Engine) -> tuple[list[dict[str, Any]], dict[str, int]]:
@@ -58,10 +69,16 @@ def event_rows(engine: Engine) -> tuple[list[dict[str, Any]], dict[str, int]]:
     return records, ids
 
 
-def write_incidents(engine: Engine, incidents: list[dict[str, Any]], ids: dict[str, int]) -> None:
-    """Replace the stored incidents with these, in one transaction."""
+def write_incidents(engine: Engine, incidents: list[dict[str, Any]], ids: dict[str, int],
+                    mark: str | None = None) -> None:
+    """Replace the stored incidents with these, in one transaction, which also clears the
+    "needs rebuild" mark ``mark`` (as ``rebuild_mark`` read it before the events were read):
+    a document stored since then has written another token, so the mark stays for it."""
     members = {inc["key"]: inc.pop("members") for inc in incidents}
     with engine.begin() as conn:
+        if mark is not None:
+            conn.execute(delete(LedgerStateRow).where(LedgerStateRow.key == NEEDS_REBUILD,
+                                                      LedgerStateRow.value == mark))
         conn.execute(delete(IncidentEventRow))
         conn.execute(delete(IncidentRow))
         if not incidents:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from ..model import Extraction, PlaceRef
 from ..vocab import EVENT_TYPES
-from .engine import open_engine
+from .engine import is_transient, open_engine
+from .incidents import NEEDS_REBUILD, rebuild_mark
 from .tables import (
     ActorAliasRow,
     ActorMentionRow,
@@ -29,6 +31,7 @@ from .tables import (
     EventPlaceRow,
     EventRow,
     FatalityRow,
+    LedgerStateRow,
     PlaceMentionRow,
     PlaceRow,
     PostRow,
@@ -51,10 +54,12 @@ class IngestResult:
 
 
 class Ledger:
-    """``Ledger(url)`` opens (and migrates) the database; ``add(extraction)`` stores one document."""
+    """``Ledger(url)`` opens (and migrates) the database; ``add(extraction)`` stores one document.
+    ``Ledger(url, read_only=True)`` opens an existing ledger for reading only."""
 
-    def __init__(self, url: str | None = None, engine: Engine | None = None):
-        self.engine = engine or open_engine(url)
+    def __init__(self, url: str | None = None, engine: Engine | None = None, *, read_only: bool = False):
+        self.read_only = read_only
+        self.engine = engine or open_engine(url, read_only=read_only)
         self.insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         self._ids: dict[tuple, int] = {}
         self._aliases: set[tuple[int, str]] = set()
@@ -73,6 +78,7 @@ class Ledger:
                         return IngestResult("skipped", found)
                     fresh: dict[tuple, int] = {}
                     doc_id = self._write(session, ex, fresh)
+                    self._mark_stale(session)
                 self._ids.update(fresh)                     # committed: now safe to reuse
                 self._aliases |= self._pending_aliases
                 return IngestResult("ingested", doc_id)
@@ -82,11 +88,23 @@ class Ledger:
                 if found is not None:
                     return IngestResult("skipped", found)
                 raise
-            except OperationalError:
-                if attempt == RETRIES - 1:
+            except OperationalError as exc:
+                if attempt == RETRIES - 1 or not is_transient(exc):   # read-only, disk full: no use retrying
                     raise
                 time.sleep(0.2 * (attempt + 1))
         raise RuntimeError("unreachable")
+
+    def _mark_stale(self, session) -> None:
+        """Within a document's transaction: the incidents no longer cover every document (a fresh
+        token, so that a rebuild that began before this document does not clear it)."""
+        token = uuid.uuid4().hex
+        session.execute(self.insert(LedgerStateRow).values(key=NEEDS_REBUILD, value=token)
+                        .on_conflict_do_update(index_elements=["key"], set_={"value": token}))
+
+    def needs_rebuild(self) -> bool:
+        """True when documents were stored after the incidents were last written (a process died
+        between storing and rebuilding, or nothing has rebuilt yet)."""
+        return rebuild_mark(self.engine) is not None
 
     def _key_id(self, session, table, key: str, values: dict, fresh: dict[tuple, int]) -> int:
         """The id of a place or actor row by its key, inserting it when new. Ids known from
@@ -283,6 +301,8 @@ class Ledger:
                         pending |= self._pending_aliases
                         stored.add(sha)
                         done["ingested"] += 1
+                    if done["ingested"]:
+                        self._mark_stale(session)
                 self._ids.update(fresh)
                 self._aliases |= pending
                 return done
@@ -291,9 +311,9 @@ class Ledger:
                 for ex in items:
                     counts[self.add(ex).status] += 1
                 return counts
-            except OperationalError:
+            except OperationalError as exc:
                 self._pending_aliases = set()
-                if attempt == RETRIES - 1:
+                if attempt == RETRIES - 1 or not is_transient(exc):
                     raise
                 time.sleep(0.2 * (attempt + 1))
         raise RuntimeError("unreachable")

@@ -283,3 +283,14 @@ class LoginThrottleRow(Base):
     lockouts: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LedgerStateRow(Base):
+    """Facts about the ledger as a whole, by key. ``needs_rebuild``: the incidents are older than
+    the stored documents. Each document's transaction writes it (a fresh token), and a rebuild
+    deletes it with the incidents it writes, only if no document came in since the rebuild began
+    (the token is still the one it read); so a process that dies between storing and rebuilding
+    leaves it set, and the next ingest, aggregate, run or batch load rebuilds."""
+    __tablename__ = "ledger_state"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))
