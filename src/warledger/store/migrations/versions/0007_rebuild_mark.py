@@ -1,7 +1,7 @@
 """ledger_state: the "needs rebuild" mark
 
-Revision ID: 0006b
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 22:00:00
 
 Self-contained (one table, nothing else touched) so that it can be re-chained after another
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006b'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
@@ -28,7 +28,7 @@ def upgrade() -> None:
     )
     conn = op.get_bind()
     if conn.execute(sa.text("SELECT 1 FROM documents LIMIT 1")).first() is not None:
-        op.bulk_insert(state, [{'key': 'needs_rebuild', 'value': 'migrated-0006b'}])
+        op.bulk_insert(state, [{'key': 'needs_rebuild', 'value': 'migrated-0007'}])
 
 
 def downgrade() -> None:
