@@ -131,7 +131,7 @@ def check_items(items: list) -> None:
             assert len(item.doc_id) <= 512 and item.sha256
 
 
-def explore(body, strategy, *, cases: int, seconds: float, what: str, chunk: int = 25) -> int:
+def explore(body, strategy, *, cases: int, seconds: float, what: str, chunk: int = 10) -> int:
     """Run ``body`` on up to ``cases`` cases of ``strategy``, in chunks of hypothesis runs, until
     ``seconds`` are spent (checked between chunks, so that a failing case replays the same when
     hypothesis shrinks it); returns how many ran."""
@@ -221,7 +221,7 @@ def test_hostile_input_through_the_cli_leaves_the_ledger_unchanged(reader, db_ur
             assert rows <= after[table], f"rows of {table} changed"
 
     try:
-        ran = explore(body, hostile_inputs(reader), cases=LEDGER_CASES, seconds=BUDGET / 2, chunk=5,
+        ran = explore(body, hostile_inputs(reader), cases=LEDGER_CASES, seconds=BUDGET / 2, chunk=3,
                       what=f"ledger {reader} ({db_url.split(':')[0]})")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

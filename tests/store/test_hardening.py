@@ -236,29 +236,58 @@ def ledger_dir(tmp_path):
     return folder
 
 
+# runs several CLI commands in one process (one interpreter start per namespace, not per command)
+_MANY = """
+import json, sys
+from click.testing import CliRunner
+from warledger.cli import main
+out = []
+for args in json.loads(sys.argv[1]):
+    r = CliRunner().invoke(main, args)
+    out.append({"args": args, "exit_code": r.exit_code, "stdout": r.stdout, "stderr": r.stderr,
+                "exception": None if r.exception is None or isinstance(r.exception, SystemExit) else repr(r.exception)})
+print(json.dumps(out))
+"""
+
+
+class _Result:
+    def __init__(self, r: dict):
+        self.args, self.returncode, self.stdout, self.stderr = r["args"], r["exit_code"], r["stdout"], r["stderr"]
+        self.exception = r["exception"]
+
+
+def in_namespace_many(setup: list[str], commands: list[list[str]]) -> list[_Result]:
+    done = in_namespace(setup, [sys.executable, "-c", _MANY, json.dumps(commands)])
+    assert done.returncode == 0, done.stderr[-3000:]
+    return [_Result(r) for r in json.loads(done.stdout)]
+
+
 @pytest.mark.parametrize("what", ["folder", "file"])
 def test_read_only_ledger_can_be_read(ledger_dir, what):
     """Before: 39-132-line tracebacks even for read-only commands (they opened it for writing)."""
     db_file = ledger_dir / "ledger.sqlite"
     before = db_file.read_bytes()
     mount = ro_bind(ledger_dir if what == "folder" else db_file)
-    for args in READ_COMMANDS:
-        result = in_namespace([mount], cli(*args, "--db", f"sqlite:///{db_file}"))
-        assert result.returncode == 0, (args, result.stderr[-2000:])
+    db = ["--db", f"sqlite:///{db_file}"]
+    results = in_namespace_many([mount], [[*args, *db] for args in READ_COMMANDS] + [["documents", "--format", "json", *db]])
+    for result in results:
+        assert result.returncode == 0 and result.exception is None, (result.args, result.stderr[-2000:])
         assert "Traceback" not in result.stderr
-    docs = json.loads(in_namespace([mount], cli("documents", "--format", "json", "--db", f"sqlite:///{db_file}")).stdout)
-    assert [d["doc_id"] for d in docs] == ["h-1", "h-2", "h-3"]
+    assert [d["doc_id"] for d in json.loads(results[-1].stdout)] == ["h-1", "h-2", "h-3"]
     assert db_file.read_bytes() == before
 
 
+WRITE_COMMANDS = [["ingest", "--no-progress", str(DATA / "feed.rss")], ["aggregate"], ["db", "upgrade"],
+                  ["review", "grade", "x", "fair", "--who", "me"]]
+
+
 @pytest.mark.parametrize("what", ["folder", "file"])
-@pytest.mark.parametrize("args", [["ingest", "--no-progress", str(DATA / "feed.rss")], ["aggregate"], ["db", "upgrade"],
-                                  ["review", "grade", "x", "fair", "--who", "me"]])
-def test_writing_a_read_only_ledger_is_one_line(ledger_dir, what, args):
+def test_writing_a_read_only_ledger_is_one_line(ledger_dir, what):
     db_file = ledger_dir / "ledger.sqlite"
     mount = ro_bind(ledger_dir if what == "folder" else db_file)
-    result = in_namespace([mount], cli(*args, "--db", f"sqlite:///{db_file}"))
-    assert_one_line(result, "E511", 1, names=str(db_file))
+    for result in in_namespace_many([mount], [[*args, "--db", f"sqlite:///{db_file}"] for args in WRITE_COMMANDS]):
+        assert result.exception is None, (result.args, result.exception)
+        assert_one_line(result, "E511", 1, names=str(db_file))
 
 
 def test_new_ledger_in_a_read_only_folder_is_one_line(tmp_path):
