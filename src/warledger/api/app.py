@@ -149,7 +149,7 @@ def create_app(db: str | None = None, login_policy=None) -> FastAPI:
         summary = ingest_documents(read_bytes(doc.content.encode("utf-8"), name, doc.format), ledger)
         if summary.failed and not summary.ingested and not summary.skipped:
             raise HTTPException(400, "; ".join(e.one_line() for e in summary.failed))
-        incidents = rebuild(ledger) if summary.ingested else None
+        incidents = rebuild(ledger) if summary.ingested or ledger.needs_rebuild() else None
         return {"ingested": summary.ingested, "skipped": summary.skipped,
                 "failed": [e.one_line() for e in summary.failed], "incidents": incidents}
 
