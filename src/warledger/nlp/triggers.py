@@ -93,7 +93,8 @@ class TriggerFinder:
         """Multiword triggers of the whole document, found once: one per span."""
         seen: set[tuple[int, int]] = set()
         out = []
-        for m, s, e in [*self.phrases(doc), *self.inflected(doc)]:
+        inflected = self.inflected(doc) if doc.has_annotation("LEMMA") else []   # a pipeline may lack lemmas
+        for m, s, e in [*self.phrases(doc), *inflected]:
             if (s, e) not in seen:
                 seen.add((s, e))
                 out.append((m, s, e))
