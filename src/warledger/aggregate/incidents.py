@@ -299,8 +299,8 @@ def _figures(fa: int | None, fb: int | None) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def evidence(a: EventRecord, b: EventRecord, sa: _Story, sb: _Story, rarity: Rarity | None = None
-             ) -> tuple[float, float, list[str]]:
+def evidence(a: EventRecord, b: EventRecord, sa: _Story, sb: _Story, rarity: Rarity | None = None,
+             say: bool = True) -> tuple[float, float, list[str]]:
     """(story, context, reasons): how strongly the two reports tell one story (figures, victims,
     distinctive words, named places below the province) and how well their setting agrees
     (the same day, type, perpetrator); the reasons in words."""
@@ -310,45 +310,55 @@ def evidence(a: EventRecord, b: EventRecord, sa: _Story, sb: _Story, rarity: Rar
     f, why = _figures(sa.figure, sb.figure)
     if why:
         s += f
-        reasons.append(why)
+        if say:
+            reasons.append(why)
     w = rarity.weight if rarity else (lambda kind, name: 1.0)
     shared = sa.victims & sb.victims
     if shared:
         s += min(2.0, sum(w("v", v) for v in shared))
-        reasons.append("the same victims or targets: " + ", ".join(sorted(shared)))
+        if say:
+            reasons.append("the same victims or targets: " + ", ".join(sorted(shared)))
     names = sa.names & sb.names
     if names:
         s += min(2.0, sum(w("n", n) for n in names))
-        reasons.append("the same named places: " + ", ".join(sorted(names)))
+        if say:
+            reasons.append("the same named places: " + ", ".join(sorted(names)))
     sources = sa.sources & sb.sources
     if sources:
         s += min(1.0, sum(w("s", n) for n in sources))
-        reasons.append("the same source relayed: " + ", ".join(sorted(sources)))
+        if say:
+            reasons.append("the same source relayed: " + ", ".join(sorted(sources)))
     for g, (_, exclusive) in groups.items():
         common = sa.words[g] & sb.words[g]
         if common:
             s += min(2.0, float(len(common)))
-            reasons.append(f"the same {g} words: " + ", ".join(sorted(common)))
+            if say:
+                reasons.append(f"the same {g} words: " + ", ".join(sorted(common)))
         elif exclusive and sa.words[g] and sb.words[g]:
             s -= 1.0
-            reasons.append(f"different {g}s: {', '.join(sorted(sa.words[g]))} / {', '.join(sorted(sb.words[g]))}")
+            if say:
+                reasons.append(f"different {g}s: {', '.join(sorted(sa.words[g]))} / {', '.join(sorted(sb.words[g]))}")
     if a.document == b.document:
         s += SAME_REPORT
-        reasons.append("the same report")
+        if say:
+            reasons.append("the same report")
     c = 0.0
     if a.precision == "day" and b.precision == "day" and a.date_start and a.date_start == b.date_start:
         c += 1.0
-        reasons.append(f"the same day ({a.date_start})")
+        if say:
+            reasons.append(f"the same day ({a.date_start})")
     if a.type == b.type:
         c += 0.5
-        reasons.append(f"the same type ({a.type})")
+        if say:
+            reasons.append(f"the same type ({a.type})")
     pa, pb = sa.actors, sb.actors
     if pa & pb:
         c += 0.5
-        reasons.append("the same perpetrator: " + " / ".join(sorted(a.perpetrators | b.perpetrators)))
-    elif pa and pb:
+        if say:
+            reasons.append("the same perpetrator: " + " / ".join(sorted(a.perpetrators | b.perpetrators)))
+    elif pa and pb and say:
         reasons.append("different perpetrators: " + ", ".join(sorted(a.perpetrators)) + " / "
-                       + ", ".join(sorted(b.perpetrators)))
+             + ", ".join(sorted(b.perpetrators)))
     return s, c, reasons
 
 
@@ -405,8 +415,9 @@ class _Grouper:
         k = (a.e.key, b.e.key) if a.e.key < b.e.key else (b.e.key, a.e.key)
         got = self._near.get(k)
         if got is None:
-            got = self._near[k] = any(km(x[0], x[1], y[0], y[1]) <= max(_reach(x[2]), _reach(y[2]))
-                                      for x in a.best for y in b.best)
+            got = self._near[k] = any(abs(x[0] - y[0]) * 111.2 <= r and km(x[0], x[1], y[0], y[1]) <= r
+                                      for x in a.best for y in b.best
+                                      for r in (max(_reach(x[2]), _reach(y[2])),))
         return got
 
     def compat(self, a: _Prepared, b: _Prepared) -> bool:
@@ -427,7 +438,7 @@ class _Grouper:
         k = (a.e.key, b.e.key) if a.e.key < b.e.key else (b.e.key, a.e.key)
         got = self._score.get(k)
         if got is None:
-            s, c, _ = evidence(a.e, b.e, a.story, b.story, self.rarity)
+            s, c, _ = evidence(a.e, b.e, a.story, b.story, self.rarity, say=False)
             got = self._score[k] = (s, c, self.enough(a, b, s, c))
         return got
 
