@@ -304,3 +304,20 @@ def test_incident_why_days_and_area(tmp_path):
     exported = run.invoke(main, ["export", "--format", "jsonl", "--level", "incidents", "--db", db]).stdout
     nested = [e for line in exported.splitlines() for e in json.loads(line)["events"]]
     assert all("date_start" in e and "date_end" in e and "precision" in e for e in nested)
+
+
+@pytest.mark.issue(22)
+def test_grouping_in_memory_matches_the_ledger(tmp_path, seed_path):
+    # make eval groups extracted documents without a database: the same incidents as a rebuild
+    from warledger.aggregate.memory import group
+    from warledger.extract import extract_documents
+    from warledger.read import read_path
+    second = write(tmp_path, "second.jsonl", '{"id": "other-outlet", "source": "Other Outlet", '
+                                             '"published": "2015-12-24", "text": ' + __import__("json").dumps(SECOND) + "}\n")
+    db = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    ingest(db, seed_path, second)
+    stored = sorted(sorted(r["members"]) for r in list_incidents(Ledger(db).engine))
+    items = [i for p in (seed_path, second) for i in read_path(p)]
+    incidents, shown = group(extract_documents(items))
+    assert sorted(sorted(m.key for m in i.members) for i in incidents) == stored
+    assert all({"date_start", "date_end", "precision", "places"} <= set(e) for e in shown.values())
