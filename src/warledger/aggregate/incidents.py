@@ -458,7 +458,7 @@ class _Grouper:
                     b = evs[j]
                     if b.window[0] > end:
                         break
-                    if not self.compat(a, b):
+                    if a.e.document == b.e.document or not self.compat(a, b):
                         continue
                     s, c, ok = self.score(a, b)
                     if ok:
@@ -543,8 +543,8 @@ class _Grouper:
             best = None
             first = bisect.bisect_left(starts[e.family], e.window[0] - widest)
             for _, hi, gk, ms, cores in rows[first:bisect.bisect_right(starts[e.family], e.window[1])]:
-                if hi < e.window[0] or not self.fits(e, ms, cores):
-                    continue
+                if hi < e.window[0] or all(m.e.document == e.e.document for m in ms) or not self.fits(e, ms, cores):
+                    continue                 # an incident is of several reports: not of its own alone
                 top = partner = None
                 for m in ms:
                     s, c, ok = self.score(e, m)
