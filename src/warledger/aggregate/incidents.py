@@ -14,18 +14,21 @@ mention them (a hospital, a market, a chemical agent: ``story.yaml``), the same 
 the city, the same day and type; names are weighed by how rare they are in the ledger, and two
 reports naming sites of one kind but none in common (a hospital, a market) count against it.
 
-Grouping does not chain: an event joins an incident only when it may be one occurrence with every
-member of the incident's *core*, not with some member. The core is the members with a precise
-date (a day or a week, or a month) and a place of town or district precision (or a province);
-the others — dated by a year or not at all, placed at a part of a country, a country or
-nowhere — are *low-precision*: they attach to one incident but never join two. In three passes,
+Grouping does not chain: an event joins an incident only when it fits the incident as a whole,
+not some member: its dates overlap those of every member of the *date core* (the best-dated
+members: a day or a week, else a month, else the rest) and its places lie within reach of those of
+every member of the *place core* (the best-placed members: a town or district, else a province,
+else the rest). Events dated by a year or not at all, or placed at a part of a country, a country
+or nowhere, are *low-precision*: they attach to one incident but never join two. An incident holds
+reports of several documents: two events of one document are never the link. In three passes,
 each over candidates sorted by evidence, then key (so the arrival order of documents does not
 matter): (1) precise events are merged, best evidence first, when every member of the merged
-group may be one occurrence with every other and the evidence is enough; (2) each low-precision
-event joins the one incident whose core it fits with the most evidence, when it is enough (it
-needs more than a precise one); (3) low-precision events left over group among themselves the
-same way. An incident's dates and area are its core's most precise members' (so a siege, a
-campaign, is an event of its own type with its own span, never a chain of strikes).
+group fits it and the evidence between the two linked reports is enough; (2) each low-precision
+event joins the one incident it fits with the most evidence with some member, when it is enough
+(it needs more than a precise one), in rounds, every choice of a round made against the same
+incidents; (3) low-precision events left over group among themselves the same way as in (1).
+An incident's dates are its date core's (so a siege, a campaign, is an event of its own type with
+its own span, never a chain of strikes), its area its place core's.
 
 Combined estimate (UCDP style): ``low`` the lowest credible figure, ``high`` the highest,
 ``best`` the median of the sources' best figures (their low figure when they give no best);
