@@ -188,3 +188,17 @@ def test_compare_flags_an_entry_that_helps_one_file():
     assert two["lowered"] == ["a", "b"] and not two["flagged"]
     none = compare(base, {"a": [3, 5, 0, 2, 9], "b": [2, 4, 1, 2, 2], "c": [1, 1, 0, 1, 1]})
     assert none["changed"] == {} and not none["flagged"]
+
+
+@pytest.mark.issue(22)
+def test_fakes_incidents_line_is_printed_and_diffed():
+    from evaluation.report import summary_lines
+    line = "incidents: pairwise P 97.4 % R 34.5 % F1 51.0 %, distinct merged 2/17, largest incident 45 events"
+    cur = {"fakes_incidents": {"line": line, "incidents": 3727, "group_s": 3.9, "widest_days": 366,
+                               "precision": 97.4, "recall": 34.5, "f1": 51.0, "distinct_merged": 2, "largest": 45}}
+    base = {"fakes_incidents": {"precision": 10.3, "recall": 61.4, "f1": 17.7, "distinct_merged": 12, "largest": 2019}}
+    printed = summary_lines(cur)
+    assert printed[0] == "FA-KES " + line and "3727 grouped in memory" in printed[1]
+    d = diff_reports({"groups": {}, "files": [], **cur}, {"groups": {}, "files": [], **base})
+    assert d["fakes_incidents"]["f1"] == pytest.approx(33.3) and d["fakes_incidents"]["distinct_merged"] == -10
+    assert any(ln.startswith("fakes_incidents: precision +87.1") for ln in diff_lines(d))

@@ -59,6 +59,12 @@ def summary_lines(report: dict) -> list[str]:
     if fk:
         out.append("FA-KES: " + (fk.get("line") or f"not scored ({fk.get('error')})"))
         out.append(f"FA-KES: {fk['events']} events in {fk['articles']} articles, {fk['oversplit']} over-split pairs")
+    fi = report.get("fakes_incidents")
+    if fi:
+        out.append("FA-KES " + (fi.get("line") or f"incidents: not scored ({fi.get('error')})"))
+        if fi.get("line"):
+            out.append(f"FA-KES incidents: {fi['incidents']} grouped in memory in {fi['group_s']} s, "
+                       f"the widest spans {fi['widest_days']} day(s)")
     return out
 
 
@@ -135,7 +141,8 @@ def diff_reports(cur: dict, base: dict) -> dict:
             files.append(entry)
     other = {}
     for name, keys in (("geovirus", ("e2e", "found", "acc_found", "precision", "exact_id")),
-                       ("fakes", ("passed", "pct", "events", "oversplit"))):
+                       ("fakes", ("passed", "pct", "events", "oversplit")),
+                       ("fakes_incidents", ("precision", "recall", "f1", "distinct_merged", "largest"))):
         c, b = cur.get(name) or {}, base.get(name) or {}
         other[name] = {k: round(c[k] - b[k], 3) for k in keys if k in c and k in b}
     return {"base": base.get("commit"), "current": cur.get("commit"), "groups": groups, "kinds": kinds,
@@ -171,7 +178,7 @@ def diff_lines(d: dict) -> list[str]:
                 out += [f"      {label}: {ln}" for ln in f.get(key, [])]
     else:
         out.append("no file changed")
-    for name in ("geovirus", "fakes"):
+    for name in ("geovirus", "fakes", "fakes_incidents"):
         if d.get(name):
             out.append(f"{name}: " + ", ".join(f"{k} {_signed(v)}" for k, v in d[name].items()))
     return out

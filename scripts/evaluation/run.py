@@ -23,9 +23,11 @@ from .oversplit import family_map, oversplit_pairs
 
 
 # ---------------------------------------------------------------- extraction
-def extract_inputs(inputs: list[tuple[str, Path]], log=print) -> dict[str, list[dict | None]]:
+def extract_inputs(inputs: list[tuple[str, Path]], log=print, keep: frozenset[str] = frozenset()
+                   ) -> dict[str, list[dict | None]]:
     """Label → the extract objects of the documents in that input file, in order (None for a
-    document that could not be read). One pipeline, loaded once, for all of them."""
+    document that could not be read). One pipeline, loaded once, for all of them. For the labels
+    in ``keep``, the typed extractions too, under ``(label, "extractions")``."""
     from warledger.errors import WarledgerError
     from warledger.export.extract_json import to_contract
     from warledger.extract import extract_documents
@@ -37,12 +39,15 @@ def extract_inputs(inputs: list[tuple[str, Path]], log=print) -> dict[str, list[
         for item in read_path(path):
             items.append(item)
             labels.append(label)
-    out: dict[str, list[dict | None]] = {label: [] for label, _ in inputs}
+    out: dict = {label: [] for label, _ in inputs}
+    out |= {(label, "extractions"): [] for label in keep}
     t0 = time.perf_counter()
     for n, (label, item) in enumerate(zip(labels, extract_documents(items, Settings()), strict=True), 1):
         if n % 200 == 0:
             log(f"  extracted {n}/{len(items)} documents ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
         out[label].append(None if isinstance(item, WarledgerError) else json.loads(json.dumps(to_contract(item))))
+        if label in keep and not isinstance(item, WarledgerError):
+            out[(label, "extractions")].append(item)
     return out
 
 
@@ -163,6 +168,39 @@ def score_fakes(shared: Path, outs: list[dict | None], tmp: Path, families: dict
     return res
 
 
+def score_fakes_incidents(shared: Path, extractions: list, tmp: Path) -> dict:
+    """FA-KES incidents without a database: the extracted events grouped in memory by the functions
+    `warledger aggregate` uses, exported as `--level incidents` exports them, scored by
+    score_incidents.py against incidents.yaml."""
+    from warledger.aggregate.memory import group, incidents_jsonl
+
+    gold = shared / "data" / "fakes" / "incidents.yaml"
+    if not gold.exists() or not (shared / "eval" / "score_incidents.py").exists():
+        return {"error": "no incidents.yaml or score_incidents.py"}
+    t0 = time.perf_counter()
+    incidents, shown = group(extractions)
+    t_group = time.perf_counter() - t0
+    path = tmp / "fakes.incidents.jsonl"
+    path.write_text(incidents_jsonl(incidents, shown), encoding="utf-8")
+    proc = _run([str(shared / "eval" / "score_incidents.py"), str(gold), str(path)])
+    lines = [ln for ln in proc.stdout.splitlines() if ln.strip()]
+    widest = max(incidents, key=lambda i: ((i.date_end - i.date_start).days if i.date_start and i.date_end else -1,
+                                           len(i.members)), default=None)
+    res: dict = {"line": lines[-1] if lines else None, "incidents": len(incidents),
+                 "group_s": round(t_group, 2),
+                 "widest_days": (widest.date_end - widest.date_start).days + 1
+                 if widest and widest.date_start and widest.date_end else None,
+                 "distinct_lines": [ln for ln in lines if ln.startswith("distinct MERGED")]}
+    m = re.match(r"incidents: pairwise P ([\d.]+) % R ([\d.]+) % F1 ([\d.]+) %, distinct merged (\d+)/(\d+), "
+                 r"largest incident (\d+) events", lines[-1]) if lines else None
+    if m:
+        res.update(precision=float(m[1]), recall=float(m[2]), f1=float(m[3]), distinct_merged=int(m[4]),
+                   distinct=int(m[5]), largest=int(m[6]))
+    else:
+        res["error"] = proc.stderr.strip()[-500:]
+    return res
+
+
 # ---------------------------------------------------------------- the whole evaluation
 def evaluate(shared: Path, *, geo: bool = True, log=print) -> dict:
     """The report of the warledger importable now: per file, per group, GeoVirus and FA-KES."""
@@ -178,7 +216,7 @@ def evaluate(shared: Path, *, geo: bool = True, log=print) -> dict:
                 inputs.append(("fakes", fk))
         log(f"extracting {len(golds)} gold texts" + (", GeoVirus and FA-KES" if geo else "") + " in one run…",
             file=sys.stderr)
-        outs = extract_inputs(inputs, log)
+        outs = extract_inputs(inputs, log, keep=frozenset({"fakes"}))
         t_extract = time.perf_counter() - t0
         files = [score_file(shared, gf, (outs[gf.id] or [None])[0], families) for gf in golds]
         report = {"files": files, "groups": group_totals(files), "families_from": families_from}
@@ -186,5 +224,6 @@ def evaluate(shared: Path, *, geo: bool = True, log=print) -> dict:
             report["geovirus"] = score_geovirus(shared, outs["geovirus"], tmp)
             if "fakes" in outs:
                 report["fakes"] = score_fakes(shared, outs["fakes"], tmp, families)
+                report["fakes_incidents"] = score_fakes_incidents(shared, outs[("fakes", "extractions")], tmp)
     report["runtime_s"] = {"extract": round(t_extract, 1), "total": round(time.perf_counter() - t0, 1)}
     return report

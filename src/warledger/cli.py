@@ -322,9 +322,10 @@ def document(ref, db) -> None:
 @_db_opt
 @click.option("--rebuild", is_flag=True, help="Recompute every incident from the stored events.")
 def aggregate(db, rebuild) -> None:
-    """Group the stored events of all documents into incidents (ingest does this too). The
-    incidents are the connected components of a same-occurrence relation, so --rebuild gives
-    the same incidents whatever order the documents came in."""
+    """Group the stored events of all documents into incidents (ingest does this too). An event
+    joins an incident only when it fits the incident's core (its most precise members), with
+    evidence that both reports tell one story; the events are sorted first, so --rebuild gives the
+    same incidents whatever order the documents came in."""
     from .aggregate import rebuild as rebuild_incidents
     from .store import Ledger
 
@@ -342,7 +343,8 @@ def aggregate(db, rebuild) -> None:
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Incidents starting on or before this date.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def incidents(db, status, type_, place, actor, since, until, fmt) -> None:
-    """List incidents: type, dates, combined estimate (low/best/high), status and sources."""
+    """List incidents: type, dates and days, area (the most precise place, its precision and how far
+    apart the incident's places lie), combined estimate (low/best/high), status and sources."""
     import json
 
     from .aggregate.review import attach
@@ -363,13 +365,22 @@ def incidents(db, status, type_, place, actor, since, until, fmt) -> None:
     click.echo(incidents_table(rows))
 
 
+def _area_text(a: dict | None) -> str:
+    if not a:
+        return "-"
+    more = f" +{a['places'] - 1}" if a.get("places", 1) > 1 else ""
+    return f"{a['place']}{more} ({a['precision']}, {a['spread_km']:g} km)"
+
+
 def incidents_table(rows: list[dict]) -> str:
-    lines = [f"{'id':<16}  {'type':<17} {'dates':<23} {'killed (low/best/high)':<22} {'status':<13} sources"]
+    lines = [f"{'id':<16}  {'type':<17} {'dates':<23} {'days':>4}  {'area (precision, spread)':<34} "
+             f"{'killed (low/best/high)':<22} {'status':<13} sources"]
     for r in rows:
         dates = f"{r['date_start'] or '?'}..{r['date_end'] or '?'}"
+        days = "-" if r.get("days") is None else str(r["days"])
         killed = "/".join("-" if v is None else str(v) for v in (r["low"], r["best"], r["high"]))
-        lines.append(f"{r['id']:<16}  {r['type']:<17} {dates:<23} {killed:<22} {r['status']:<13} "
-                     f"{len(r['sources'])} ({r['events']} event(s))")
+        lines.append(f"{r['id']:<16}  {r['type']:<17} {dates:<23} {days:>4}  {_area_text(r.get('area')):<34} "
+                     f"{killed:<22} {r['status']:<13} {len(r['sources'])} ({r['events']} event(s))")
     lines.append(f"{len(rows)} incident(s)")
     return "\n".join(lines)
 
@@ -377,7 +388,9 @@ def incidents_table(rows: list[dict]) -> str:
 @main.command()
 @click.argument("ref", metavar="ID")
 @_db_opt
-def incident(ref, db) -> None:
+@click.option("--why", is_flag=True, help="Also say why each member joined: how (merged with a precise report, "
+              "attached as a low-precision one, by an analyst's merge), the member it matched and the evidence.")
+def incident(ref, db, why) -> None:
     """Show one incident with every source, stance, figure, quote, span and document, as JSON."""
     import json
 
@@ -389,7 +402,16 @@ def incident(ref, db) -> None:
         _warn_stale(ledger)
         engine = ledger.engine
         one = get_incident(engine, ref)
-        return attach([one], review_rows(engine))[0] if one else None
+        if one is None:
+            return None
+        reviews = review_rows(engine)
+        one = attach([one], reviews)[0]
+        if why:
+            from .aggregate.incidents import EventRecord, explain
+            from .store.incidents import event_rows
+            records = [EventRecord(**r) for r in event_rows(engine)[0]]
+            one["why"] = explain(records, one["members"], reviews)
+        return one
     found = _or_exit(load)
     if found is None:
         click.echo(f"[E601] no incident {ref!r}", err=True)

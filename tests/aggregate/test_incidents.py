@@ -23,9 +23,10 @@ D = dt.date(2020, 3, 10)
 
 
 def ev(key, doc, *, type_="airstrike", start=D, end=D, precision="day", places=((36.2, 37.15, "exact"),),
-       perps=("Russia",), low=None, best=None, high=None, atts=(("Local officials", "reports"),), outlet="Outlet A"):
+       perps=("Russia",), low=None, best=None, high=None, atts=(("Local officials", "reports"),), outlet="Outlet A",
+       names=(), victims=(), text=""):
     return EventRecord(key, doc, outlet, type_, start, end, precision, D, list(places), set(perps), low, best, high,
-                       list(atts))
+                       list(atts), list(names), set(victims), text)
 
 
 def test_same_occurrence_needs_family_date_place_and_actors():
@@ -205,3 +206,118 @@ def test_incidents_filters(tmp_path, option, value, n):
     out = CliRunner().invoke(main, ["incidents", "--db", db, "--format", "json", option, value])
     rows = json.loads(out.stdout)
     assert len(rows) == n
+
+
+# ---------------------------------------------------------------- issue 22: grouping that does not chain
+
+def _day(n):
+    return D + dt.timedelta(days=n)
+
+
+def _keys(incidents):
+    return sorted(sorted(m.key for m in i.members) for i in incidents)
+
+
+@pytest.mark.issue(22)
+def test_strikes_on_following_days_do_not_chain():
+    # each report overlaps the next (a day +-1), none overlaps one three days off: pairwise they
+    # link into a chain; as a whole, no incident holds reports more than two days apart
+    events = [ev(f"d{i}:e1", f"d{i}", start=_day(2 * i), end=_day(2 * i), low=10, best=10, high=10) for i in range(6)]
+    incidents = build_incidents(events)
+    assert len(incidents) >= 3
+    for inc in incidents:
+        days = [m.date_start for m in inc.members]
+        assert (max(days) - min(days)).days <= 2
+        assert (inc.date_end - inc.date_start).days <= 2
+
+
+@pytest.mark.issue(22)
+def test_a_low_precision_report_attaches_but_never_bridges():
+    # two precise happenings 60 km apart, and a report dated by its year and placed at the country
+    # that could be either: it may join one, the two stay apart
+    aleppo = [ev(f"a{i}:e1", f"a{i}", places=((36.2, 37.15, "exact"),), low=12, best=12, high=12,
+                 text="An air strike hit a market in Aleppo.") for i in range(2)]
+    idlib = [ev(f"b{i}:e1", f"b{i}", places=((35.93, 36.63, "exact"),), low=15, best=15, high=15,
+                text="Warplanes struck a bakery in Idlib.") for i in range(2)]
+    vague = ev("v:e1", "v", start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 31), precision="year",
+               places=((35.0, 38.0, "country"),), low=12, best=12, high=12, text="An air strike hit a market.")
+    incidents = build_incidents(aleppo + idlib + [vague])
+    holding = {m.key: i.key for i in incidents for m in i.members}
+    assert holding["a0:e1"] == holding["a1:e1"] != holding["b0:e1"] == holding["b1:e1"]
+    assert holding["v:e1"] == holding["a0:e1"]                        # its story is Aleppo's: the market, 12 dead
+    aleppo_incident = next(i for i in incidents if i.key == holding["a0:e1"])
+    assert (aleppo_incident.date_start, aleppo_incident.date_end) == (D, D)   # the year does not stretch it
+
+
+@pytest.mark.issue(22)
+def test_the_same_story_joins_and_different_sites_do_not():
+    # two reports of one day in one city: the same figure and place below the city join them; a
+    # third names another site and another figure, with nothing else in common
+    a = ev("a:e1", "a", low=21, best=21, high=21, perps=(), text="Air strikes hit the Bab al-Nayrab market, killing 21.",
+           names=[("Bab al-Nayrab", "unknown", "unknown")])
+    b = ev("b:e1", "b", precision="unknown", start=None, end=D, low=20, best=20, high=20, perps=(),
+           text="Twenty people were killed when a barrel bomb struck the market of Bab al-Nayrab.",
+           names=[("Bab al-Nayrab", "unknown", "unknown")], places=())
+    c = ev("c:e1", "c", precision="unknown", start=None, end=D, low=3, best=3, high=3, perps=(), places=(),
+           text="Three were killed when a rocket hit a school.")
+    incidents = build_incidents([a, b, c])
+    assert ["a:e1", "b:e1"] in _keys(incidents) and ["c:e1"] in _keys(incidents)
+
+
+@pytest.mark.issue(22)
+def test_grouping_does_not_depend_on_order_with_low_precision_reports():
+    events = [ev(f"d{i}:e1", f"d{i}", start=_day(i % 4), end=_day(i % 4), low=5 + i % 3, best=5 + i % 3,
+                 high=5 + i % 3, places=((36.2 + 0.3 * (i % 2), 37.15, "exact"),), text="A strike on a hospital.")
+              for i in range(12)]
+    events += [ev(f"u{i}:e1", f"u{i}", start=None, end=_day(i % 5), precision="unknown", places=(), low=6, best=6,
+                  high=6, text="A strike on a hospital killed six.") for i in range(6)]
+    first = _keys(build_incidents(events))
+    for seed in (1, 2, 3):
+        random.Random(seed).shuffle(events)
+        assert _keys(build_incidents(events)) == first
+
+
+@pytest.mark.issue(22)
+def test_incident_why_days_and_area(tmp_path):
+    import json
+    db = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    docs = [{"id": "one", "source": "Outlet A", "published": "2016-08-25",
+             "text": "A barrel bomb hit the Bab al-Nayrab district of Aleppo on Thursday, killing 15 people."},
+            {"id": "two", "source": "Outlet B", "published": "2016-08-25",
+             "text": "Fifteen people were killed on Thursday when a barrel bomb struck Bab al-Nayrab in Aleppo."}]
+    src = write(tmp_path, "d.jsonl", "".join(json.dumps(d) + "\n" for d in docs))
+    ingest(db, src)
+    run = CliRunner()
+    rows = json.loads(run.invoke(main, ["incidents", "--db", db, "--format", "json"]).stdout)
+    both = [r for r in rows if r["events"] >= 2]
+    assert both, rows
+    row = both[0]
+    assert row["days"] == 1 and row["area"]["place"] and row["area"]["precision"] == "exact"
+    table = run.invoke(main, ["incidents", "--db", db]).stdout
+    assert "days" in table and "area" in table and row["area"]["place"] in table
+    out = run.invoke(main, ["incident", row["id"], "--why", "--db", db])
+    assert out.exit_code == 0, out.stderr
+    why = json.loads(out.stdout)["why"]
+    assert len(why) == row["events"] and all(w["how"] for w in why)
+    matched = [w for w in why if "evidence" in w]
+    assert matched and any("15" in r for w in matched for r in w["evidence"]["reasons"])
+    exported = run.invoke(main, ["export", "--format", "jsonl", "--level", "incidents", "--db", db]).stdout
+    nested = [e for line in exported.splitlines() for e in json.loads(line)["events"]]
+    assert all("date_start" in e and "date_end" in e and "precision" in e for e in nested)
+
+
+@pytest.mark.issue(22)
+def test_grouping_in_memory_matches_the_ledger(tmp_path, seed_path):
+    # make eval groups extracted documents without a database: the same incidents as a rebuild
+    from warledger.aggregate.memory import group
+    from warledger.extract import extract_documents
+    from warledger.read import read_path
+    second = write(tmp_path, "second.jsonl", '{"id": "other-outlet", "source": "Other Outlet", '
+                                             '"published": "2015-12-24", "text": ' + __import__("json").dumps(SECOND) + "}\n")
+    db = f"sqlite:///{tmp_path / 'l.sqlite'}"
+    ingest(db, seed_path, second)
+    stored = sorted(sorted(r["members"]) for r in list_incidents(Ledger(db).engine))
+    items = [i for p in (seed_path, second) for i in read_path(p)]
+    incidents, shown = group(extract_documents(items))
+    assert sorted(sorted(m.key for m in i.members) for i in incidents) == stored
+    assert all({"date_start", "date_end", "precision", "places"} <= set(e) for e in shown.values())

@@ -1,16 +1,34 @@
 """Incidents: events from different documents recognised as one occurrence.
 
-"Same occurrence" is a pairwise relation; incidents are its connected components, so the result
-does not depend on the order documents arrive in. Two events are the same occurrence when:
-  - they come from different documents and their types are of one family (violence,
-    coercion, movement, talk, protest);
+Two events *may* be one occurrence (``same_occurrence``, the hard test) when:
+  - their types are of one family (violence, coercion, movement, talk, protest);
   - their date ranges overlap once each is widened by its precision (a day ±1 day; a week, a
-    month, a year as stated; an undated event matches only within a week before its report);
-  - some place of one lies within reach of some place of the other, the reach growing with
-    the places' precision (exact 25 km, near 50, admin2 100, admin1 250, part of a country 500,
-    country 1,000 km);
-    an event with no place matches only an event whose perpetrators it shares;
+    month, a year as stated; an event dated only "on or before" its report: the week before it);
+  - their most precise places lie within reach of each other, the reach growing with the
+    places' precision (exact 25 km, near 50, admin2 100, admin1 250, part of a country 500,
+    country 1,000 km) — an event with no placed place is in reach of anything;
   - their perpetrators do not disagree (one side may be unnamed).
+How likely they are one (``evidence``) adds what says two reports tell one story: figures of the
+same size, the same named victims or targets, the same distinctive words of the sentences that
+mention them (a hospital, a market, a chemical agent: ``story.yaml``), the same named place below
+the city, the same day and type; names are weighed by how rare they are in the ledger, and two
+reports naming sites of one kind but none in common (a hospital, a market) count against it.
+
+Grouping does not chain: an event joins an incident only when it fits the incident as a whole,
+not some member: its dates overlap those of every member of the *date core* (the best-dated
+members: a day or a week, else a month, else the rest) and its places lie within reach of those of
+every member of the *place core* (the best-placed members: a town or district, else a province,
+else the rest). Events dated by a year or not at all, or placed at a part of a country, a country
+or nowhere, are *low-precision*: they attach to one incident but never join two. An incident holds
+reports of several documents: two events of one document are never the link. In three passes,
+each over candidates sorted by evidence, then key (so the arrival order of documents does not
+matter): (1) precise events are merged, best evidence first, when every member of the merged
+group fits it and the evidence between the two linked reports is enough; (2) each low-precision
+event joins the one incident it fits with the most evidence with some member, when it is enough
+(it needs more than a precise one), in rounds, every choice of a round made against the same
+incidents; (3) low-precision events left over group among themselves the same way as in (1).
+An incident's dates are its date core's (so a siege, a campaign, is an event of its own type with
+its own span, never a chain of strikes), its area its place core's.
 
 Combined estimate (UCDP style): ``low`` the lowest credible figure, ``high`` the highest,
 ``best`` the median of the sources' best figures (their low figure when they give no best);
@@ -25,10 +43,18 @@ citing one agency count once; an outlet's own unsourced report counts as that ou
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
+import re
 import statistics
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import yaml
 
 from ..resolve.gazetteer import km
 from ..vocab import (
@@ -39,6 +65,16 @@ from ..vocab import (
     POSITIVE_STANCES,
     STANCE_RANK,
 )
+
+# Evidence needed (see ``evidence``): two precise events; a low-precision one and an incident.
+NEED_PRECISE = 1.0
+NEED_LOW = 2.0
+NEED_STORY = 2.0      # two reports whose perpetrators disagree
+ATTACH_ROUNDS = 4    # low events attach in rounds: the second may match one attached in the first
+SAME_REPORT = 1.5     # two events of one report that may be one occurrence: most often one told twice
+CITY_PRECISIONS = frozenset({"exact", "near", "admin2"})       # a town, a district, a county
+COARSE_PRECISIONS = frozenset({"region", "country", "unknown"})
+PRECISE_DATES = frozenset({"day", "week"})
 
 
 def _reach(precision: str) -> float:
@@ -62,6 +98,9 @@ class EventRecord:
     best: int | None = None
     high: int | None = None
     attributions: list[tuple[str | None, str]] = field(default_factory=list)
+    place_names: list[tuple[str, str, str]] = field(default_factory=list)   # (name, precision, level)
+    victims: set[str] = field(default_factory=set)                         # named victims and targets
+    text: str = ""                                                          # the sentences mentioning it
 
 
 @dataclass
@@ -79,29 +118,520 @@ class Incident:
     sources: dict[str, str]
 
 
+SLACK = dt.timedelta(days=1)    # reports of one happening drift by a day (time zones, "yesterday")
+
+
 def _window(e: EventRecord) -> tuple[dt.date, dt.date] | None:
+    """The days an event may have happened on: its range widened by its precision, and by a day
+    at least."""
     if e.date_start is None and e.date_end is None:
         return None
     if e.date_start is None:                 # "on or before": a week before the report
         end = e.date_end
-        return end - dt.timedelta(days=7), end
+        return end - dt.timedelta(days=7), end + SLACK
     spec = DATE_PRECISIONS.get(e.precision)
-    widen = dt.timedelta(days=spec.widen_days if spec else 0)
+    widen = max(dt.timedelta(days=spec.widen_days if spec else 0), SLACK)
     return e.date_start - widen, (e.date_end or e.date_start) + widen
 
 
-def same_occurrence(a: EventRecord, b: EventRecord) -> bool:
-    if a.document == b.document or FAMILY_OF.get(a.type) != FAMILY_OF.get(b.type):
+def _best_places(e: EventRecord) -> list[tuple[float, float, str]]:
+    """The event's most precise placed places (a country named beside a town says nothing more)."""
+    if not e.places:
+        return []
+    top = min(PLACE_PRECISIONS.get(p[2], PLACE_PRECISIONS["unknown"]).rank for p in e.places)
+    return [p for p in e.places if PLACE_PRECISIONS.get(p[2], PLACE_PRECISIONS["unknown"]).rank == top]
+
+
+def date_class(e: EventRecord) -> int:
+    """0: a day or a week; 1: a month; 2: a year, unknown or undated."""
+    if e.date_start is None:
+        return 2
+    return 0 if e.precision in PRECISE_DATES else 1 if e.precision == "month" else 2
+
+
+def place_class(e: EventRecord) -> int:
+    """0: a town or district; 1: a province; 2: a part of a country, a country or unknown; 3: no place."""
+    best = _best_places(e)
+    if not best:
+        return 3
+    p = best[0][2]
+    return 0 if p in CITY_PRECISIONS else 1 if p == "admin1" else 2
+
+
+def is_low(e: EventRecord) -> bool:
+    """Low precision: it may attach to an incident, never join two."""
+    return date_class(e) == 2 or place_class(e) >= 2
+
+
+def _places_in_reach(a: EventRecord, b: EventRecord) -> tuple[bool, float | None]:
+    """Whether the two events' most precise places lie within reach, and the least distance."""
+    pa, pb = _best_places(a), _best_places(b)
+    if not pa or not pb:
+        return True, None
+    best = None
+    ok = False
+    for x in pa:
+        for y in pb:
+            d = km(x[0], x[1], y[0], y[1])
+            best = d if best is None or d < best else best
+            ok = ok or d <= max(_reach(x[2]), _reach(y[2]))
+    return ok, best
+
+
+def compatible(a: EventRecord, b: EventRecord) -> bool:
+    """The hard test, documents aside: one family, overlapping dates, places in reach."""
+    if FAMILY_OF.get(a.type, a.type) != FAMILY_OF.get(b.type, b.type):
         return False
     wa, wb = _window(a), _window(b)
     if wa is None or wb is None or wa[0] > wb[1] or wb[0] > wa[1]:
         return False
-    if a.perpetrators and b.perpetrators and not (a.perpetrators & b.perpetrators):
+    return _places_in_reach(a, b)[0]
+
+
+def same_occurrence(a: EventRecord, b: EventRecord) -> bool:
+    """Whether two events of different documents are taken for reports of one occurrence when
+    nothing else is known: the hard test passed and enough evidence between the two (perpetrators
+    that disagree need the story itself to say it is one)."""
+    if a.document == b.document or not compatible(a, b):
         return False
-    if not a.places or not b.places:
-        return bool(a.perpetrators & b.perpetrators) and not (a.places or b.places)
-    return any(km(pa[0], pa[1], pb[0], pb[1]) <= max(_reach(pa[2]), _reach(pb[2]))
-               for pa in a.places for pb in b.places)
+    s, c, _ = evidence(a, b, story(a), story(b))
+    return enough(a, b, s, c, perpetrators_disagree(a, b))
+
+
+# ---------------------------------------------------------------- the story a report tells
+
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s.lower().replace("’", "'"))
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = re.sub(r"[^a-z0-9 ]+", " ", s)
+    words = [w for w in s.split() if w not in ("the", "a", "an", "al", "el")]
+    return " ".join(words)
+
+
+@cache
+def story_words() -> tuple[dict[str, tuple[re.Pattern, bool]], frozenset[str]]:
+    """Group → (pattern finding its words, exclusive?), and the generic victim names."""
+    data = yaml.safe_load(resources.files(__package__).joinpath("story.yaml").read_text("utf-8"))
+    groups = {}
+    for name, g in data["groups"].items():
+        alts = []
+        for w in sorted(g["words"], key=len, reverse=True):
+            w = w.lower()
+            alts.append(re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w))
+        groups[name] = (re.compile(r"\b(" + "|".join(alts) + r")\b"), bool(g.get("exclusive")))
+    return groups, frozenset(_fold(v) for v in data["generic_victims"])
+
+
+def actor_stems(names) -> frozenset[str]:
+    """The words naming who acted, cut to their first five letters so that "Syria" and "Syrian
+    government", "Russia" and "Russian military" agree; generic words left out."""
+    generic = story_words()[1]
+    out = set()
+    for n in names:
+        for w in _fold(n).split():
+            if len(w) >= 4 and w not in generic:
+                out.add(w[:5])
+    return frozenset(out)
+
+
+def perpetrators_disagree(a: EventRecord, b: EventRecord) -> bool:
+    sa, sb = actor_stems(a.perpetrators), actor_stems(b.perpetrators)
+    return bool(sa and sb and not (sa & sb))
+
+
+def _stem(word: str) -> str:
+    word = re.sub(r"[\s-]+", " ", word)
+    for end in ("ies", "es", "s"):
+        if len(word) > 4 and word.endswith(end) and not word.endswith("ss"):
+            return word[: -len(end)] + ("y" if end == "ies" else "")
+    return word
+
+
+@dataclass
+class _Story:
+    """What one event's report says that another's may repeat."""
+    words: dict[str, frozenset[str]]        # group → distinctive words (stemmed)
+    names: frozenset[str]                   # place names below the province, folded
+    victims: frozenset[str]                 # named victims and targets, folded, generic ones left out
+    figure: int | None
+    actors: frozenset[str] = frozenset()    # stems of the named perpetrators (actor_stems)
+    sources: frozenset[str] = frozenset()   # the named sources the report relays, folded
+
+
+def story(e: EventRecord) -> _Story:
+    groups, generic = story_words()
+    text = e.text.lower()
+    words = {g: frozenset(_stem(m) for m in pat.findall(text)) for g, (pat, _) in groups.items()}
+    names = frozenset(_fold(n) for n, precision, level in e.place_names
+                      if precision not in ("region", "country") and level != "country")
+    victims = frozenset(v for v in (_fold(n) for n in e.victims) if v and v not in generic
+                        and not any(w in generic for w in v.split()[-1:]))
+    figure = e.best if e.best is not None else e.low if e.low is not None else e.high
+    sources = frozenset(_fold(n) for n, _ in e.attributions if n) - {""}
+    return _Story(words, names - {""}, victims, figure, actor_stems(e.perpetrators), sources)
+
+
+class Rarity:
+    """How telling a shared name is: 1 for a name few documents of the ledger use, falling as
+    more do (a capital named in every other report says little)."""
+
+    def __init__(self, stories: dict[str, _Story], docs: dict[str, str]):
+        self.df: Counter = Counter()
+        seen: dict[str, set[str]] = {}
+        for key, st in stories.items():
+            for token in {("n", x) for x in st.names} | {("v", x) for x in st.victims} | {("s", x) for x in st.sources}:
+                seen.setdefault(token, set()).add(docs[key])
+        self.df.update({t: len(d) for t, d in seen.items()})
+        self.common = max(3.0, len(set(docs.values())) / 100)
+
+    def weight(self, kind: str, name: str) -> float:
+        n = self.df.get((kind, name), 1)
+        return 1.0 if n <= self.common else self.common / n
+
+
+def _figures(fa: int | None, fb: int | None) -> tuple[float, str | None]:
+    if fa is None or fb is None:
+        return 0.0, None
+    lo, hi = sorted((fa, fb))
+    if hi - lo <= max(1, 0.1 * hi):
+        return 2.0, f"the same figure ({fa}, {fb})"
+    if hi <= 1.5 * lo + 2:
+        return 1.0, f"figures of the same size ({fa}, {fb})"
+    if hi > 3 * lo + 3:
+        return -0.5, f"figures far apart ({fa}, {fb})"
+    return 0.0, None
+
+
+def evidence(a: EventRecord, b: EventRecord, sa: _Story, sb: _Story, rarity: Rarity | None = None,
+             say: bool = True) -> tuple[float, float, list[str]]:
+    """(story, context, reasons): how strongly the two reports tell one story (figures, victims,
+    distinctive words, named places below the province) and how well their setting agrees
+    (the same day, type, perpetrator); the reasons in words."""
+    groups, _ = story_words()
+    reasons: list[str] = []
+    s = 0.0
+    f, why = _figures(sa.figure, sb.figure)
+    if why:
+        s += f
+        if say:
+            reasons.append(why)
+    w = rarity.weight if rarity else (lambda kind, name: 1.0)
+    shared = sa.victims & sb.victims
+    if shared:
+        s += min(2.0, sum(w("v", v) for v in shared))
+        if say:
+            reasons.append("the same victims or targets: " + ", ".join(sorted(shared)))
+    names = sa.names & sb.names
+    if names:
+        s += min(2.0, sum(w("n", n) for n in names))
+        if say:
+            reasons.append("the same named places: " + ", ".join(sorted(names)))
+    sources = sa.sources & sb.sources
+    if sources:
+        s += min(1.0, sum(w("s", n) for n in sources))
+        if say:
+            reasons.append("the same source relayed: " + ", ".join(sorted(sources)))
+    for g, (_, exclusive) in groups.items():
+        common = sa.words[g] & sb.words[g]
+        if common:
+            s += min(2.0, float(len(common)))
+            if say:
+                reasons.append(f"the same {g} words: " + ", ".join(sorted(common)))
+        elif exclusive and sa.words[g] and sb.words[g]:
+            s -= 1.0
+            if say:
+                reasons.append(f"different {g}s: {', '.join(sorted(sa.words[g]))} / {', '.join(sorted(sb.words[g]))}")
+    if a.document == b.document:
+        s += SAME_REPORT
+        if say:
+            reasons.append("the same report")
+    c = 0.0
+    if a.precision == "day" and b.precision == "day" and a.date_start and a.date_start == b.date_start:
+        c += 1.0
+        if say:
+            reasons.append(f"the same day ({a.date_start})")
+    if a.type == b.type:
+        c += 0.5
+        if say:
+            reasons.append(f"the same type ({a.type})")
+    pa, pb = sa.actors, sb.actors
+    if pa & pb:
+        c += 0.5
+        if say:
+            reasons.append("the same perpetrator: " + " / ".join(sorted(a.perpetrators | b.perpetrators)))
+    elif pa and pb and say:
+        reasons.append("different perpetrators: " + ", ".join(sorted(a.perpetrators)) + " / "
+             + ", ".join(sorted(b.perpetrators)))
+    return s, c, reasons
+
+
+def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = False) -> bool:
+    """Whether evidence (story ``s``, setting ``c``) is enough for these two events: two precise
+    events need a little; when either is of low precision, or their perpetrators disagree (who
+    did it is what reports and readings disagree on most), the story itself must say it."""
+    if disagree and s < NEED_STORY:
+        return False
+    if is_low(a) or is_low(b):
+        return s >= NEED_LOW and s + c >= NEED_LOW + 0.5
+    return s + c >= NEED_PRECISE
+
+
+# ---------------------------------------------------------------- grouping
+
+@dataclass
+class _Prepared:
+    """One event as the grouping reads it, computed once."""
+    e: EventRecord
+    family: str
+    window: tuple[int, int] | None            # day ordinals
+    best: list[tuple[float, float, str]]
+    dclass: int
+    pclass: int
+    low: bool
+    story: _Story
+    named: frozenset[str] = frozenset()       # every place it names, folded
+    unplaced: frozenset[str] = frozenset()    # when none has coordinates: the names it gives
+
+
+class _Grouper:
+    """The three passes over prepared events (see the module's docstring)."""
+
+    def __init__(self, events: list[EventRecord]):
+        self.p: dict[str, _Prepared] = {}
+        for e in sorted(events, key=lambda e: e.key):
+            w = _window(e)
+            named = frozenset(_fold(n) for n, _, _ in e.place_names) - {""}
+            self.p[e.key] = _Prepared(e, FAMILY_OF.get(e.type, e.type),
+                                      (w[0].toordinal(), w[1].toordinal()) if w else None,
+                                      _best_places(e), date_class(e), place_class(e), is_low(e), story(e),
+                                      named, frozenset() if e.places else named)
+        self.rarity = Rarity({k: p.story for k, p in self.p.items()}, {k: p.e.document for k, p in self.p.items()})
+        self._near: dict[tuple[str, str], bool] = {}
+        self._score: dict[tuple[str, str], tuple[float, float, bool]] = {}
+        self.joined: dict[str, tuple[str, str]] = {}       # event → (how it joined, the member it matched)
+        self.stage = "precise"
+
+    def near(self, a: _Prepared, b: _Prepared) -> bool:
+        """Whether the two events' most precise places lie within reach (true when one has none)."""
+        if not a.best or not b.best:
+            return True
+        k = (a.e.key, b.e.key) if a.e.key < b.e.key else (b.e.key, a.e.key)
+        got = self._near.get(k)
+        if got is None:
+            got = self._near[k] = any(abs(x[0] - y[0]) * 111.2 <= r and km(x[0], x[1], y[0], y[1]) <= r
+                                      for x in a.best for y in b.best
+                                      for r in (max(_reach(x[2]), _reach(y[2])),))
+        return got
+
+    def compat(self, a: _Prepared, b: _Prepared) -> bool:
+        if a.family != b.family or a.window is None or b.window is None:
+            return False
+        if a.window[0] > b.window[1] or b.window[0] > a.window[1]:
+            return False
+        if (a.unplaced and b.named and not (a.unplaced & b.named)) or \
+                (b.unplaced and a.named and not (b.unplaced & a.named)):
+            return False                 # a place known by its name only is the same name or none
+        return self.near(a, b)
+
+    def enough(self, a: _Prepared, b: _Prepared, s: float, c: float) -> bool:
+        pa, pb = a.story.actors, b.story.actors
+        return enough(a.e, b.e, s, c, bool(pa and pb and not (pa & pb)))
+
+    def score(self, a: _Prepared, b: _Prepared) -> tuple[float, float]:
+        k = (a.e.key, b.e.key) if a.e.key < b.e.key else (b.e.key, a.e.key)
+        got = self._score.get(k)
+        if got is None:
+            s, c, _ = evidence(a.e, b.e, a.story, b.story, self.rarity, say=False)
+            got = self._score[k] = (s, c, self.enough(a, b, s, c))
+        return got
+
+    def pairs(self, events: list[_Prepared]) -> list[tuple[float, str, str]]:
+        """Candidate pairs of these events (of different documents, hard test passed, enough
+        evidence), best first."""
+        out = []
+        by_family: dict[str, list[_Prepared]] = {}
+        for p in events:
+            if p.window is not None:
+                by_family.setdefault(p.family, []).append(p)
+        for fam in sorted(by_family):
+            evs = sorted(by_family[fam], key=lambda p: (p.window[0], p.e.key))
+            for i, a in enumerate(evs):
+                end = a.window[1]
+                for j in range(i + 1, len(evs)):
+                    b = evs[j]
+                    if b.window[0] > end:
+                        break
+                    if a.e.document == b.e.document or not self.compat(a, b):
+                        continue
+                    s, c, ok = self.score(a, b)
+                    if ok:
+                        out.append((-(s + c), min(a.e.key, b.e.key), max(a.e.key, b.e.key)))
+        out.sort()
+        return out
+
+    def cores(self, ms: list[_Prepared]) -> tuple[list[_Prepared], list[_Prepared]]:
+        """The date core (the best-dated members) and the place core (the best-placed ones)."""
+        dtop = min(m.dclass for m in ms)
+        placed = [m for m in ms if m.best]
+        ptop = min((m.pclass for m in placed), default=0)
+        return [m for m in ms if m.dclass == dtop], [m for m in placed if m.pclass == ptop]
+
+    def fits(self, e: _Prepared, ms: list[_Prepared], cores=None) -> bool:
+        """Whether ``e`` may be one occurrence with the group as a whole: its dates overlap
+        those of every member of the date core, its places are in reach of those of every member
+        of the place core."""
+        dcore, pcore = cores or self.cores(ms)
+        if e.window is None or e.family != ms[0].family:
+            return False
+        lo = max(m.window[0] for m in dcore)
+        hi = min(m.window[1] for m in dcore)
+        if e.window[0] > hi or e.window[1] < lo:
+            return False
+        if e.unplaced and not any(m is e or not m.named or (e.unplaced & m.named) for m in ms):
+            return False                 # a place known by its name only must be named in the group
+        return not e.best or all(m is e or self.near(e, m) for m in pcore)
+
+    def holds(self, ms: list[_Prepared]) -> bool:
+        """Whether every member of the group fits the group."""
+        cores = self.cores(ms)
+        dcore = cores[0]
+        if max(m.window[0] for m in dcore) > min(m.window[1] for m in dcore):
+            return False
+        return all(self.fits(m, ms, cores) for m in ms)
+
+    def agglomerate(self, events: list[_Prepared]) -> dict[str, list[_Prepared]]:
+        """Merge groups along candidate pairs, best first, while every member of the merged
+        group fits it."""
+        group = {p.e.key: p.e.key for p in events}
+        members = {p.e.key: [p] for p in events}
+        for _, ka, kb in self.pairs(events):
+            ga, gb = group[ka], group[kb]
+            if ga == gb:
+                continue
+            merged = members[ga] + members[gb]
+            if not self.holds(merged):
+                continue
+            keep, drop = (ga, gb) if ga < gb else (gb, ga)
+            members[keep] = merged
+            for m in members.pop(drop):
+                group[m.e.key] = keep
+            for k, other in ((ka, kb), (kb, ka)):
+                self.joined.setdefault(k, (self.stage, other))
+        return members
+
+    def attach(self, low: list[_Prepared], groups: dict[str, list[_Prepared]], only: set[str] | None = None
+               ) -> tuple[list[_Prepared], set[str]]:
+        """Each low-precision event joins the one group it fits with the most evidence (enough
+        of it, with a member of another document); returns those that join none. Groups do not
+        change while they are chosen, so one low event never decides where another goes. With
+        ``only``, just those groups are looked at (the others were, and have not changed)."""
+        index: dict[str, list[tuple[int, int, str, list[_Prepared], tuple]]] = {}
+        for gk, ms in sorted(groups.items()):
+            if only is not None and gk not in only:
+                continue
+            cores = self.cores(ms)
+            lo = max(m.window[0] for m in cores[0])
+            hi = min(m.window[1] for m in cores[0])
+            index.setdefault(ms[0].family, []).append((lo, hi, gk, ms, cores))
+        for rows in index.values():
+            rows.sort(key=lambda r: (r[0], r[2]))
+        starts = {fam: [r[0] for r in rows] for fam, rows in index.items()}
+        widest = max((r[1] - r[0] for rows in index.values() for r in rows), default=0)
+        left, joins = [], {}
+        for e in low:
+            rows = index.get(e.family)
+            if e.window is None or not rows:
+                left.append(e)
+                continue
+            best = None
+            first = bisect.bisect_left(starts[e.family], e.window[0] - widest)
+            for _, hi, gk, ms, cores in rows[first:bisect.bisect_right(starts[e.family], e.window[1])]:
+                if hi < e.window[0] or all(m.e.document == e.e.document for m in ms) or not self.fits(e, ms, cores):
+                    continue                 # an incident is of several reports: not of its own alone
+                top = partner = None
+                for m in ms:
+                    s, c, ok = self.score(e, m)
+                    if ok and (top is None or s + c > top):
+                        top, partner = s + c, m.e.key
+                if top is not None and (best is None or (-top, gk) < (-best[0], best[1])):
+                    best = (top, gk, partner)
+            if best is None:
+                left.append(e)
+            else:
+                joins.setdefault(best[1], []).append(e)
+                self.joined[e.e.key] = ("attached", best[2])
+        for gk, es in joins.items():
+            groups[gk] = groups[gk] + es
+        return left, set(joins)
+
+    def build(self) -> list[list[EventRecord]]:
+        dated = [p for p in self.p.values() if p.window is not None]
+        undated = [[p.e] for p in self.p.values() if p.window is None]       # alone: nothing to match
+        self.stage = "precise"
+        groups = self.agglomerate([p for p in dated if not p.low])          # pass 1
+        left, changed = [p for p in dated if p.low], None
+        for _ in range(ATTACH_ROUNDS):                                       # pass 2
+            left, changed = self.attach(left, groups, changed)
+            if not changed:
+                break
+        self.stage = "low"
+        rest = self.agglomerate(left)                                        # pass 3
+        return [[m.e for m in ms] for ms in list(groups.values()) + list(rest.values())] + undated
+
+
+HOW = {"precise": "merged with a precise report (both of precise date and place)",
+       "attached": "attached to the incident (it is of low precision: it joins one incident, never two)",
+       "low": "grouped with another low-precision report (no precise incident fits it)"}
+
+
+def explain(events: list[EventRecord], members: list[str], reviews: list[dict] | None = None) -> list[dict]:
+    """Why each of ``members`` (event keys of one incident) is in it: the grouping of ``events``
+    (the whole ledger, as ``rebuild`` groups it) is run again and each member told by the
+    decision that put it there — merged with a precise report, attached as a low-precision one,
+    grouped with another low-precision one — with the member it matched and the evidence
+    between the two; a member the machine put elsewhere is there by an analyst's merge."""
+    g = _Grouper(events)
+    machine = g.build()
+    group_of = {e.key: n for n, ms in enumerate(machine) for e in ms}
+    wanted = [k for k in members if k in g.p]
+    counts = Counter(group_of[k] for k in wanted)
+    home = min(counts, key=lambda n: (-counts[n], n)) if counts else None
+    mine = [g.p[k] for k in wanted if group_of[k] == home]
+    dcore, pcore = g.cores(mine) if mine else ([], [])
+    out = []
+    for k in members:
+        p = g.p.get(k)
+        if p is None:
+            out.append({"event": k, "how": "no such event in the ledger"})
+            continue
+        e = p.e
+        row = {"event": k, "document": e.document, "outlet": e.outlet, "type": e.type,
+               "date": {"start": e.date_start.isoformat() if e.date_start else None,
+                        "end": e.date_end.isoformat() if e.date_end else None, "precision": e.precision},
+               "places": [{"lat": la, "lon": lo, "precision": pr} for la, lo, pr in e.places],
+               "precision": "low" if p.low else "precise",
+               "core": [name for name, core in (("date", dcore), ("place", pcore)) if p in core]}
+        if group_of[k] != home:
+            merges = [r for r in reviews or [] if r.get("action") == "merge"
+                      and k in set(r.get("anchor") or []) | set(r.get("events") or [])]
+            row["how"] = ("joined by an analyst's merge" + (f" (review {merges[-1]['id']} by {merges[-1]['who']}"
+                          + (f": {merges[-1]['why']}" if merges[-1].get("why") else "") + ")" if merges else ""))
+        elif k in g.joined:
+            how, other = g.joined[k]
+            s, c, reasons = evidence(e, g.p[other].e, p.story, g.p[other].story, g.rarity)
+            row.update(how=HOW[how], matched=other, evidence={"story": round(s, 2), "setting": round(c, 2),
+                                                              "reasons": reasons})
+        else:
+            by = sorted(o for o, (_, m) in g.joined.items() if m == k and group_of.get(o) == home)
+            row["how"] = ("the report the others matched: " + ", ".join(by)) if by else "alone: it matched no other"
+        out.append(row)
+    return out
+
+
+def build_incidents(events: list[EventRecord]) -> list[Incident]:
+    """Incidents of these events, in a deterministic order whatever the order given."""
+    out = [finish(members) for members in _Grouper(events).build()]
+    return sorted(out, key=lambda i: ((i.date_start or dt.date.min), i.key))
 
 
 def _norm_source(name: str | None, outlet: str | None, document: str) -> str:
@@ -144,48 +674,29 @@ def combined_estimate(members: list[EventRecord]) -> tuple[int | None, int | Non
     return low, best, high, low
 
 
-def build_incidents(events: list[EventRecord]) -> list[Incident]:
-    """Connected components of the same-occurrence relation, in a deterministic order."""
-    events = sorted(events, key=lambda e: e.key)
-    parent = list(range(len(events)))
+def best_members(members: list[EventRecord]) -> list[EventRecord]:
+    """The incident's date core, its best-dated members: they give the incident its dates."""
+    top = min((date_class(m) for m in members), default=0)
+    return [m for m in members if date_class(m) == top]
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
-    by_family: dict[str, list[int]] = {}
-    for i, e in enumerate(events):
-        if _window(e) is not None:          # an undated event matches none: it stays on its own
-            by_family.setdefault(FAMILY_OF.get(e.type, e.type), []).append(i)
-    for idx in by_family.values():
-        idx.sort(key=lambda i: (_window(events[i]) or (dt.date.min, dt.date.min))[0])
-        for n, i in enumerate(idx):
-            wi = _window(events[i])
-            for j in idx[n + 1:]:
-                wj = _window(events[j])
-                if wi is not None and wj is not None and wj[0] > wi[1]:
-                    break                                   # sorted by start: no later one overlaps
-                if same_occurrence(events[i], events[j]):
-                    ri, rj = find(i), find(j)
-                    if ri != rj:
-                        parent[max(ri, rj)] = min(ri, rj)
-    groups: dict[int, list[EventRecord]] = {}
-    for i, e in enumerate(events):
-        groups.setdefault(find(i), []).append(e)
-    out = [finish(members) for members in groups.values()]
-    return sorted(out, key=lambda i: ((i.date_start or dt.date.min), i.key))
+def place_core(members: list[EventRecord]) -> list[EventRecord]:
+    """The incident's place core, its best-placed members: they give the incident its area."""
+    placed = [m for m in members if m.places]
+    top = min((place_class(m) for m in placed), default=0)
+    return [m for m in placed if place_class(m) == top]
 
 
 def finish(members: list[EventRecord]) -> Incident:
-    """An incident from its member events: key, type, dates, estimate and status."""
+    """An incident from its member events: key, type, estimate and status, and the dates of its
+    core's best-dated members (a member dated by a year does not stretch a strike over it)."""
     members = sorted(members, key=lambda m: m.key)
     low, best, high, acled = combined_estimate(members)
     status, sources = combined_status(members)
     types = sorted({m.type for m in members}, key=lambda t: (-sum(m.type == t for m in members), t))
-    starts = [m.date_start for m in members if m.date_start]
-    ends = [m.date_end for m in members if m.date_end]
+    dated = best_members(members)
+    starts = [m.date_start for m in dated if m.date_start]
+    ends = [m.date_end for m in dated if m.date_end]
     key = hashlib.sha256("|".join(m.key for m in members).encode()).hexdigest()[:16]
     return Incident(key, members, types[0], min(starts) if starts else None, max(ends) if ends else None,
                     low, best, high, acled, status, sources)

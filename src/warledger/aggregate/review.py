@@ -11,6 +11,8 @@ incident again however the machine regroups: the incident holding most of the an
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from ..vocab import CORRECTABLE_FIELDS
 from .incidents import Incident
 
@@ -71,6 +73,12 @@ def effective(machine: dict, reviews: list[dict]) -> dict:
             out[r["field"]] = r["value"]
         elif r["action"] == "grade" and _valid("grade", r["value"]):
             out["grade"] = r["value"]
+    if "days" in out:                          # the span of the dates shown
+        try:
+            start, end = (dt.date.fromisoformat(str(out[f])) if out.get(f) else None for f in ("date_start", "date_end"))
+            out["days"] = (end - start).days + 1 if start and end else None
+        except ValueError:
+            pass
     return out
 
 

@@ -10,7 +10,7 @@ from .review import apply_structure
 
 def rebuild(ledger) -> int:
     """Recompute every incident of ``ledger`` (a store.Ledger) from its events; returns how many.
-    Deterministic: incidents are connected components, so the order of arrival does not matter;
+    Deterministic: events are sorted before they are grouped, so the order of arrival does not matter;
     reviews' merges and splits are applied after, in the order they were made."""
     from ..store.incidents import event_rows, rebuild_mark, review_rows, write_incidents
 

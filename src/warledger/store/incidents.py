@@ -33,40 +33,99 @@ def rebuild_mark(engine: Engine) -> str | None:
         return conn.scalar(select(LedgerStateRow.value).where(LedgerStateRow.key == NEEDS_REBUILD))
 
 
-def event_rows(engine: Engine) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Every stored event as a plain dict, and the event row id of each record key."""
+def event_rows(engine: Engine, keys: list[str] | None = None) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Every stored event (or those of ``keys``, "sha256:event id") as a plain dict, and the event
+    row id of each record key. Besides dates, places with coordinates, perpetrators, figure and
+    attributions, a record has what tells two reports' stories apart: every place's name with its
+    precision (names the gazetteer could not place too), the named victims and targets, and the
+    text of the sentences that mention the event."""
     with engine.connect() as conn:
         docs = {r.id: r for r in conn.execute(select(DocumentRow.id, DocumentRow.sha256, DocumentRow.source,
                                                      DocumentRow.published))}
+        q = select(EventRow.id, EventRow.document_id, EventRow.local_id, EventRow.type, EventRow.date_start,
+                   EventRow.date_end, EventRow.date_precision, EventRow.mentions)
+        events = conn.execute(q).all() if keys is None else []
+        if keys is not None:
+            by_sha = {d.sha256: i for i, d in docs.items()}
+            wanted = {(by_sha[k.partition(":")[0]], k.partition(":")[2]) for k in keys if k.partition(":")[0] in by_sha}
+            events = [e for e in conn.execute(q.where(EventRow.document_id.in_({d for d, _ in wanted})))
+                      if (e.document_id, e.local_id) in wanted]
+        ev_ids = [e.id for e in events] if keys is not None else None
+
+        def only(query, column):
+            return query.where(column.in_(ev_ids)) if ev_ids is not None else query
         places = defaultdict(list)
-        for ev_id, lat, lon, precision in conn.execute(
-                select(EventPlaceRow.event_id, PlaceRow.lat, PlaceRow.lon, PlaceRow.precision)
-                .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id)):
+        names = defaultdict(list)
+        for ev_id, lat, lon, precision, name, level in conn.execute(only(
+                select(EventPlaceRow.event_id, PlaceRow.lat, PlaceRow.lon, PlaceRow.precision, PlaceRow.name,
+                       PlaceRow.level).join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id), EventPlaceRow.event_id)):
             if lat is not None and lon is not None:
                 places[ev_id].append((lat, lon, precision))
+            names[ev_id].append((name, precision, level))
         perps = defaultdict(set)
-        for ev_id, name in conn.execute(select(EventActorRow.event_id, EventActorRow.name)
-                                        .where(EventActorRow.role == "perpetrator")):
-            perps[ev_id].add(name)
-        figures = {r.event_id: r for r in conn.execute(select(FatalityRow.event_id, FatalityRow.low, FatalityRow.best,
-                                                              FatalityRow.high))}
+        victims = defaultdict(set)
+        for ev_id, name, role in conn.execute(only(select(EventActorRow.event_id, EventActorRow.name, EventActorRow.role)
+                                                   .where(EventActorRow.role.in_(("perpetrator", "victim", "target"))),
+                                                   EventActorRow.event_id)):
+            (perps if role == "perpetrator" else victims)[ev_id].add(name)
+        figures = {r.event_id: r for r in conn.execute(only(select(FatalityRow.event_id, FatalityRow.low,
+                                                                   FatalityRow.best, FatalityRow.high),
+                                                            FatalityRow.event_id))}
         atts = defaultdict(list)
-        for ev_id, source, stance in conn.execute(select(AttributionRow.event_id, AttributionRow.source,
-                                                         AttributionRow.stance)):
+        for ev_id, source, stance in conn.execute(only(select(AttributionRow.event_id, AttributionRow.source,
+                                                              AttributionRow.stance), AttributionRow.event_id)):
             atts[ev_id].append((source, stance))
+        texts = dict(conn.execute(select(DocumentRow.id, DocumentRow.text)
+                                  .where(DocumentRow.id.in_({e.document_id for e in events}))).all())
         records, ids = [], {}
-        for e in conn.execute(select(EventRow.id, EventRow.document_id, EventRow.local_id, EventRow.type,
-                                     EventRow.date_start, EventRow.date_end, EventRow.date_precision)):
+        for e in events:
             d = docs[e.document_id]
             f = figures.get(e.id)
             key = f"{d.sha256}:{e.local_id}"
             ids[key] = e.id
+            text = texts.get(e.document_id) or ""
             records.append({"key": key, "document": d.sha256, "outlet": d.source, "type": e.type,
                             "date_start": e.date_start, "date_end": e.date_end, "precision": e.date_precision,
                             "published": d.published, "places": places[e.id], "perpetrators": perps[e.id],
                             "low": f.low if f else None, "best": f.best if f else None, "high": f.high if f else None,
-                            "attributions": atts[e.id]})
+                            "attributions": atts[e.id], "place_names": names[e.id], "victims": victims[e.id],
+                            "text": " ".join(text[a:b] for a, b in (e.mentions or []))})
     return records, ids
+
+
+def span_days(start, end) -> int | None:
+    """Days from an incident's first date to its last, both counted."""
+    return (end - start).days + 1 if start and end else None
+
+
+def area(places: list[tuple[str, float | None, float | None, str]]) -> dict[str, Any] | None:
+    """Where an incident is: its most precise places (a country named beside a town says nothing
+    more) — the one named most often, their precision, and how far apart they lie at most."""
+    from ..resolve.gazetteer import km
+    from ..vocab import place_rank
+    placed = [p for p in places if p[1] is not None and p[2] is not None]
+    if not placed:
+        return None
+    top = min(place_rank(p[3]) for p in placed)
+    best = [p for p in placed if place_rank(p[3]) == top]
+    names: dict[str, int] = defaultdict(int)
+    for p in best:
+        names[p[0]] += 1
+    spread = max((km(a[1], a[2], b[1], b[2]) for i, a in enumerate(best) for b in best[i + 1:]), default=0.0)
+    return {"place": min(names, key=lambda n: (-names[n], n)), "precision": best[0][3], "places": len(names),
+            "spread_km": round(spread, 1)}
+
+
+def _areas(conn, incident_ids: list[int] | None = None) -> dict[int, dict[str, Any] | None]:
+    q = (select(IncidentEventRow.incident_id, PlaceRow.name, PlaceRow.lat, PlaceRow.lon, PlaceRow.precision)
+         .join(EventPlaceRow, EventPlaceRow.event_id == IncidentEventRow.event_id)
+         .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id))
+    if incident_ids is not None:
+        q = q.where(IncidentEventRow.incident_id.in_(incident_ids))
+    places = defaultdict(list)
+    for iid, name, lat, lon, precision in conn.execute(q):
+        places[iid].append((name, lat, lon, precision))
+    return {iid: area(ps) for iid, ps in places.items()}
 
 
 def write_incidents(engine: Engine, incidents: list[dict[str, Any]], ids: dict[str, int],
@@ -115,8 +174,10 @@ def list_incidents(engine: Engine, *, status: str | None = None, type_: str | No
                                             .join(EventRow, EventRow.id == IncidentEventRow.event_id)
                                             .join(DocumentRow, DocumentRow.id == EventRow.document_id)):
             members[iid].append(f"{sha}:{local}")
+        areas = _areas(conn)
         return [{"id": r.key, "type": r.type, "date_start": r.date_start.isoformat() if r.date_start else None,
-                 "date_end": r.date_end.isoformat() if r.date_end else None, "low": r.low, "best": r.best,
+                 "date_end": r.date_end.isoformat() if r.date_end else None,
+                 "days": span_days(r.date_start, r.date_end), "area": areas.get(r.id), "low": r.low, "best": r.best,
                  "high": r.high, "acled": r.acled, "status": r.status, "sources": r.sources,
                  "events": len(members[r.id]), "members": sorted(members[r.id])} for r in rows]
 
@@ -129,6 +190,7 @@ def get_incident(engine: Engine, key: str) -> dict[str, Any] | None:
             return None
         members = conn.execute(
             select(EventRow.id, EventRow.local_id, EventRow.type, EventRow.status, EventRow.mentions,
+                   EventRow.date_start, EventRow.date_end, EventRow.date_precision,
                    DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.title, DocumentRow.source)
             .join(IncidentEventRow, IncidentEventRow.event_id == EventRow.id)
             .join(DocumentRow, DocumentRow.id == EventRow.document_id)
@@ -139,15 +201,19 @@ def get_incident(engine: Engine, key: str) -> dict[str, Any] | None:
             f = conn.execute(select(FatalityRow).where(FatalityRow.event_id == m.id)).first()
             atts = conn.execute(select(AttributionRow).where(AttributionRow.event_id == m.id)).all()
             out.append({"document": m.doc_id, "sha256": m.sha256, "title": m.title, "outlet": m.source,
-                        "event": m.local_id, "type": m.type, "status": m.status, "mentions": m.mentions,
+                        "event": m.local_id, "type": m.type, "status": m.status,
+                        "date_start": m.date_start.isoformat() if m.date_start else None,
+                        "date_end": m.date_end.isoformat() if m.date_end else None, "precision": m.date_precision,
+                        "mentions": m.mentions,
                         "fatalities": {"low": f.low, "best": f.best, "high": f.high, "text": f.text,
                                        "span": [f.start, f.end]} if f else None,
                         "attributions": [{"source": a.source, "stance": a.stance, "quote": a.quote,
                                           "span": [a.start, a.end] if a.start is not None else None} for a in atts]})
         return {"id": r.key, "type": r.type, "date_start": r.date_start.isoformat() if r.date_start else None,
-                "date_end": r.date_end.isoformat() if r.date_end else None, "low": r.low, "best": r.best,
-                "high": r.high, "acled": r.acled, "status": r.status, "sources": r.sources, "events": out,
-                "members": keys}
+                "date_end": r.date_end.isoformat() if r.date_end else None,
+                "days": span_days(r.date_start, r.date_end), "area": _areas(conn, [r.id]).get(r.id),
+                "low": r.low, "best": r.best, "high": r.high, "acled": r.acled, "status": r.status,
+                "sources": r.sources, "events": out, "members": keys}
 
 
 # ---------------------------------------------------------------- reviews

@@ -115,7 +115,8 @@ def iter_incidents(engine: Engine, *, types: str | None = None, since=None, unti
                                   .where(EventRow.id.in_(ev_ids))):
                 events[r.id] = {"id": r.id, "event": r.local_id, "type": r.type, "status": r.status,
                                 "acled_event_type": r.acled_event_type, "acled_sub_event_type": r.acled_sub_event_type,
-                                "plover": r.plover, "mentions": r.mentions,
+                                "plover": r.plover, "date_start": _iso(r.date_start), "date_end": _iso(r.date_end),
+                                "precision": r.date_precision, "count": r.count, "mentions": r.mentions,
                                 "document": {"id": r.doc_id, "sha256": r.sha256, "title": r.title,
                                              "outlet": r.source, "published": _iso(r.published)}}
             details = _details(conn, ev_ids)
