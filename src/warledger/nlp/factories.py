@@ -15,6 +15,7 @@ from .components.events import EventExtractor
 from .components.places import PlaceRecognizer
 from .components.structure import BlockTagger
 from .extensions import set_extensions
+from .role_patterns import RolePatterns, load_role_patterns
 
 set_extensions()
 
@@ -63,14 +64,21 @@ def make_actor_tagger(nlp: Language, name: str, registry: Registry) -> ActorTagg
     return ActorTagger(nlp, name, registry)
 
 
+@registry.misc("warledger.role_patterns.v1")
+def role_patterns_v1(path: str | None = None) -> RolePatterns:
+    """The role rules: DependencyMatcher patterns, word lists and steps of
+    ``nlp/patterns/roles.yaml`` (or of the file at ``path``)."""
+    return load_role_patterns(path)
+
+
 @Language.factory(
     "warledger_events",
     requires=["token.pos", "token.dep", "token.lemma", "doc.spans", "doc._.wl_places", "doc._.wl_actors"],
     assigns=["doc._.wl_events", "doc._.wl_tallies"],
-    default_config={},
+    default_config={"role_patterns": {"@misc": "warledger.role_patterns.v1", "path": None}},
 )
-def make_event_extractor(nlp: Language, name: str) -> EventExtractor:
-    return EventExtractor(nlp, name)
+def make_event_extractor(nlp: Language, name: str, role_patterns: RolePatterns) -> EventExtractor:
+    return EventExtractor(nlp, name, role_patterns)
 
 
 @Language.factory(
