@@ -81,6 +81,26 @@ def test_cli_and_library_agree(tmp_path):
     assert json.loads(result.stdout) == extract(p)[0]
 
 
+@pytest.mark.parametrize("text", ["Gunmen killed three policemen in Kano on March 3, 2021, officials said.\n"])
+def test_cli_extract_explain_names_the_rules(tmp_path, text):
+    p = write(tmp_path, "r.txt", text)
+    plain = json.loads(CliRunner().invoke(main, ["extract", str(p)]).stdout)
+    result = CliRunner().invoke(main, ["extract", "--explain", str(p)])
+    assert result.exit_code == 0
+    explained = json.loads(result.stdout)
+    assert explained == extract(p, explain=True)[0]
+    assert all("rule" not in a for e in plain["events"] for a in e["actors"])
+    [event] = explained["events"]
+    assert ("policemen", "victim", "kill_object") in {(a["name"], a["role"], a.get("rule")) for a in event["actors"]}
+    parts = {x["part"] for x in event["explain"]}
+    assert {"actor", "fatalities", "date"} <= parts
+    # without the explanation, the same contract
+    event.pop("explain")
+    for a in event["actors"]:
+        a.pop("rule", None)
+    assert explained == plain
+
+
 @pytest.mark.parametrize("text,lang", [
     ("Les combats se sont poursuivis toute la nuit dans le nord de la ville, selon des habitants. "
      "Plusieurs maisons ont été détruites et deux civils ont été tués.", "fr"),

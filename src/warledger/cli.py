@@ -112,7 +112,9 @@ _input_opt = click.option("--input-format", type=click.Choice(["text", "html", "
 @_model_opt
 @_config_opt
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
-def extract(files, fmt, input_format, model, config, progress) -> None:
+@click.option("--explain", is_flag=True,
+              help="Say what gave each event's parts: each role's rule (\"rule\") and an \"explain\" list per event.")
+def extract(files, fmt, input_format, model, config, progress, explain) -> None:
     """Read FILE... and print the warledger.extract/1 JSON of every document in them.
 
     Text, HTML, JSON Lines, RSS/Atom and WARC inputs are recognised by content and name.
@@ -146,13 +148,13 @@ def extract(files, fmt, input_format, model, config, progress) -> None:
                 first.append(item)       # hold one: a second document turns the output into lines
                 continue
             if first:
-                click.echo(dumps(to_contract(first.pop()), pretty=False))
-            click.echo(dumps(to_contract(item), pretty=False))
+                click.echo(dumps(to_contract(first.pop(), explain=explain), pretty=False))
+            click.echo(dumps(to_contract(item, explain=explain), pretty=False))
     except WarledgerError as err:        # the pipeline itself cannot run: nothing more can be read
         click.echo(err.one_line(), err=True)
         sys.exit(err.exit_code)
     if first:
-        click.echo(dumps(to_contract(first.pop()), pretty=not lines))
+        click.echo(dumps(to_contract(first.pop(), explain=explain), pretty=not lines))
     sys.exit(_report_errors(errors))
 
 

@@ -60,8 +60,9 @@ def extract_documents(items: Iterable[Document | WarledgerError], settings: Sett
 
 
 def extract(path: str | Path, *, input_format: str | None = None, settings: Settings | None = None,
-            ) -> list[dict[str, Any]]:
-    """``warledger extract PATH`` as a function: the contract objects of every document in PATH.
+            explain: bool = False) -> list[dict[str, Any]]:
+    """``warledger extract PATH`` as a function: the contract objects of every document in PATH
+    (``explain``: as ``--explain`` writes them, with each event's rules and evidence).
 
     Raises the first ``WarledgerError`` met; the CLI instead reports every bad input and goes on."""
     from .export.extract_json import to_contract
@@ -70,5 +71,5 @@ def extract(path: str | Path, *, input_format: str | None = None, settings: Sett
     for item in extract_documents(read_path(path, input_format), settings):
         if isinstance(item, WarledgerError):
             raise item
-        out.append(to_contract(item))
+        out.append(to_contract(item, explain=explain))
     return out

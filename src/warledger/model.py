@@ -153,11 +153,15 @@ class Attribution:
 
 @dataclass(frozen=True, slots=True)
 class EventDate:
-    """When an event happened: a range and its precision (day, week, month, year, unknown)."""
+    """When an event happened: a range and its precision (day, week, month, year, unknown), and,
+    when the text gave it, the words that said so (``text``, ``span``: evidence only, not part
+    of the value)."""
 
     start: dt.date | None
     end: dt.date | None
     precision: str
+    text: str | None = field(default=None, compare=False)
+    span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,10 +45,29 @@ def actor_json(a: ActorRef) -> dict[str, Any]:
             "country": a.country, "mentions": _spans(a.mentions)}
 
 
-def event_json(e: Event) -> dict[str, Any]:
+def explain_json(e: Event) -> list[dict[str, Any]]:
+    """What gave each part of an event, as far as it is known: the rule of each role (None:
+    added by the event extractor itself, outside ``roles.yaml``), the words and span of the
+    figure and of the date, the span of each attribution's cue."""
+    out: list[dict[str, Any]] = [{"part": "actor", "name": r.name, "role": r.role, "rule": r.rule,
+                                  "mentions": _spans(r.mentions)} for r in e.actors]
+    f = e.fatalities
+    if f is not None:
+        out.append({"part": "fatalities", "text": f.text, "span": list(f.span)})
+    if e.date.span is not None or e.date.text is not None:
+        out.append({"part": "date", "text": e.date.text, "span": list(e.date.span) if e.date.span else None})
+    for a in e.attributions:
+        out.append({"part": "attribution", "source": a.source, "stance": a.stance,
+                    "span": list(a.span) if a.span else None})
+    return out
+
+
+def event_json(e: Event, explain: bool = False) -> dict[str, Any]:
+    """One event of the contract; ``explain`` adds each role's ``rule`` and the ``explain`` list
+    (``warledger extract --explain``)."""
     spec = EVENT_TYPES[e.type]
     f = e.fatalities
-    return {
+    out = {
         "id": e.id,
         "type": e.type,
         "acled": {"event_type": spec.acled[0], "sub_event_type": spec.acled[1]},
@@ -56,7 +75,7 @@ def event_json(e: Event) -> dict[str, Any]:
         "date": {"start": _iso(e.date.start), "end": _iso(e.date.end), "precision": e.date.precision},
         "places": [place_json(p) for p in e.places],
         "actors": [{"name": r.name, "role": r.role, "id": r.id, "kind": r.kind, "mentions": _spans(r.mentions)}
-                   | ({"rule": r.rule} if r.rule else {}) for r in e.actors],
+                   | ({"rule": r.rule} if explain and r.rule else {}) for r in e.actors],
         "fatalities": None if f is None else {"low": f.low, "best": f.best, "high": f.high, "group": f.group,
                                               "text": f.text, "span": list(f.span)},
         "count": e.count,
@@ -65,6 +84,9 @@ def event_json(e: Event) -> dict[str, Any]:
         "status": e.status,
         "mentions": _spans(e.mentions),
     }
+    if explain:
+        out["explain"] = explain_json(e)
+    return out
 
 
 def tally_json(t: Tally) -> dict[str, Any]:
@@ -73,7 +95,9 @@ def tally_json(t: Tally) -> dict[str, Any]:
             "text": t.text, "span": list(t.span)}
 
 
-def to_contract(ex: Extraction) -> dict[str, Any]:
+def to_contract(ex: Extraction, *, explain: bool = False) -> dict[str, Any]:
+    """The ``warledger.extract/1`` object of one extraction; ``explain``: with each event's
+    rules and evidence (``event_json``)."""
     doc, st = ex.document, ex.structure
     pub = st.published
     return {
@@ -100,7 +124,7 @@ def to_contract(ex: Extraction) -> dict[str, Any]:
         ],
         "places": [place_json(p) for p in ex.places],
         "actors": [actor_json(a) for a in ex.actors],
-        "events": [event_json(e) for e in ex.events],
+        "events": [event_json(e, explain) for e in ex.events],
         "tallies": [tally_json(t) for t in ex.tallies],
         "notices": list(ex.notices),
     }

@@ -53,7 +53,9 @@ def doc_events(doc: Doc, published: dt.date | None) -> list[Event]:
     out = []
     for n, ev in enumerate(doc._.wl_events or [], start=1):
         if ev.date is not None:
-            date = EventDate(ev.date.start, ev.date.end, ev.date.precision)
+            span = ev.date.span
+            date = EventDate(ev.date.start, ev.date.end, ev.date.precision, ev.date.text,
+                             (int(span[0]), int(span[1])) if span else None)
         else:
             date = EventDate(None, published, "unknown")
         c = ev.count

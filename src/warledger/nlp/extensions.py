@@ -10,6 +10,7 @@ SPANS_ACTORS = "wl_actors"
 USER_STRUCTURE = "wl_structure"   # doc.user_data key: the structure stage's record
 USER_STANCE_HITS = "wl_stance_hits"   # doc.user_data key: stance phrase matches, found once per Doc
 USER_TOKEN_ATTRS = "wl_token_attrs"   # doc.user_data key: (pos, lemma, lower) of every token
+USER_ROLE_MATCHES = "wl_role_matches"   # doc.user_data key: the role patterns' matches by anchor token
 
 
 def set_extensions() -> None:

@@ -16,6 +16,7 @@ from .components.places import PlaceRecognizer
 from .components.structure import BlockTagger
 from .extensions import set_extensions
 from .lexicons import load
+from .role_patterns import RolePatterns, load_role_patterns
 
 set_extensions()
 
@@ -71,14 +72,22 @@ def event_triggers_v1(path: str | None = None) -> dict:
     return load("events.yaml", path)
 
 
+@registry.misc("warledger.role_patterns.v1")
+def role_patterns_v1(path: str | None = None) -> RolePatterns:
+    """The role rules: DependencyMatcher patterns, word lists and steps of
+    ``nlp/patterns/roles.yaml`` (or of the file at ``path``)."""
+    return load_role_patterns(path)
+
+
 @Language.factory(
     "warledger_events",
     requires=["token.pos", "token.dep", "token.lemma", "doc.spans", "doc._.wl_places", "doc._.wl_actors"],
     assigns=["doc._.wl_events", "doc._.wl_tallies"],
-    default_config={"triggers": {"@misc": "warledger.event_triggers.v1", "path": None}},
+    default_config={"triggers": {"@misc": "warledger.event_triggers.v1", "path": None},
+                    "role_patterns": {"@misc": "warledger.role_patterns.v1", "path": None}},
 )
-def make_event_extractor(nlp: Language, name: str, triggers: dict) -> EventExtractor:
-    return EventExtractor(nlp, name, triggers)
+def make_event_extractor(nlp: Language, name: str, triggers: dict, role_patterns: RolePatterns) -> EventExtractor:
+    return EventExtractor(nlp, name, triggers, role_patterns)
 
 
 @registry.misc("warledger.stance_cues.v1")

@@ -1,34 +1,29 @@
-"""Who did what to whom, from the dependency parse: perpetrator, target, victim, participant.
+"""Who did what to whom: perpetrator, target, victim, participant, by the rules in
+``patterns/roles.yaml``.
 
-  - a verb trigger's active subject is the perpetrator ("Gunmen attacked"); when that subject
-    is itself an event noun ("an air strike killed 11"), the noun's owner is ("a coalition air
-    strike");
-  - a passive trigger's agent is ("were killed by militants");
-  - a noun trigger's possessor, adjective or compound is ("Russia's bombing", "Russian attacks",
-    "its killing" — a pronoun takes the actor it stands for);
-  - the object of kill, the subject of "were killed", "the deaths of X", "X dead" are the victims;
-  - "attacks on hospitals", "ambush on a convoy" name the target;
-  - for talks, agreements and statements the subject and its partners are participants.
+The rules are spaCy ``DependencyMatcher`` patterns anchored at an event's trigger token,
+matched from the trigger outwards (``nlp/anchored.py``) once per trigger and Doc; the matches
+are kept on the Doc (``doc.user_data["wl_role_matches"]``, by anchor token), never on the
+component. A trigger takes its matches stage by stage (``stages`` in the yaml; a by-child stage
+goes through the trigger's children in the order the parse gives them, and within one child,
+in file order). A matched token becomes a role-holder as the yaml's ``holder`` section says (a
+registered actor, a named target, a pronoun's actor, a group noun); each role keeps the name of
+the rule that gave it (``RoleActor.rule``). The few steps a pattern cannot say (``steps`` in
+the yaml: ``passive``, ``headline_participle``, ``climb_to_subject``, ``nearest_verb_subjects``)
+are the functions of the same names below.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from ..vocab import PARTICIPANT_TYPES
+from ..vocab import EVENT_TYPES
+from .anchored import AnchoredMatcher
+from .extensions import USER_ROLE_MATCHES
 from .fatalities import lexicon as quantity_lexicon
-
-PRONOUNS = frozenset({"its", "their", "it", "they", "his", "her"})
-KILL_LEMMAS = frozenset({"kill", "die", "execute", "slay", "murder", "perish"})
-LAUNCH_LEMMAS = frozenset({"launch", "carry", "conduct", "stage", "claim", "mount", "issue", "make", "unleash", "fire",
-                           "drop", "continue", "step", "intensify", "use", "deploy", "send", "begin", "resume"})
-BLAME_LEMMAS = frozenset({"blame", "accuse", "suspect", "hold"})
-CONTAINERS = frozenset({"convoy", "group", "patrol", "team", "unit", "column", "bus", "car", "vehicle", "base", "camp",
-                        "checkpoint", "post", "position", "positions"})
-CROWDS = frozenset({"crowd", "crowds", "gathering", "group", "queue", "line", "funeral", "wedding", "market", "mosque",
-                    "church", "school"})
-NON_VIOLENT = PARTICIPANT_TYPES          # types whose agent takes part rather than perpetrates
+from .role_patterns import RolePattern, RolePatterns
 
 
 @dataclass
@@ -38,6 +33,7 @@ class RoleActor:
     mentions: list[tuple[int, int]]
     actor_id: str | None = None
     kind: str | None = None
+    rule: str | None = None          # the roles.yaml pattern that gave the role
 
 
 class ActorIndex:
@@ -68,13 +64,13 @@ class ActorIndex:
     def at(self, tok: Token):
         return self.by_token.get(tok.i)
 
-    def in_phrase(self, noun: Token):
+    def in_phrase(self, noun: Token, deps: tuple[str, ...] = ("compound", "amod", "poss", "nmod")):
         """The actor named by a noun phrase: the noun itself, or its compound/adjective/possessor."""
         rec = self.at(noun)
         if rec is not None:
             return rec, noun
         for child in noun.children:
-            if child.dep_ in ("compound", "amod", "poss", "nmod") and self.at(child) is not None:
+            if child.dep_ in deps and self.at(child) is not None:
                 return self.at(child), child
         return None, None
 
@@ -86,185 +82,208 @@ class ActorIndex:
         return None
 
 
-def _rec_role(rec, role: str, tok: Token) -> RoleActor:
+def _rec_role(rec, role: str, tok: Token | None, rule: str | None = None) -> RoleActor:
     actor = getattr(rec, "actor", None)
     return RoleActor(rec.name, role, [(tok.idx, tok.idx + len(tok.text))] if tok is not None else [],
-                     actor.id if actor else None, rec.kind)
+                     actor.id if actor else None, rec.kind, rule)
 
 
-def _group(noun: Token, role: str) -> RoleActor | None:
-    """A group noun ("civilians", "police cadets") as an unregistered role-holder; "members of
-    a militia" is the militia."""
-    if noun.lower_ in ("members", "member", "most", "some", "many", "all") :
-        of = next((g for k in noun.children if k.lower_ == "of" for g in k.children), None)
-        if of is not None:
-            noun = of
-    if noun.lower_ not in quantity_lexicon()["victims"] and noun.lemma_.lower() not in quantity_lexicon()["victims"]:
+# ---------------------------------------------------------------------- steps (roles.yaml `steps`)
+def passive(tok: Token, steps: dict) -> bool:
+    """The trigger is passive: a passive subject or auxiliary, or a headline's bare participle."""
+    deps = steps["passive"]["child_deps"]
+    return any(c.dep_ in deps for c in tok.children) or headline_participle(tok, steps)
+
+
+def headline_participle(tok: Token, steps: dict) -> bool:
+    """"4 More Troops Killed": a kill verb's past participle (or the last word of its sentence)
+    with no auxiliary or object."""
+    p = steps["headline_participle"]
+    at_end = all(t.is_punct or t.is_space for t in tok.doc[tok.i + 1:tok.sent.end])
+    return ((tok.tag_ in p["tags"] or at_end) and not any(c.dep_ in p["unless_child_deps"] for c in tok.children)
+            and tok.lemma_.lower() in p["lemmas"])
+
+
+def climb_to_subject(verb: Token, steps: dict) -> list[Token]:
+    """Up a chain of xcomp/conj/prep... (a few steps) to the first verb with a subject: its subjects."""
+    p = steps["climb_to_subject"]
+    subj = p["subject_deps"]
+    v: Token | None = verb
+    n = 0
+    while (v is not None and n < p["max_steps"] and not any(c.dep_ in subj for c in v.children)
+           and v.dep_ in p["through"]):
+        v, n = v.head, n + 1
+    return [c for c in (v.children if v is not None else []) if c.dep_ in subj]
+
+
+def nearest_verb_subjects(tok: Token, steps: dict) -> list[Token]:
+    """The subjects of the nearest verb above the trigger."""
+    p = steps["nearest_verb_subjects"]
+    verb = next((a for a in tok.ancestors if a.pos_ in p["pos"]), None)
+    return [c for c in verb.children if c.dep_ in p["subject_deps"]] if verb is not None else []
+
+
+HOLDER_STEPS = {"climb_to_subject": climb_to_subject, "nearest_verb_subjects": nearest_verb_subjects}
+
+
+# ---------------------------------------------------------------------- the rules
+class RoleFinder:
+    """The role rules of one ``RolePatterns``, compiled into one ``AnchoredMatcher``. Keeps no
+    per-document state: the matches live on the Doc."""
+
+    def __init__(self, nlp: Language, patterns: RolePatterns):
+        self.data = patterns
+        self.patterns = patterns.patterns
+        self.steps = patterns.steps
+        self.matcher = AnchoredMatcher(nlp.vocab)
+        for n, pat in enumerate(self.patterns):
+            self.matcher.add(n, pat.patterns)
+        # the rules each event type may take (their `types` and `agent` conditions)
+        self._by_type = {t: frozenset(n for n, p in enumerate(self.patterns)
+                                      if (p.types is None or t in p.types) and (p.agent is None or spec.agent == p.agent))
+                         for t, spec in EVENT_TYPES.items()}
+        self.order_of = tuple(p.stage for p in self.patterns)
+        self.by_child = tuple(p.by_child for p in self.patterns)
+        h = patterns.holder
+        self.order = tuple(h["order"])
+        self.modifier_deps = tuple(h["actor"]["modifier_deps"])
+        self.named = h["named_target"]
+        self.pronoun = h["pronoun"]
+        self.pronouns = frozenset(self.pronoun["words"])
+        self.group = h["group"]
+        self.quantifiers = frozenset(self.group["quantifiers"])
+        self.via = frozenset(self.group["via"])
+        self.skip_modifiers = frozenset(self.group["skip_modifiers"])
+        self.containers = patterns.words("containers")
+
+    def words(self, name: str) -> frozenset[str]:
+        return self.data.words(name)
+
+    # ------------------------------------------------------------ matches, once per trigger and Doc
+    def matches(self, anchor: Token) -> list[tuple[int, tuple[int, ...]]]:
+        """(pattern index, token ids) of every match anchored at a trigger, in the order the rules
+        apply: by stage, then (in a by-child stage) by the trigger's child, then in file order.
+        Found once per token and Doc, and kept on the Doc, by anchor token."""
+        doc = anchor.doc
+        cached = doc.user_data.get(USER_ROLE_MATCHES)
+        if cached is None or cached[0] is not self.matcher:
+            cached = doc.user_data[USER_ROLE_MATCHES] = (self.matcher, {})
+        found = cached[1].get(anchor.i)
+        if found is None:
+            order = self.order_of
+            keyed = sorted((order[n], ids[1] if self.by_child[n] else -1, n, ids) for n, ids in self.matcher.at(anchor))
+            found = cached[1][anchor.i] = [(n, ids) for _, _, n, ids in keyed]
+        return found
+
+    # ------------------------------------------------------------ roles of one trigger
+    def roles_for(self, index: ActorIndex, trig: Token, etype: str, event_nouns: set[int]) -> list[RoleActor]:
+        """The roles the rules give for one trigger of an event of type ``etype`` (``event_nouns``:
+        the token ids of the event's trigger nouns)."""
+        out: list[RoleActor] = []
+        is_passive: bool | None = None
+        done: set[int] = set()
+        agent = EVENT_TYPES[etype].agent
+        allowed = self._by_type[etype]
+        for n, ids in self.matches(trig):
+            if n not in allowed or n in done:
+                continue
+            pat = self.patterns[n]
+            if pat.voice is not None:
+                if is_passive is None:
+                    is_passive = passive(trig, self.steps)
+                if is_passive != (pat.voice == "passive"):
+                    continue
+            if pat.headline_participle is not None and headline_participle(trig, self.steps) != pat.headline_participle:
+                continue
+            if any((ids[k] in event_nouns) != wanted for k, wanted in pat.event_noun):
+                continue
+            if pat.options.get("unless_role") and any(o.role == pat.options["unless_role"] for o in out):
+                continue
+            if pat.options.get("first_only"):
+                done.add(n)
+            self._apply(pat, ids, index, trig.doc, agent, out)
+        return out
+
+    def _apply(self, pat: RolePattern, ids: tuple[int, ...], index: ActorIndex, doc: Doc, agent: str,
+               out: list[RoleActor]) -> None:
+        role = agent if pat.role == "agent" else pat.role
+        opts = pat.options
+        if opts.get("drops"):
+            out[:] = [o for o in out if o.role not in opts["drops"]]
+        tok = doc[ids[pat.nodes.index(pat.holder)]]
+        if pat.how is None:
+            toks = [tok]
+        elif pat.how == "children_of":
+            toks = list(tok.children)
+        elif pat.how == "head_of":
+            toks = [tok.head]
+        else:
+            toks = HOLDER_STEPS[pat.how](tok, self.steps)
+        if opts.get("conjuncts"):
+            toks = [t for tok in toks for t in (tok, *tok.conjuncts)]
+        for t in toks:
+            if opts.get("first_actor_in_subtree"):
+                ra = next((_rec_role(index.at(s), role, s) for s in t.subtree if index.at(s) is not None), None)
+            else:
+                if opts.get("unwrap_container") and t.lemma_.lower() in self.containers:
+                    t = self._held(t) or t
+                ra = self.holder(index, t, role)
+            if ra is None:
+                continue
+            if opts.get("registered_only") and ra.kind is None:
+                continue
+            if ra.kind is not None and ra.kind in (opts.get("except_kinds") or ()):
+                continue
+            if not any(o.name == ra.name and o.role == ra.role for o in out):
+                ra.rule = pat.name
+                out.append(ra)
+
+    # ------------------------------------------------------------ holders (roles.yaml `holder`)
+    def _held(self, noun: Token) -> Token | None:
+        """What a container or quantifier noun holds: "a convoy of peacekeepers", "members of X"."""
+        return next((g for k in noun.children if k.lower_ in self.via for g in k.children), None)
+
+    def holder(self, index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
+        for way in self.order:
+            ra = getattr(self, f"_by_{way}")(index, noun, role)
+            if ra is not None:
+                return ra
         return None
-    left = [c for c in noun.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ", "PROPN")
-            and c.lower_ not in ("more", "other", "several", "many")]
-    start = left[0] if left else noun
-    text = noun.doc[start.i:noun.i + 1].text
-    return RoleActor(text, role, [(start.idx, noun.idx + len(noun.text))])
 
+    def _by_actor(self, index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
+        rec, tok = index.in_phrase(noun, self.modifier_deps)
+        return _rec_role(rec, role, tok) if rec is not None else None
 
-def _holder(index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
-    rec, tok = index.in_phrase(noun)
-    if rec is not None:
-        return _rec_role(rec, role, tok)
-    if role == "target" and noun.pos_ == "PROPN" and noun.ent_type_ in ("FAC", "ORG", "GPE", "LOC", ""):
-        # a named facility or place attacked ("Camp Integrity") is the target by its name
+    def _by_named_target(self, index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
+        """A named facility or place attacked ("Camp Integrity") is the target by its name."""
+        p = self.named
+        if role not in p["roles"] or noun.pos_ not in p["pos"] or noun.ent_type_ not in p["ent_types"]:
+            return None
         start = min((c for c in noun.subtree if c.dep_ == "compound" or c is noun), key=lambda c: c.i)
         return RoleActor(noun.doc[start.i:noun.i + 1].text, role, [(start.idx, noun.idx + len(noun.text))])
-    if noun.lower_ in PRONOUNS:
-        # "Facing ... its killing ..., Russia lashed out": a pronoun before the main subject
-        # stands for it; otherwise for the last conflict actor named before it
+
+    def _by_pronoun(self, index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
+        """"Facing ... its killing ..., Russia lashed out": a pronoun before the main subject stands
+        for it; otherwise for the last conflict actor named before it."""
+        if noun.lower_ not in self.pronouns:
+            return None
         root = noun.sent.root
-        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subj = next((c for c in root.children if c.dep_ in self.pronoun["subject_deps"]), None)
         rec = index.at(subj) if subj is not None and subj.i > noun.i else None
         if rec is None:
-            rec = index.before(noun.i, ("state", "armed_forces", "armed_group", "government", "state_agency"))
-        if rec is not None:
-            return _rec_role(rec, role, noun)
-    return _group(noun, role)
+            rec = index.before(noun.i, tuple(self.pronoun["antecedent_kinds"]))
+        return _rec_role(rec, role, noun) if rec is not None else None
 
-
-def roles_for(index: ActorIndex, trig_tok: Token, etype: str, event_nouns: set[int]) -> list[RoleActor]:
-    out: list[RoleActor] = []
-    tok = trig_tok
-    kids = list(tok.children)
-
-    def add(ra: RoleActor | None) -> None:
-        if ra is not None and not any(o.name == ra.name and o.role == ra.role for o in out):
-            out.append(ra)
-
-    agent_role = "participant" if etype in NON_VIOLENT else "perpetrator"
-    if tok.pos_ in ("VERB", "AUX"):
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids)
-        # a headline's "4 More Troops Killed": a bare past participle with no object is passive
-        at_end = all(t.is_punct or t.is_space for t in tok.doc[tok.i + 1:tok.sent.end])
-        if ((tok.tag_ == "VBN" or at_end) and not any(c.dep_ in ("aux", "dobj") for c in kids)
-                and tok.lemma_.lower() in KILL_LEMMAS):
-            passive = True
-            for c in kids:
-                if c.dep_ == "nsubj":
-                    add(_holder(index, c, "victim"))
-        for c in kids:
-            if c.dep_ == "nsubj" and not passive and c.lower_ in ("that", "which", "who") and tok.dep_ in ("relcl", "acl"):
-                owner = tok.head                              # "a French-led campaign that liberated": its owner
-                for m in owner.children:
-                    if m.dep_ in ("compound", "amod", "poss", "nmod"):
-                        for t in m.subtree:
-                            rec = index.at(t)
-                            if rec is not None:
-                                add(_rec_role(rec, agent_role, t))
-                                break
-            elif c.dep_ == "nsubj" and not passive:
-                if c.i in event_nouns:                       # "an air strike killed": the strike's owner
-                    for m in c.children:
-                        if m.dep_ in ("compound", "amod", "poss", "nmod"):
-                            add(_holder(index, m, agent_role))
-                    for m in c.children:
-                        if m.dep_ == "prep" and m.lower_ == "by":
-                            for p in m.children:
-                                add(_holder(index, p, agent_role))
-                else:
-                    add(_holder(index, c, agent_role))
-            elif c.dep_ == "agent":
-                for p in c.children:
-                    add(_holder(index, p, agent_role))
-            elif c.dep_ in ("dobj", "nsubjpass") and tok.lemma_.lower() in KILL_LEMMAS:
-                add(_holder(index, c, "victim"))
-                for conj in c.conjuncts:
-                    add(_holder(index, conj, "victim"))
-            elif c.dep_ == "dobj" and etype not in NON_VIOLENT and c.i not in event_nouns:
-                add(_holder(index, c, "target"))
-            elif c.dep_ == "prep" and c.lower_ == "from" and etype == "territory_capture":
-                for p in c.children:                          # "liberated the north from the rebels"
-                    add(_holder(index, p, "target"))
-            elif c.dep_ == "prep" and c.lower_ in ("in", "among", "into") and etype in ("bombing", "attack", "shelling"):
-                for p in c.children:                          # "blew himself up in a crowd of cadets"
-                    if p.lemma_.lower() in CROWDS:
-                        for k in p.children:
-                            if k.lower_ == "of":
-                                for g in k.children:
-                                    add(_holder(index, g, "victim"))
-            elif c.dep_ == "prep" and c.lower_ in ("with", "against") and etype in ("armed_clash", "negotiation", "agreement"):
-                for p in c.children:
-                    add(_holder(index, p, "participant" if etype in NON_VIOLENT else "target"))
-        if tok.lemma_.lower() in ("die",):
-            subj = next((c for c in kids if c.dep_ == "nsubj"), None)
-            if subj is not None:
-                out[:] = [o for o in out if o.role != "perpetrator"]
-                add(_holder(index, subj, "victim"))
-    else:
-        for c in kids:
-            if c.dep_ in ("poss", "amod", "compound", "nmod"):
-                ra = _holder(index, c, agent_role)
-                if ra is not None and ra.kind is not None:          # only registered actors own an event
-                    add(ra)
-            elif c.dep_ == "prep" and c.lower_ == "by":
-                for p in c.children:
-                    add(_holder(index, p, agent_role))
-            elif c.dep_ == "prep" and c.lower_ in ("on", "against", "targeting") and etype not in NON_VIOLENT:
-                for p in c.children:
-                    # "an ambush on a convoy of peacekeepers": the convoy's people are the target
-                    if p.lemma_.lower() in CONTAINERS:
-                        p = next((g for k in p.children if k.lower_ == "of" for g in k.children), p)
-                    ra = _holder(index, p, "target")
-                    if ra is not None and not (c.lower_ == "on" and ra.kind == "media"):
-                        add(ra)                              # "a threat on Twitter" aims at no one there
-            elif c.dep_ == "prep" and c.lower_ == "of" and tok.lemma_.lower() in ("death", "killing", "execution"):
-                for p in c.children:
-                    add(_holder(index, p, "victim"))
-            elif c.dep_ == "prep" and c.lower_ in ("with", "between") and etype in ("negotiation", "armed_clash", "agreement"):
-                for p in c.children:
-                    add(_holder(index, p, "participant"))
-                    for conj in p.conjuncts:
-                        add(_holder(index, conj, "participant"))
-        # "launched an attack", "claimed responsibility for the bombing", "issued a threat":
-        # the verb's subject; "blamed al-Qaida for the attacks": the verb's object
-        head = tok.head
-        verb = head if head.pos_ in ("VERB", "AUX") else head.head if head.dep_ == "prep" else None
-        if verb is not None and tok.dep_ in ("dobj", "pobj", "attr"):
-            lemma = verb.lemma_.lower()
-            if lemma in BLAME_LEMMAS and head.lower_ in ("for", "of"):
-                for c in verb.children:
-                    if c.dep_ == "dobj":
-                        add(_holder(index, c, agent_role))
-            elif lemma in LAUNCH_LEMMAS:
-                # "continued dropping barrel bombs", "claimed responsibility for sending in bombers":
-                # the subject of the verb the chain hangs on
-                v, steps = verb, 0
-                while (v is not None and steps < 5 and not any(c.dep_ == "nsubj" for c in v.children)
-                       and v.dep_ in ("xcomp", "conj", "pcomp", "pobj", "prep", "dobj", "advcl")):
-                    v, steps = v.head, steps + 1
-                for c in (v.children if v is not None else []):
-                    if c.dep_ == "nsubj":
-                        add(_holder(index, c, agent_role))
-            elif head.lower_ == "behind" and verb.lemma_.lower() == "be":
-                for c in verb.children:                       # "it was behind Saturday's explosion"
-                    if c.dep_ == "nsubj":
-                        add(_holder(index, c, agent_role))
-            elif head.lower_ == "for" and head.head.lemma_.lower() == "responsibility":
-                claim = head.head.head
-                for c in claim.children:
-                    if c.dep_ == "nsubj":
-                        add(_holder(index, c, agent_role))
-        if tok.lower_ == "dead" and tok.dep_ != "pobj":       # "200 civilians dead"
-            add(_holder(index, tok.head, "victim"))
-        if tok.lower_ == "dead":                              # "most of the dead were members of a militia"
-            cop = tok.head.head if tok.head.lower_ == "of" else tok.head
-            subj_of = cop.head if cop.dep_ in ("nsubj", "nsubjpass") else None
-            if subj_of is not None and subj_of.lemma_.lower() == "be":
-                for c in subj_of.children:
-                    if c.dep_ == "attr":
-                        add(_holder(index, c, "victim"))
-        # "talks with the opposition" as the object of "ready for": the clause subject takes part
-        if etype in NON_VIOLENT and not any(o.role == "participant" for o in out):
-            verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
-            if verb is not None:
-                for c in verb.children:
-                    if c.dep_ in ("nsubj", "nsubjpass"):
-                        add(_holder(index, c, "participant"))
-    return out
+    def _by_group(self, index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
+        """A group noun ("civilians", "police cadets") as an unregistered role-holder; "members of
+        a militia" is the militia."""
+        p = self.group
+        if noun.lower_ in self.quantifiers:
+            noun = self._held(noun) or noun
+        victims = quantity_lexicon()["victims"]
+        if noun.lower_ not in victims and noun.lemma_.lower() not in victims:
+            return None
+        left = [c for c in noun.lefts if c.dep_ in p["modifier_deps"] and c.pos_ in p["modifier_pos"]
+                and c.lower_ not in self.skip_modifiers]
+        start = left[0] if left else noun
+        return RoleActor(noun.doc[start.i:noun.i + 1].text, role, [(start.idx, noun.idx + len(noun.text))])

@@ -30,7 +30,8 @@ from ...resolve.dates import DateRange, resolve_all, time_words
 from ...vocab import CONFLICT_KINDS, EVENT_TYPES, FAMILIES, POLITICAL_TYPES, STATE_KINDS
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..fatalities import Count, counts_in
-from ..roles import ActorIndex, RoleActor, roles_for
+from ..role_patterns import RolePatterns, load_role_patterns
+from ..roles import ActorIndex, RoleActor, RoleFinder
 from ..triggers import Trigger, TriggerFinder, lexicon
 
 POLITICAL = POLITICAL_TYPES
@@ -91,10 +92,12 @@ def clause_head(tok: Token) -> Token:
 
 
 class EventExtractor:
-    def __init__(self, nlp: Language, name: str, triggers: dict | None = None):
+    def __init__(self, nlp: Language, name: str, triggers: dict | None = None,
+                 role_patterns: RolePatterns | None = None):
         self.name = name
         lex = triggers or lexicon()
         self.finder = TriggerFinder(nlp, lex)
+        self.roles = RoleFinder(nlp, role_patterns or load_role_patterns())
         self.speaker_kinds = frozenset(lex["statement_speakers"])
         self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
         self.figurative_targets = frozenset(lex["figurative_targets"])
@@ -221,7 +224,7 @@ class EventExtractor:
         event_nouns = {t.token.i for t in group if t.token.pos_ != "VERB"}
         roles: list[RoleActor] = []
         for t in group:
-            for r in roles_for(index, t.token, main.type, event_nouns):
+            for r in self.roles.roles_for(index, t.token, main.type, event_nouns):
                 if not any(o.name == r.name and o.role == r.role for o in roles):
                     roles.append(r)
         if main.type == "statement" and not any(r.kind in self.speaker_kinds for r in roles):
@@ -287,8 +290,8 @@ class EventExtractor:
         """A weak trigger ("strike", "toll", "hit") counts only beside a place and a conflict actor,
         a count, or as what an actor launched ("Russia launched 90 drones")."""
         doc = sent.doc
-        from ..roles import LAUNCH_LEMMAS
-        if any(t.token.dep_ == "dobj" and t.token.head.lemma_.lower() in LAUNCH_LEMMAS for t in group):
+        launch = self.roles.words("launch_lemmas")
+        if any(t.token.dep_ == "dobj" and t.token.head.lemma_.lower() in launch for t in group):
             return True
         has_place = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_places", []))
         has_actor = any(sent.start <= s.start < sent.end for s in doc.spans.get("wl_actors", []))
