@@ -231,3 +231,26 @@ def test_reading_a_source_saying_it_did_not_happen_denies(nlp, text, source):
 def test_reading_what_a_capture_takes_decides_its_type(nlp, text, etype):
     events, _ = read(nlp, text, DAY)
     assert etype in {e["type"] for e in events}, [(e["type"], e["mentions"]) for e in events]
+
+
+# ------------------------------------------------------------------ roles
+@pytest.mark.parametrize("text,names", [
+    ("Government troops and Houthi rebels clashed near Saada on Friday.", {"Government troops", "Houthis"}),
+    ("The Taliban and the Islamic State attacked a checkpoint in Jalalabad on Monday.",
+     {"Taliban", "Islamic State"}),
+])
+def test_reading_coordinated_subjects_share_the_role(nlp, text, names):
+    events, _ = read(nlp, text, DAY)
+    perps = {a["name"] for e in events for a in e["actors"] if a["role"] == "perpetrator"}
+    assert names <= perps, perps
+
+
+@pytest.mark.parametrize("text,victim", [
+    ("Gunmen kidnapped two aid workers near Goma on Sunday.", "aid workers"),
+    ("Police detained three journalists in Harare on Friday.", "journalists"),
+    ("Boko Haram fighters abducted 30 schoolgirls from a school in Borno.", "schoolgirls"),
+])
+def test_reading_whom_an_abduction_or_arrest_takes_is_its_victim(nlp, text, victim):
+    events, _ = read(nlp, text, DAY)
+    victims = {a["name"] for e in events for a in e["actors"] if a["role"] == "victim"}
+    assert any(victim in v for v in victims), victims
