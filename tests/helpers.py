@@ -48,3 +48,12 @@ def assert_spans_valid(out: dict, text: str) -> None:
     for t in out["tallies"]:
         s, e = t["span"]
         assert 0 <= s < e <= n and t["text"] in text[s:e]
+
+
+def use_cheap_argon2(monkeypatch) -> None:
+    """argon2 with small costs for tests that check many passwords (the benchmark times real ones)."""
+    from argon2 import PasswordHasher
+
+    from warledger.store import users as users_store
+    monkeypatch.setattr(users_store, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(users_store, "_dummy", [])

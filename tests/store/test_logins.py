@@ -10,6 +10,7 @@ import time
 import pytest
 from argon2 import PasswordHasher
 
+from tests.helpers import use_cheap_argon2
 from warledger.errors import UsageError
 from warledger.store import open_engine
 from warledger.store import users as users_store
@@ -34,9 +35,7 @@ def verifications(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def cheap_argon2(monkeypatch):
-    """argon2 with small costs, so the many checks here are quick (the benchmark times real ones)."""
-    monkeypatch.setattr(users_store, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    monkeypatch.setattr(users_store, "_dummy", [])
+    use_cheap_argon2(monkeypatch)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from tests.helpers import use_cheap_argon2
 from warledger.api import create_app
 from warledger.cli import main
 from warledger.sample import sample_paths
@@ -34,8 +35,7 @@ def ledger_url(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def cheap_argon2(monkeypatch):
-    monkeypatch.setattr(users_store, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    monkeypatch.setattr(users_store, "_dummy", [])
+    use_cheap_argon2(monkeypatch)
 
 
 @pytest.fixture
