@@ -35,6 +35,7 @@ def extract_documents(items: Iterable[Document | WarledgerError], settings: Sett
     The spaCy pipeline is loaded once (``nlp`` or the settings' model) and run in batches."""
     from .nlp.convert import doc_actors, doc_events, doc_places, doc_tallies
     from .nlp.extensions import USER_STRUCTURE
+    from .nlp.merging import merge_events
     from .nlp.pipeline import load_pipeline
 
     settings = settings or Settings()
@@ -54,7 +55,7 @@ def extract_documents(items: Iterable[Document | WarledgerError], settings: Sett
                 ex.places = doc_places(sdoc)
                 ex.actors = doc_actors(sdoc)
                 pub = ex.structure.published.date if ex.structure.published else None
-                ex.events = doc_events(sdoc, pub)
+                ex.events = merge_events(doc_events(sdoc, pub))
                 ex.tallies = doc_tallies(sdoc)
         yield from prepared
 

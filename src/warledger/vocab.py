@@ -21,6 +21,8 @@ class EventTypeSpec:
     agent: str                    # the role of whoever acts: "perpetrator" or "participant"
     acled: tuple[str, str]        # ACLED event_type, sub_event_type
     plover: str
+    generic: bool = False         # says only that force was used or people died
+    rank: int = 0                 # order of preference between two types of one happening
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +43,9 @@ _DATA: Final = _load()
 
 EVENT_TYPES: Final[dict[str, EventTypeSpec]] = {
     name: EventTypeSpec(name=name, family=s["family"], violent=bool(s["violent"]), political=bool(s["political"]),
-                        agent=s["agent"], acled=(s["acled"][0], s["acled"][1]), plover=s["plover"])
-    for name, s in _DATA["event_types"].items()}
+                        agent=s["agent"], acled=(s["acled"][0], s["acled"][1]), plover=s["plover"],
+                        generic=bool(s.get("generic", False)), rank=i)
+    for i, (name, s) in enumerate(_DATA["event_types"].items())}
 FAMILY_OF: Final[dict[str, str]] = {t.name: t.family for t in EVENT_TYPES.values()}
 FAMILIES: Final[dict[str, frozenset[str]]] = {
     f: frozenset(t for t, ft in FAMILY_OF.items() if ft == f) for f in dict.fromkeys(FAMILY_OF.values())}
@@ -73,6 +76,12 @@ ACTOR_KINDS: Final[tuple[str, ...]] = tuple(_DATA["actor_kinds"])
 STATE_KINDS: Final = frozenset(k for k, s in _DATA["actor_kinds"].items() if s["state"])
 CONFLICT_KINDS: Final = frozenset(k for k, s in _DATA["actor_kinds"].items() if s["conflict"])
 KIND_INTER: Final[dict[str, int]] = {k: s["inter"] for k, s in _DATA["actor_kinds"].items()}
+
+
+def event_type_rank(name: str) -> tuple[int, int]:
+    """Sort key of event types: specific before generic, then in the order listed."""
+    spec = EVENT_TYPES.get(name)
+    return (1, len(EVENT_TYPES)) if spec is None else (int(spec.generic), spec.rank)
 
 
 def place_rank(precision: str | None) -> int:

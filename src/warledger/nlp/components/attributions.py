@@ -25,9 +25,10 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ...vocab import NEGATIVE_STANCES, POSITIVE_STANCES, STANCE_RANK
+from ...vocab import STANCE_RANK
 from ..extensions import SPANS_BLOCKS, USER_STANCE_HITS, USER_STRUCTURE
 from ..lexicons import load
+from ..merging import status_of
 from ..roles import ActorIndex
 
 SUBJECTS = ("nsubj", "nsubjpass")
@@ -305,14 +306,4 @@ class AttributionReader:
             if a["date"] is None and pub is not None:
                 a["date"] = pub.isoformat()
         ev.attributions = atts
-        stances = [a["stance"] for a in atts if a["source"] is not None or len(atts) == 1]
-        if stances and all(s == "denies" for s in stances):
-            ev.status = "denied"
-        elif set(stances) & POSITIVE_STANCES and set(stances) & NEGATIVE_STANCES:
-            ev.status = "contested"
-        elif "confirms" in stances:
-            ev.status = "confirmed"
-        elif stances and all(s == "claims" for s in stances):
-            ev.status = "claimed"
-        else:
-            ev.status = "reported"
+        ev.status = status_of([a["stance"] for a in atts if a["source"] is not None or len(atts) == 1])

@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...resolve.dates import DateRange, resolve_all, time_words
-from ...vocab import CONFLICT_KINDS, EVENT_TYPES, FAMILIES, POLITICAL_TYPES, STATE_KINDS
+from ...vocab import CONFLICT_KINDS, EVENT_TYPES, FAMILIES, FAMILY_OF, POLITICAL_TYPES, STATE_KINDS
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..fatalities import Count, counts_in
 from ..role_patterns import RolePatterns, load_role_patterns
@@ -501,6 +501,8 @@ class EventExtractor:
     def _compatible(self, a: Draft, b: Draft) -> bool:
         if a.violent != b.violent:
             return False
+        if a.violent and FAMILY_OF.get(a.type) != FAMILY_OF.get(b.type) and not (a.anaphoric or b.anaphoric):
+            return False                              # a toll is no kidnapping, a kidnapping no capture
         if a.type in POLITICAL and b.type in POLITICAL and a.section == b.section:
             return True                               # one story's talks, deals and their terms
         if not a.violent and (a.type in POLITICAL) != (b.type in POLITICAL):
