@@ -51,6 +51,27 @@ def test_pubdate_given_wins_and_is_not_inferred(given):
     assert pub.date == given and pub.inferred is False and pub.source == "metadata"
 
 
+@pytest.mark.parametrize("text,own", [
+    ("Published 3 May 2021 Gunmen attacked a convoy near the border on Sunday, officials said.\n", dt.date(2021, 5, 3)),
+    ("Convoy attacked near border\nUpdated: May 4, 2021, 10:12 GMT\nGunmen attacked a convoy on Sunday.\n",
+     dt.date(2021, 5, 4)),
+    ("Date of publication 12 June 2019\nThe council met on Monday to discuss the ceasefire.\n", dt.date(2019, 6, 12)),
+])
+def test_pubdate_a_page_labelling_its_own_date_beats_a_field_that_disagrees(text, own):
+    pub = analyse_structure(Document(text=text, published=dt.date(2021, 6, 30))).published
+    assert pub.date == own and pub.source == "dateline" and pub.inferred is False
+    assert own.strftime("%Y") in text[pub.span[0]:pub.span[1]]
+
+
+@pytest.mark.parametrize("text", [
+    "By Amina Yusuf, May 4, 2021\nGunmen attacked a convoy on Sunday.\n",            # a byline: the field stands
+    "Gunmen attacked a convoy on 3 May 2021, and the army published its report later.\n",
+    "Troops pulled back from the town on Sunday. Published figures put the toll at 12 since 4 May 2021.\n"])
+def test_pubdate_a_date_that_is_no_label_leaves_the_field(text):
+    pub = analyse_structure(Document(text=text, published=dt.date(2021, 6, 30))).published
+    assert pub.date == dt.date(2021, 6, 30) and pub.source == "metadata"
+
+
 @pytest.mark.parametrize("text", ["Fighting went on through Tuesday night near the airport.\n"])
 def test_pubdate_none_without_any_anchor(text):
     assert analyse_structure(Document(text=text)).published is None

@@ -66,6 +66,27 @@ def _dateline(text: str, lines: list[Line], blocks: list[Block]) -> PublishedDat
     return None
 
 
+_LABEL_REACH = 40      # a labelled date follows its label closely ("Published: 3 May 2021")
+
+
+def labelled_date(text: str, lines: list[Line], blocks: list[Block]) -> PublishedDate | None:
+    """The date a page gives itself under a label near the top ("Published 3 May 2021",
+    "Updated: May 4, 2021", "Date of publication ..."): what the page says of itself comes before
+    any field a feed or crawler added. A byline ("By ...") is not a label of this kind."""
+    cal = _calendar()
+    captions = {(b.start, b.end) for b in blocks if b.kind in ("caption", "post")}
+    for ln in lines[:_TOP_LINES]:
+        if any(c[0] <= ln.start and ln.end <= c[1] for c in captions):
+            continue
+        line = text[ln.start:ln.end]
+        low = line.lower()
+        label = next((p for p in cal["dateline"] if low.startswith(p) and not p.startswith("by ")), None)
+        if label is not None:
+            for d, s, e in find_dates(text, ln.start, min(ln.end, ln.start + len(label) + _LABEL_REACH)):
+                return PublishedDate(d, False, "dateline", (s, e))
+    return None
+
+
 def _holiday_dates(text: str, year: int) -> list[tuple[dt.date, int, int]]:
     """Each holiday mention's date in ``year`` and the next; the longest name wins an overlap
     ("Christmas Eve" over "Christmas")."""
