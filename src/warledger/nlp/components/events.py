@@ -308,10 +308,12 @@ class EventExtractor:
 
     def _running(self, group: list[Trigger]) -> bool:
         """A killing verb in the perfect that counts a whole conflict: its subject is the conflict
-        itself ("the violence has killed 300") or it spans a duration ("have been killed in
+        itself ("the violence has killed 300", "the war has left 300 dead") or it spans a duration ("have been killed in
         months of protests", "over the past two years")."""
         for t in group:
             v = t.token
+            if v.pos_ != "VERB" and v.dep_ in ("oprd", "acomp", "dobj", "ccomp", "xcomp") and v.head.pos_ == "VERB":
+                v = v.head                            # "the war has left 300 dead": the verb that leaves them
             if v.pos_ != "VERB" or not any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in v.children):
                 continue
             if any(c.dep_ == "nsubj" and c.lemma_.lower() in self.conflict_nouns for c in v.children):
