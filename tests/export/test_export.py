@@ -165,3 +165,35 @@ def test_export_codes_a_part_of_a_country_as_acled_region_and_ucdp_where_prec_5(
            "documents": [{"id": "d", "sha256": "s", "title": None, "outlet": "Wire", "published": "2013-01-12"}]}
     assert acled.row(row)["geo_precision"] == 3 and acled.row(row)["location"] == "northern Mali"
     assert ucdp.row(row)["where_prec"] == 5
+
+
+def _row_with(actors, country="ML"):
+    return {"id": 1, "key": "k:e1", "type": "attack", "acled_event_type": "Violence against civilians",
+            "acled_sub_event_type": "Attack", "plover": "ASSAULT", "date_start": "2021-03-02",
+            "date_end": "2021-03-02", "precision": "day", "status": "reported",
+            "places": [{"name": "Gao", "geonameid": 2457163, "country": country, "admin1": "Gao", "lat": 16.27,
+                        "lon": -0.04, "level": "populated_place", "precision": "exact"}],
+            "actors": actors, "low": 5, "best": 5, "high": 5, "attributions": [],
+            "documents": [{"id": "d", "sha256": "s", "title": None, "outlet": "Wire", "published": "2021-03-03"}]}
+
+
+def test_export_names_unregistered_groups_as_acled_does():
+    from warledger.export import acled, ucdp
+    actors = [{"name": "gunmen", "role": "perpetrator", "kind": None, "inter": None, "id": None, "country": None},
+              {"name": "Fulani herders", "role": "victim", "kind": "group", "inter": None, "id": None, "country": "ML"},
+              {"name": "aid workers", "role": "victim", "kind": "group", "inter": None, "id": None, "country": "NE"}]
+    r = acled.row(_row_with(actors))
+    assert (r["actor1"], r["inter1"]) == ("Unidentified Armed Group (Mali)", 3)
+    assert (r["actor2"], r["inter2"]) == ("Civilians (Mali)", 7)
+    assert r["assoc_actor_2"] == "Civilians (Niger)"           # the group's own country before the place's
+    assert r["interaction"] == "37" and r["civilian_targeting"] == "Civilian targeting"
+    assert ucdp.row(_row_with(actors))["type_of_violence"] == 3
+    # a registered actor keeps its name, and a group noun of no class keeps its own
+    actors = [{"name": "Nigerian military", "role": "perpetrator", "kind": "armed_forces", "inter": 1,
+               "id": "NGA.forces", "country": "NG"},
+              {"name": "Boko Haram", "role": "target", "kind": "armed_group", "inter": 2, "id": "boko_haram",
+               "country": "NG"},
+              {"name": "protesters", "role": "target", "kind": None, "inter": None, "id": None, "country": None}]
+    r = acled.row(_row_with(actors, country="NG"))
+    assert (r["actor1"], r["actor2"], r["interaction"]) == ("Nigerian military", "Boko Haram", "12")
+    assert r["assoc_actor_2"] == "Protesters (Nigeria)" and r["civilian_targeting"] == ""

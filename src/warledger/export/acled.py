@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from ..vocab import DATE_PRECISIONS, KIND_INTER, PLACE_PRECISIONS
+from .generic import acled_name, generic_class
 from .records import countries, sources_sentence
 
 COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -14,7 +15,6 @@ COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_ty
 DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
             "Violence against civilians": "Political violence", "Protests": "Demonstrations",
             "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
-CIVILIANS = ("civilian", "people", "children", "residents", "villagers", "women", "worshippers", "patients")
 CONTINENT = {"AF": "Africa", "AS": "Asia", "EU": "Europe", "NA": "North America", "SA": "South America",
              "OC": "Oceania", "AN": "Antarctica"}
 
@@ -27,8 +27,9 @@ def _geo_precision(place: dict) -> int:
 def _inter(actor: dict | None) -> int | str:
     if actor is None:
         return ""
-    if any(w in actor["name"].lower() for w in CIVILIANS):
-        return 7
+    c = generic_class(actor)
+    if c is not None:
+        return c.inter
     return actor.get("inter") or KIND_INTER.get(actor.get("kind") or "", 8)
 
 
@@ -52,6 +53,11 @@ def row(r: dict[str, Any]) -> dict[str, Any]:
     country = countries().get(place.get("country") or "", {})
     date = _event_date(r)
     sources = sorted({a["source"] for a in r["attributions"] if a.get("source")})
+    cc = countries()
+
+    def name(a: dict) -> str:                          # "Civilians (Mali)": the actor's country, else the place's
+        return acled_name(a, cc.get(a.get("country") or "", country).get("name"))
+
     outlets = sorted({d["outlet"] for d in r["documents"] if d.get("outlet")})
     return {
         "event_id_cnty": f"{country.get('iso3', 'XXX')}{r['id']}" if isinstance(r["id"], int) else r["id"],
@@ -60,8 +66,8 @@ def row(r: dict[str, Any]) -> dict[str, Any]:
         "time_precision": DATE_PRECISIONS[r["precision"]].acled if r["precision"] in DATE_PRECISIONS else 3,
         "disorder_type": DISORDER.get(r["acled_event_type"], ""),
         "event_type": r["acled_event_type"], "sub_event_type": r["acled_sub_event_type"],
-        "actor1": a1["name"] if a1 else "", "assoc_actor_1": "; ".join(a["name"] for a in side1[1:]), "inter1": i1,
-        "actor2": a2["name"] if a2 else "", "assoc_actor_2": "; ".join(a["name"] for a in side2[1:]), "inter2": i2,
+        "actor1": name(a1) if a1 else "", "assoc_actor_1": "; ".join(name(a) for a in side1[1:]), "inter1": i1,
+        "actor2": name(a2) if a2 else "", "assoc_actor_2": "; ".join(name(a) for a in side2[1:]), "inter2": i2,
         "interaction": interaction,
         "civilian_targeting": "Civilian targeting" if any(_inter(a) == 7 for a in side2) else "",
         "iso": country.get("isonumeric", ""), "region": CONTINENT.get(country.get("continentcode", ""), ""),

@@ -5,6 +5,7 @@ import math
 from typing import Any
 
 from ..vocab import DATE_PRECISIONS, PLACE_PRECISIONS, STATE_KINDS
+from .generic import generic_class
 from .records import countries, gw_codes
 
 COLUMNS = ("id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
@@ -15,7 +16,6 @@ COLUMNS = ("id", "relid", "year", "active_year", "code_status", "type_of_violenc
            "priogrid_gid", "country", "country_id", "region", "event_clarity", "date_prec", "date_start",
            "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
            "gwnoa", "gwnob")
-CIVILIAN_WORDS = ("civilian", "people", "children", "residents", "villagers", "women", "patients")
 REGION = {"EU": "Europe", "AS": "Asia", "AF": "Africa", "NA": "Americas", "SA": "Americas", "OC": "Asia"}
 
 
@@ -31,8 +31,13 @@ def priogrid(lat: float, lon: float) -> int:
     return (row - 1) * 720 + col
 
 
+def _civilians(actor: dict) -> bool:
+    c = generic_class(actor)
+    return c is not None and c.key == "civilians"
+
+
 def _violence(side_a: dict | None, side_b: list[dict]) -> int | str:
-    if any(any(w in b["name"].lower() for w in CIVILIAN_WORDS) for b in side_b):
+    if any(_civilians(b) for b in side_b):
         return 3                                           # one-sided
     if side_a is None or not side_b:
         return ""
@@ -51,7 +56,7 @@ def row(r: dict[str, Any]) -> dict[str, Any]:
     country = countries().get(iso2, {})
     lat, lon = place.get("lat"), place.get("lon")
     best = r["best"] if r["best"] is not None else r["low"]
-    civilians = any(any(w in b["name"].lower() for w in CIVILIAN_WORDS) for b in side_b)
+    civilians = any(_civilians(b) for b in side_b)
     docs = r["documents"]
     year = (r["date_start"] or r["date_end"] or "")[:4]
     gw = gw_codes()
