@@ -204,14 +204,19 @@ def _fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s.lower().replace("’", "'"))
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = re.sub(r"[^a-z0-9 ]+", " ", s)
-    words = [w for w in s.split() if w not in ("the", "a", "an", "al", "el")]
-    return " ".join(words)
+    skip = _story_data()["articles"]
+    return " ".join(w for w in s.split() if w not in skip)
+
+
+@cache
+def _story_data() -> dict:
+    return yaml.safe_load(resources.files(__package__).joinpath("story.yaml").read_text("utf-8"))
 
 
 @cache
 def story_words() -> tuple[dict[str, tuple[re.Pattern, bool]], frozenset[str]]:
     """Group → (pattern finding its words, exclusive?), and the generic victim names."""
-    data = yaml.safe_load(resources.files(__package__).joinpath("story.yaml").read_text("utf-8"))
+    data = _story_data()
     groups = {}
     for name, g in data["groups"].items():
         alts = []
@@ -241,7 +246,7 @@ def perpetrators_disagree(a: EventRecord, b: EventRecord) -> bool:
 
 def _stem(word: str) -> str:
     word = re.sub(r"[\s-]+", " ", word)
-    for end in ("ies", "es", "s"):
+    for end in _story_data()["plural_endings"]:
         if len(word) > 4 and word.endswith(end) and not word.endswith("ss"):
             return word[: -len(end)] + ("y" if end == "ies" else "")
     return word
@@ -637,7 +642,7 @@ def build_incidents(events: list[EventRecord]) -> list[Incident]:
 def _norm_source(name: str | None, outlet: str | None, document: str) -> str:
     name = name or outlet or ("document " + document[:12])
     words = name.lower().replace("’", "'").split()
-    if words and words[0] in ("the", "a", "an"):
+    if words and words[0] in _story_data()["articles"]:
         words = words[1:]
     return " ".join(words)
 

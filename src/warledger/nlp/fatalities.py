@@ -62,7 +62,7 @@ def number_value(tok: Token) -> int | None:
         parts = t.split("-")
         if all(p in lex["number_words"] for p in parts):
             return sum(lex["number_words"][p] for p in parts)
-    if t in lex["number_words"] and t not in ("a", "an", "single"):
+    if t in lex["number_words"] and t not in lex["not_counts_alone"]:
         return lex["number_words"][t]
     return None
 
@@ -129,28 +129,28 @@ def _deathly(noun_or_num: Token) -> bool:
             first = first.head                     # "four officers, two civilians and 12 soldiers were
         if first.i != t.i and first.pos_ in ("NOUN", "PROPN") and _deathly(first):    # killed": all are
             return True
-    if t.lower_ in lex["death_words"] or t.lemma_.lower() in ("death", "fatality"):
+    if t.lower_ in lex["death_words"] or t.lemma_.lower() in lex["death_lemmas"]:
         return True
-    if head.lemma_.lower() in ("kill", "die", "execute", "slay", "murder", "perish") and t.dep_ in (
+    if head.lemma_.lower() in lex["kill_lemmas"] and t.dep_ in (
             "dobj", "nsubjpass", "nsubj", "attr", "npadvmod", "appos", "conj", "oprd"):
         return True
-    if any(c.lower_ in ("dead", "killed", "slain") and c.dep_ in ("amod", "acl", "oprd", "appos", "advmod")
+    if any(c.lower_ in lex["dead_modifiers"] and c.dep_ in ("amod", "acl", "oprd", "appos", "advmod")
            for c in t.children):
         return True
     if head.lower_ == "dead" or (head.dep_ == "conj" and head.pos_ in ("NOUN", "PROPN")
-                                 and head.head.lemma_.lower() in ("kill", "die")):
+                                 and head.head.lemma_.lower() in lex["death_complements"]):
         return True
     # "were reported killed", "are feared dead": the verb's complement says death
     if t.dep_ in ("nsubj", "nsubjpass") and any(
-            c.dep_ in ("xcomp", "oprd", "acomp", "advcl", "ccomp") and c.lemma_.lower() in ("kill", "dead", "die")
+            c.dep_ in ("xcomp", "oprd", "acomp", "advcl", "ccomp") and c.lemma_.lower() in lex["death_complements"]
             for c in head.children):
         return True
     # "the deaths of four troops", "the killing of 1,000 civilians"
-    if head.lower_ == "of" and head.head.lemma_.lower() in ("death", "killing", "massacre", "execution", "murder"):
+    if head.lower_ == "of" and head.head.lemma_.lower() in lex["death_of_nouns"]:
         return True
     # "left more than 200 civilians dead"
     nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
-    if nxt is not None and nxt.lower_ in ("dead", "killed"):
+    if nxt is not None and nxt.lower_ in lex["dead_modifiers"]:
         return True
     # "the attack killed 27": the number itself is the object
     return head.lemma_.lower() == "kill" and t.dep_ in ("dobj", "npadvmod")
@@ -224,7 +224,7 @@ def counts_in(span: Span, text: str | None = None) -> list[Count]:
 def _range_end(tok: Token, last: Token) -> tuple[int, Token] | None:
     doc = tok.doc
     i = last.i + 1
-    if i + 1 < len(doc) and doc[i].lower_ in ("to", "and", "-", "–"):
+    if i + 1 < len(doc) and doc[i].lower_ in lexicon()["range_joiners"]:
         value, end = _value_with_multiplier(doc[i + 1])
         if value is not None and value > (number_value(tok) or 0):
             return value, end
@@ -237,10 +237,11 @@ def _toll_target(num: Token) -> bool:
     if head.lower_ != "to":
         return False
     verb = head.head
-    if verb.lemma_.lower() not in ("rise", "bring", "raise", "climb", "reach", "increase", "jump", "mount", "push"):
+    lex = lexicon()
+    if verb.lemma_.lower() not in lex["toll_verbs"]:
         return False
     sent = num.sent
-    return any(t.lower_ in ("toll", "tally", "count") for t in sent if t.i < num.i)
+    return any(t.lower_ in lex["toll_nouns"] for t in sent if t.i < num.i)
 
 
 def _sum_coordinated(counts: list[Count], text: str) -> list[Count]:

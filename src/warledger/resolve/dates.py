@@ -11,6 +11,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
+
+import yaml
 
 from ..structure.dates import find_dates
 from ..structure.lexicon import load, month_names, weekday_names
@@ -30,14 +33,23 @@ class DateRange:
 
 
 @cache
+def words() -> dict:
+    """The lexicon of time words (``resolve/patterns/time_words.yaml``)."""
+    return yaml.safe_load(resources.files(__package__).joinpath("patterns", "time_words.yaml").read_text("utf-8"))
+
+
+def _alt(items) -> str:
+    """A regex alternation of lexicon entries, longest first, spaces as any whitespace."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(items, key=len, reverse=True))
+
+
+@cache
 def time_words() -> frozenset[str]:
     """Lower-case words without which no time expression starts or ends: a caller holding
     tokens can look for these first and resolve only the windows around them."""
     cal = load("calendar")
-    words = set(month_names()) | set(weekday_names()) | set(cal["weekday_mentions"])
-    words |= {"today", "yesterday", "tonight", "night", "ago", "week", "month", "year", "day", "earlier",
-              "last", "previous", "past", "this"}
-    return frozenset(words)
+    out = set(month_names()) | set(weekday_names()) | set(cal["weekday_mentions"]) | set(words()["anchor_words"])
+    return frozenset(out)
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -54,26 +66,27 @@ def _patterns():
     days = "|".join(load("calendar")["weekday_mentions"])
     cal = load("calendar")
     nums = "|".join(sorted(cal["numbers"], key=len, reverse=True))
+    lex = words()
     return {
-        "weekday": re.compile(rf"\b(?:(?P<mod>last|this|next)\s+)?(?P<day>{days})(?:'s|’s)?\b"
-                              rf"(?:\s+(?P<part>morning|afternoon|evening|night))?", re.I),
-        "rel_day": re.compile(r"\b(?P<w>today|yesterday|tonight|last night|the day before yesterday|"
-                              r"a day (?:after|earlier|before)|the day before|the previous day)\b", re.I),
-        "ago": re.compile(rf"\b(?P<n>\d{{1,3}}|{nums}|a|one)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b", re.I),
-        "rel_period": re.compile(r"\b(?P<which>last|this|earlier this|late last|earlier|past|previous)\s+"
-                                 r"(?P<unit>week|month|year)\b", re.I),
+        "weekday": re.compile(rf"\b(?:(?P<mod>{_alt(lex['weekday_modifiers'])})\s+)?(?P<day>{days})(?:'s|’s)?\b"
+                              rf"(?:\s+(?P<part>{_alt(lex['day_parts'])}))?", re.I),
+        "rel_day": re.compile(rf"\b(?P<w>{_alt(lex['relative_days'])})\b", re.I),
+        "ago": re.compile(rf"\b(?P<n>\d{{1,3}}|{nums}|{_alt(lex['one_words'])})\s+(?P<unit>{_alt(lex['units'])})\s+"
+                          rf"(?:{_alt(lex['ago'])})\b", re.I),
+        "rel_period": re.compile(rf"\b(?P<which>{_alt(lex['relative_periods'])})\s+"
+                                 rf"(?P<unit>{_alt(lex['period_units'])})\b", re.I),
         "month_day": re.compile(rf"\b(?P<month>{months}|{abbreviated})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I),
         "day_month": re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{months})\b(?!,?\s+\d{{4}})", re.I),
-        "month": re.compile(rf"\b(?:in|since|during|early|late|mid|mid-|last|this|until|by|of)\s+(?P<month>{months})"
+        "month": re.compile(rf"\b(?:{_alt(lex['month_openers'])})\s+(?P<month>{months})"
                             r"\b(?!\.?\s+\d)(?:\s+(?P<year>(?:19|20)\d\d))?", re.I),
-        "year": re.compile(r"\b(?:in|since|during|of|early|late)\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+        "year": re.compile(rf"\b(?:{_alt(lex['year_openers'])})\s+(?P<year>(?:19|20)\d\d)\b", re.I),
     }
 
 
 def _latest_weekday(ref: dt.date, weekday: int, mod: str | None) -> dt.date:
     back = (ref.weekday() - weekday) % 7
     d = ref - dt.timedelta(days=back)
-    if mod and mod.lower() == "last" and back == 0:
+    if mod and mod.lower() in words()["weekday_last"] and back == 0:
         d -= dt.timedelta(days=7)
     return d
 
@@ -88,7 +101,7 @@ def _num(word: str) -> int | None:
     w = word.lower()
     if w.isdigit():
         return int(w)
-    if w in ("a", "one"):
+    if w in words()["one_words"]:
         return 1
     return cal.get(w)
 
@@ -121,13 +134,12 @@ def resolve_all(text: str, ref: dt.date | None, start: int = 0, end: int | None 
                                                     (m.start("year"), m.end()), m["year"]))
         return sorted(out, key=lambda r: r.span)
     for m in p["rel_day"].finditer(text, start, end):
-        w = m["w"].lower()
-        back = {"today": 0, "tonight": 0, "yesterday": 1, "last night": 1, "the day before yesterday": 2}.get(w, 1)
+        back = words()["relative_days"].get(" ".join(m["w"].lower().split()), 1)
         d = ref - dt.timedelta(days=back)
         add(m.start(), m.end(), DateRange(d, d, "day", (m.start(), m.end()), m.group(0)))
     for m in p["ago"].finditer(text, start, end):
         n = _num(m["n"]) or 1
-        unit = m["unit"].lower().rstrip("s")
+        unit = words()["units"][m["unit"].lower()]
         if unit == "day":
             d = ref - dt.timedelta(days=n)
             add(m.start(), m.end(), DateRange(d, d, "day", (m.start(), m.end()), m.group(0)))
@@ -157,24 +169,25 @@ def resolve_all(text: str, ref: dt.date | None, start: int = 0, end: int | None 
                 d = d.replace(year=ref.year - 1)
             add(m.start(), m.end(), DateRange(d, d, "day", (m.start(), m.end()), m.group(0)))
     for m in p["rel_period"].finditer(text, start, end):
-        which, unit = m["which"].lower(), m["unit"].lower()
+        which = words()["relative_periods"][" ".join(m["which"].lower().split())]
+        unit = m["unit"].lower()
         if unit == "week":
             monday = ref - dt.timedelta(days=ref.weekday())
-            if which in ("last", "previous", "late last", "past"):
+            if which in ("previous", "past"):
                 s_, e_ = (monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)) if which != "past" else (
                     ref - dt.timedelta(days=7), ref)
             else:
                 s_, e_ = monday, ref
             add(m.start(), m.end(), DateRange(s_, e_, "week", (m.start(), m.end()), m.group(0)))
         elif unit == "month":
-            if which in ("last", "previous", "late last"):
+            if which == "previous":
                 y, mo = divmod(ref.year * 12 + ref.month - 2, 12)
                 s_, e_ = dt.date(y, mo + 1, 1), _month_end(y, mo + 1)
             else:
                 s_, e_ = ref.replace(day=1), ref
             add(m.start(), m.end(), DateRange(s_, e_, "month", (m.start(), m.end()), m.group(0)))
         else:
-            y = ref.year - 1 if which in ("last", "previous", "late last") else ref.year
+            y = ref.year - 1 if which == "previous" else ref.year
             add(m.start(), m.end(), DateRange(dt.date(y, 1, 1), min(dt.date(y, 12, 31), ref), "year",
                                               (m.start(), m.end()), m.group(0)))
     for m in p["month"].finditer(text, start, end):

@@ -102,6 +102,7 @@ class EventExtractor:
         self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
         self.figurative_targets = frozenset(lex["figurative_targets"])
         self.anaphora = frozenset(lex["anaphora"])
+        self.toll_words = frozenset(lex["toll_words"])
         self.agent_nouns = frozenset(lex["agent_nouns"])
         self.generic_victims = frozenset(lex["generic_victims"])
         self.anchor_preps = frozenset(lex["anchor_prepositions"])
@@ -218,7 +219,7 @@ class EventExtractor:
         if takers:
             main = takers[0]
         if all(t.weak for t in group) and not self._strengthened(ctx, sent, group) and not any(
-                t.token.lower_ in ("dead", "deaths", "toll") and any(c.lower_ in self.anaphora for c in t.token.children)
+                t.token.lower_ in self.toll_words and any(c.lower_ in self.anaphora for c in t.token.children)
                 for t in group):
             return None                               # "the dead" speaks of an event already told
         event_nouns = {t.token.i for t in group if t.token.pos_ != "VERB"}
