@@ -167,10 +167,8 @@ def _excluded(num: Token, noun: Token | None) -> bool:
     victims = noun is not None and (noun.lower_ in lex["victims"] or noun.lemma_.lower() in lex["victims"])
     if num.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL") and not victims:
         return True                                    # ("between 10 and 15 people" is no date)
-    for anc in [target, *target.ancestors][:4]:       # "including 10 children": a sub-count
-        if anc.lower_ in ("including", "among") or (anc.dep_ == "prep" and anc.lower_ in ("including", "among")):
-            return True
-    return False
+    # "including 10 children": a sub-count
+    return any(anc.lower_ in lex["sub_count_words"] for anc in [target, *target.ancestors][:4])
 
 
 def counts_in(span: Span, text: str | None = None) -> list[Count]:
@@ -185,7 +183,7 @@ def counts_in(span: Span, text: str | None = None) -> list[Count]:
         if tok.i in seen or not (tok.like_num or tok.lower_ in words or "-" in tok.lower_):
             continue
         value, last = _value_with_multiplier(tok)
-        if value is None or (tok.lower_ in ("a", "an", "one") and tok.dep_ == "det"):
+        if value is None or (tok.lower_ in lex["one_determiners"] and tok.dep_ == "det"):
             continue
         if 1800 <= value <= 2100 and tok.shape_ == "dddd":
             continue                                   # a year

@@ -46,6 +46,7 @@ class AttributionReader:
         self.report_nouns = frozenset(lex["report_nouns"])
         self.pronouns = frozenset(lex["pronouns"])
         self.relatives = frozenset(lex["relatives"])
+        self.refusals = frozenset(lex["refusals"])
         self.quantifiers = frozenset(lex["quantifiers"])
         self.nobody = frozenset(lex["nobody"])
         self.verbs = lex["verbs"]
@@ -103,7 +104,7 @@ class AttributionReader:
             return subjects[-1]
         for c in verb.children:
             if c.dep_ == "nsubj":
-                if c.lower_ in ("that", "which") and verb.dep_ in ("relcl", "acl"):
+                if c.lower_ in self.relatives and verb.dep_ in ("relcl", "acl"):
                     owner = verb.head                       # "a report that detailed": the report's issuer
                     if owner.lemma_.lower() in self.report_nouns:
                         gov = owner.head
@@ -131,10 +132,9 @@ class AttributionReader:
                     return True
         return False
 
-    @staticmethod
-    def _negated(verb: Token) -> bool:
+    def _negated(self, verb: Token) -> bool:
         return any(c.dep_ == "neg" for c in verb.children) or (
-            verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("refuse", "decline", "fail"))
+            verb.dep_ == "xcomp" and verb.head.lemma_.lower() in self.refusals)
 
     # ---------------------------------------------------------- reading
     def _read_sentence(self, doc: Doc, sent: Span, index: ActorIndex, event_tokens: set[int],

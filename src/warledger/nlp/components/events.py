@@ -115,6 +115,9 @@ class EventExtractor:
         self.additive_words = frozenset(lex["additive_words"])
         self.durations = frozenset(lex["durations"])
         self.speech_verbs = frozenset(lex["speech_verbs"])
+        self.saying = frozenset(lex["saying_verbs"])
+        self.attack_on = frozenset(lex["attack_prepositions"])
+        self.indefinite = frozenset(lex["indefinite_articles"])
         self.directions = frozenset(lex["directions"])
 
     # ---------------------------------------------------------- drafts
@@ -182,7 +185,7 @@ class EventExtractor:
             return []
         violence = any(EVENT_TYPES[t.type].violent for t in triggers)
         for tok in sent:
-            if tok.pos_ == "VERB" and tok.lemma_.lower() in ("say", "tell") and tok.dep_ == "ROOT":
+            if tok.pos_ == "VERB" and tok.lemma_.lower() in self.saying and tok.dep_ == "ROOT":
                 subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                 rec = index.at(subj) if subj is not None else None
                 if rec is not None and (rec.kind == "person" or (
@@ -252,7 +255,7 @@ class EventExtractor:
             if c.noun is not None and c.group and not c.summed:
                 c.summed = True
                 add = sum(1 for conj in c.noun.conjuncts if conj.i > c.noun.i and any(
-                    k.lower_ in ("a", "an") and k.dep_ == "det" for k in conj.children))
+                    k.lower_ in self.indefinite and k.dep_ == "det" for k in conj.children))
                 if add and c.low is not None:        # "eight contractors and a serviceman"
                     c.low += add
                     c.best = c.best + add if c.best is not None else None
@@ -301,7 +304,7 @@ class EventExtractor:
     def _figurative_attack(self, trig: Trigger) -> bool:
         """"a sweeping attack on an entire organization": an attack in words, not arms."""
         for c in trig.token.children:
-            if c.dep_ == "prep" and c.lower_ in ("on", "against"):
+            if c.dep_ == "prep" and c.lower_ in self.attack_on:
                 for p in c.children:
                     if p.lemma_.lower() in self.figurative_targets:
                         return True
