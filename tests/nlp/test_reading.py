@@ -254,3 +254,28 @@ def test_reading_whom_an_abduction_or_arrest_takes_is_its_victim(nlp, text, vict
     events, _ = read(nlp, text, DAY)
     victims = {a["name"] for e in events for a in e["actors"] if a["role"] == "victim"}
     assert any(victim in v for v in victims), victims
+
+
+# ------------------------------------------------------------------ listed happenings
+@pytest.mark.parametrize("text,places", [
+    ("The council condemned the abduction of 40 farmers in Niger, the bombing of a market in Mali that killed "
+     "nine people and the shelling of a school in Chad.", {"Niger", "Mali", "Chad"}),
+    ("Rights groups denounced the killing of two journalists in Mexico and the attack on a newspaper office in "
+     "Colombia.", {"Mexico", "Colombia"}),
+    ("Officials reported an ambush on a convoy near Kidal and a raid on a village outside Mopti last week.",
+     {"Kidal", "Mopti"}),
+])
+def test_reading_a_list_of_happenings_is_an_event_each(nlp, text, places):
+    events, _ = read(nlp, text, DAY)
+    got = [places_of([e]) for e in violent(events)]
+    for name in places:
+        assert any(name in g and len(g & places) == 1 for g in got), got
+
+
+def test_reading_a_listed_happening_keeps_its_own_toll(nlp):
+    text = ("The council condemned the abduction of 40 farmers in Niger and the bombing of a market in Mali "
+            "that killed nine people.")
+    events, _ = read(nlp, text, DAY)
+    by_place = {p: e for e in violent(events) for p in places_of([e])}
+    assert (by_place["Mali"]["fatalities"] or {}).get("low") == 9
+    assert by_place["Niger"]["fatalities"] is None

@@ -77,6 +77,10 @@ class Reading:
     dates: list[DateRange] = field(default_factory=list)   # every time expression, found once
     doc_places: list = field(default_factory=list)     # PlaceRecord
     count_cache: dict[int, list[Count]] = field(default_factory=dict)
+    # a list of happenings in one clause ("the kidnapping ... in X, the attack ... in Y"): each item's
+    # own tokens by the index of its trigger noun, and every token some item holds (this sentence)
+    scopes: dict[int, frozenset[int]] = field(default_factory=dict)
+    carved: frozenset[int] = frozenset()
 
 
 def clause_head(tok: Token) -> Token:
@@ -141,7 +145,7 @@ class EventExtractor:
             triggers += self._person_says(ctx, sent, index, triggers)
             if not triggers:
                 continue
-            groups = self._group(triggers)
+            groups = self._items(ctx, self._group(triggers))
             real = [g for g in groups if not all(t.said for t in g)]
             all_heads = {clause_head(t.token).i for g in real for t in g}
             for group in groups:
@@ -212,6 +216,49 @@ class EventExtractor:
                 tok_to_group[i] = key
         return [*groups.values(), *statements]
 
+    def _items(self, ctx: Reading, groups: list[list[Trigger]]) -> list[list[Trigger]]:
+        """A sentence listing happenings, each with a place of its own ("condemns the kidnapping of
+        girls in X, the attack on peacekeepers in Y and the bombings in Z"), is one event an item:
+        an item is a trigger noun with a named place in its own phrase (its subtree, less the
+        phrases of other trigger nouns inside it); the sentence's other triggers go to the innermost
+        item holding them, or stay as they were grouped. The scopes are kept on ``ctx`` for the
+        places, counts and dates."""
+        ctx.scopes, ctx.carved = {}, frozenset()
+        triggers = [t for g in groups for t in g if t.type != "statement"]
+        nouns = [t for t in triggers if t.token.pos_ in ("NOUN", "PROPN")]
+        if len(nouns) < 2:
+            return groups
+        doc = nouns[0].token.doc
+        place_tokens = {i for sp in doc.spans.get("wl_places", []) for i in range(sp.start, sp.end)}
+        subtree = {t.token.i: frozenset(w.i for w in t.token.subtree) for t in nouns}
+
+        def own_phrase(i: int, among) -> frozenset[int]:
+            inner = [subtree[j] for j in among if j != i and j in subtree[i]]
+            return subtree[i].difference(*inner) if inner else subtree[i]
+
+        items = [t.token.i for t in nouns if own_phrase(t.token.i, subtree) & place_tokens - {t.token.i}]
+        if len(items) < 2:
+            return groups
+        for i in items:
+            ctx.scopes[i] = own_phrase(i, items)
+        ctx.carved = frozenset().union(*ctx.scopes.values())
+        by_item: dict[int, list[Trigger]] = {i: [] for i in items}
+        out: list[list[Trigger]] = []
+        for g in groups:
+            rest = []
+            for t in g:
+                holders = [i for i in items if t.token.i in subtree[i]] if t.type != "statement" else []
+                if holders:                               # the innermost item: the smallest phrase
+                    by_item[min(holders, key=lambda i: len(subtree[i]))].append(t)
+                else:
+                    rest.append(t)
+            if rest:
+                out.append(rest)
+        return sorted([ts for ts in by_item.values() if ts] + out, key=lambda g: min(t.start for t in g))
+
+    def _scope(self, ctx: Reading, group: list[Trigger]) -> frozenset[int] | None:
+        return next((ctx.scopes[t.token.i] for t in group if t.token.i in ctx.scopes), None)
+
     def _draft(self, ctx: Reading, doc: Doc, sent: Span, group: list[Trigger], block: str, index: ActorIndex,
                ref: dt.date | None, single: bool = True, other_heads: set[int] | None = None) -> Draft | None:
         main = max(group, key=lambda t: (t.priority, -t.start))
@@ -243,7 +290,7 @@ class EventExtractor:
         if etype in ("arrest", "territory_capture") and main.token.pos_ == "VERB":
             etype = self._taken(doc, main.token, etype)   # "captured the town" / "captured two men"
         heads = {clause_head(t.token).i for t in group}
-        counts = [c for c in self._counts(ctx, sent) if self._in_clauses(doc[c.tokens[0]], heads, group)]
+        counts = [c for c in self._counts(ctx, sent) if self._in_clauses(ctx, doc[c.tokens[0]], heads, group)]
         tolls = [c for c in counts if c.toll]
         deaths = [c for c in counts if not c.toll]
         d = Draft(etype, max(t.priority for t in group), group, sent, block, roles=roles, tolls=tolls,
@@ -360,8 +407,17 @@ class EventExtractor:
             hit = ctx.count_cache[sent.start] = counts_in(sent, ctx.text)
         return hit
 
+    def _in_clauses(self, ctx: Reading, tok: Token, heads: set[int], group: list[Trigger]) -> bool:
+        if ctx.carved:                                # a listed happening: its own phrase only
+            scope = self._scope(ctx, group)
+            if scope is not None:
+                return tok.i in scope
+            if tok.i in ctx.carved:
+                return False
+        return self._in_clause_tree(tok, heads, group)
+
     @staticmethod
-    def _in_clauses(tok: Token, heads: set[int], group: list[Trigger]) -> bool:
+    def _in_clause_tree(tok: Token, heads: set[int], group: list[Trigger]) -> bool:
         h = clause_head(tok)
         if h.i in heads:
             return True
@@ -414,7 +470,8 @@ class EventExtractor:
                     continue                          # "Raqqa in northern Syria": Raqqa is the place
                 if self._spoken_from(span.root, triggers):
                     continue
-                if self._in_clauses(span.root, heads, group) or clause_head(span.root).i not in other_heads:
+                if self._in_clauses(ctx, span.root, heads, group) or (
+                        clause_head(span.root).i not in other_heads and span.root.i not in ctx.carved):
                     (anchors if self._anchor(span.root) else out).append(rec)
         out = out or anchors
         countries = {p.place.country for p in out if p.place is not None and p.level != "country"}
@@ -431,7 +488,7 @@ class EventExtractor:
             if any(c.dep_ in ("compound", "appos") or c.pos_ == "PROPN" for c in tok.children) or \
                     any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
                 continue                              # "the town of Elbe": named right there
-            if not self._in_clauses(tok, heads, group):
+            if not self._in_clauses(ctx, tok, heads, group):
                 continue
             # the last place of that level; for a town, else the last place finer than a country
             wanted = ({level, "unknown"}, {"admin2", "admin1", "region"}) if level == "populated_place" else ({level},)
@@ -491,7 +548,7 @@ class EventExtractor:
             if "since" in before or "until" in before:
                 continue                              # a tally's start, not the event's day
             span = doc.char_span(*rng.span, alignment_mode="expand")
-            in_clause = span is not None and self._in_clauses(span.root, heads, group)
+            in_clause = span is not None and self._in_clauses(ctx, span.root, heads, group)
             found.append((in_clause, rng))
         violent = EVENT_TYPES[etype].violent
         for in_clause, rng in found:
@@ -522,10 +579,11 @@ class EventExtractor:
         countries_a = {p.place.country for p in a.places if p.place is not None}
         wide = ("country", "region")                  # a country or a part of one holds the other's places
         if b.places and a.places and not all(
-                id(p) in ids_a or p.level in wide or (p.place is not None and p.place.country in countries_a
-                                                      and any(q.level in wide for q in a.places))
+                id(p) in ids_a or (p.level in wide and (p.place is None or not countries_a
+                                                        or p.place.country in countries_a))
+                or (p.place is not None and p.place.country in countries_a and any(q.level in wide for q in a.places))
                 for p in b.places):
-            return False
+            return False                              # a place of another country is another happening
         if b.anaphoric:
             return True                               # "that attack": its date is the report's, not the attack's
         return not (a.date and b.date and a.date.start and b.date.start and a.date.precision == "day"
