@@ -178,6 +178,9 @@ class Event:
     attributions: tuple[Attribution, ...] = ()
     status: str = "reported"
     mentions: tuple[Span, ...] = ()
+    # the sentences whose words name it (its triggers); ``mentions`` also holds those that only
+    # speak of it. Read by the within-document stage (nlp/merging.py); not part of the contract.
+    sentences: tuple[Span, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,3 +147,18 @@ def test_reports_read_whole(tmp_path, text, n):
     for e in violent:
         for s, t in e["mentions"]:
             assert 0 <= s < t <= len(text)
+
+
+def test_two_sources_figures_of_one_toll_in_one_sentence_are_one_event():
+    # "the rebels say 60 soldiers died, but the governor said at least 40 did": one sentence, two figures
+    rebels, soldiers = perp("the rebels"), Role("soldiers", "victim", None, "group")
+    a = ev(1, "killing", places=[TOWN], toll=60, actors=[soldiers], atts=[said("the rebels", "reports", 101)], at=100)
+    b = ev(2, "killing", places=[TOWN], toll=40, actors=[soldiers], atts=[said("the governor", "reports", 150)], at=100)
+    e, = merge_events([ev(0, "attack", day=DAY, places=[TOWN], actors=[rebels], at=0), merge_events([a, b])[0]])
+    assert {x.source: x.stance for x in e.attributions} == {"the rebels": "claims", "the governor": "reports"}
+    # one source, or other victims: left apart
+    c = ev(2, "killing", places=[TOWN], toll=40, actors=[soldiers], atts=[said("the rebels", "reports", 150)], at=100)
+    assert len(merge_events([a, c])) == 2
+    d = ev(2, "killing", places=[TOWN], toll=40, actors=[Role("police", "victim", None, "group")],
+           atts=[said("the governor", "reports", 150)], at=100)
+    assert len(merge_events([a, d])) == 2

@@ -279,3 +279,27 @@ def test_reading_a_listed_happening_keeps_its_own_toll(nlp):
     by_place = {p: e for e in violent(events) for p in places_of([e])}
     assert (by_place["Mali"]["fatalities"] or {}).get("low") == 9
     assert by_place["Niger"]["fatalities"] is None
+
+
+# ------------------------------------------------------------------ what a denial is
+@pytest.mark.parametrize("text,stance", [
+    ('Gunmen attacked a base near Gao on Friday. The minister condemned it, saying the attack "will not weaken '
+     'our resolve."', "reports"),
+    ("Gunmen attacked a base near Gao on Friday. The army said its forces did not carry out any strike there.",
+     "denies"),
+    ("Gunmen attacked a base near Gao on Friday. A spokesman said no soldiers were killed in the attack.", "denies"),
+])
+def test_reading_only_a_negated_deed_denies(nlp, text, stance):
+    events, _ = read(nlp, text, DAY)
+    stances = {a["stance"] for e in violent(events) for a in e["attributions"] if a["source"]}
+    assert stance in stances, events
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Deputy Governor Mohamed Hussein Isaak told reporters that 40 soldiers were killed.", "Mohamed Hussein Isaak"),
+    ("Police spokesman Ahmed Ali Mire said four attackers were killed.", "Ahmed Ali Mire"),
+])
+def test_reading_a_speakers_whole_name(nlp, text, name):
+    events, _ = read(nlp, text, DAY)
+    sources = {a["source"] for e in events for a in e["attributions"]}
+    assert name in sources, sources

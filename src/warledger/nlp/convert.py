@@ -68,7 +68,8 @@ def doc_events(doc: Doc, published: dt.date | None) -> list[Event]:
                               rule=getattr(r, "rule", None)) for r in ev.roles),
             fatalities=fatalities, count=ev.occurrences,
             attributions=tuple(_attribution(a) for a in ev.attributions),
-            status=ev.status, mentions=tuple(sorted(set(_spans(ev.mentions))))))
+            status=ev.status, mentions=tuple(sorted(set(_spans(ev.mentions)))),
+            sentences=tuple(sorted({(s.start_char, s.end_char) for s in ev.sents}))))
     return out
 
 

@@ -17,7 +17,8 @@ by the same side. Two events of one document are taken for one happening when
     participants) with none in common, folding a state's organs into the state; talks,
     statements and other happenings without force need a party in common (a speaker is his own
     event);
-  - no sentence mentions both (the event stage has read that sentence's clauses apart);
+  - no sentence names both (the event stage has read that sentence's clauses apart), unless the
+    two are two sources' figures of one toll ("X says 60 were killed, but Y said at least 40");
   - their tolls agree (one figure, or one range holding the other);
   - they do not name different persons as victims ("X was killed", "Y was killed": two killings).
 Each event joins the first earlier one it agrees with (so the headline and lede lead). The
@@ -25,7 +26,8 @@ merged event keeps the type of the report saying most of itself (its own date, a
 province, a toll; a generic "attack" or "killing" gives way to the specific type of a report
 dated as well), the most precise date, the first toll, every place, role and mention, and one
 stance per source, the one that report gives (so a background clause does not turn a claim into
-something else); its status is worked out again from those stances.
+something else; a perpetrator's own report of it is its claim, as in the stance stage); its
+status is worked out again from those stances.
 """
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ from ..vocab import (
 )
 
 WIDE_LEVELS = frozenset({"country", "region", "admin1"})
+OWN_CLAIMS = frozenset({"reports", "asserts"})   # the stances a perpetrator's own word turns into a claim
 
 
 def status_of(stances: list[str]) -> str:
@@ -128,7 +131,9 @@ def _persons(ev: Event) -> set[str]:
 
 
 def _share_sentence(a: Event, b: Event) -> bool:
-    return any(x0 < y1 and y0 < x1 for x0, x1 in a.mentions for y0, y1 in b.mentions)
+    """Whether one sentence names both (their triggers' sentences; the mentions, where known)."""
+    sa, sb = a.sentences or a.mentions, b.sentences or b.mentions
+    return any(x0 < y1 and y0 < x1 for x0, x1 in sa for y0, y1 in sb)
 
 
 def one_happening(a: Event, b: Event, fold: Callable[[Role], str]) -> bool:
@@ -139,8 +144,8 @@ def one_happening(a: Event, b: Event, fold: Callable[[Role], str]) -> bool:
     if a.type != b.type and not (spec_a and spec_a.generic) and not (spec_b and spec_b.generic) \
             and sum(_richness(a)) and sum(_richness(b)):
         return False                # an air strike and a battle are two happenings; "the attack" either
-    if _share_sentence(a, b):
-        return False                # the event stage has read that sentence's clauses apart
+    if _share_sentence(a, b):       # the event stage has read that sentence's clauses apart, unless
+        return competing(a, b, fold)  # they are two sources' figures of one toll
     if not dates_agree(a, b) or not places_agree(a, b):
         return False
     ga, gb = _agents(a, fold), _agents(b, fold)
@@ -153,6 +158,30 @@ def one_happening(a: Event, b: Event, fold: Callable[[Role], str]) -> bool:
     if va and vb and not (va & vb):
         return False
     return tolls_agree(a, b)
+
+
+def _sources(ev: Event) -> set[str]:
+    return {x.source.lower() for x in ev.attributions if x.source is not None and x.span is not None}
+
+
+def _victims(ev: Event, fold: Callable[[Role], str]) -> set[str]:
+    return {fold(r) for r in ev.actors if r.role == "victim"}
+
+
+def competing(a: Event, b: Event, fold: Callable[[Role], str]) -> bool:
+    """"X says 60 soldiers were killed, but Y told reporters at least 40 were": one sentence, two
+    sources, each with its own figure of the same dead (the same victims, or one side names none),
+    and no one else doing it."""
+    if a.fatalities is None or b.fatalities is None or not (EVENT_TYPES[a.type].violent and EVENT_TYPES[b.type].violent):
+        return False
+    sa, sb = _sources(a), _sources(b)
+    if not sa or not sb or sa == sb:
+        return False
+    va, vb = _victims(a, fold), _victims(b, fold)
+    if va and vb and not (va & vb):
+        return False
+    ga, gb = _agents(a, fold), _agents(b, fold)
+    return not (ga and gb and not (ga & gb))
 
 
 def tolls_agree(a: Event, b: Event) -> bool:
@@ -208,12 +237,16 @@ def merge(a: Event, b: Event) -> Event:
         if not any(o.name == r.name and o.role == r.role for o in actors):
             actors.append(r)
     atts = _attributions(first.attributions, then.attributions)
+    perps = {r.name.lower() for r in actors if r.role == "perpetrator"}
+    atts = tuple(dataclasses.replace(x, stance="claims") if x.source and x.source.lower() in perps
+                 and x.stance in OWN_CLAIMS else x for x in atts)    # a perpetrator speaking of its own act
     stances = [x.stance for x in atts if x.source is not None or len(atts) == 1]
     return dataclasses.replace(
         a, type=etype, date=date, places=tuple(places), actors=tuple(actors),
         fatalities=a.fatalities if a.fatalities is not None else b.fatalities,
         count=max(a.count, b.count), attributions=atts, status=status_of(stances),
-        mentions=tuple(sorted(set(a.mentions) | set(b.mentions))))
+        mentions=tuple(sorted(set(a.mentions) | set(b.mentions))),
+        sentences=tuple(sorted(set(a.sentences) | set(b.sentences))))
 
 
 def state_fold(r: Role) -> str:

@@ -46,6 +46,16 @@ class ActorRecord:
     country: str | None = None          # a group's country ("Malian herders": ML)
 
 
+def _whole_name(ent: Span) -> Span:
+    """A person's name the entity cuts short: "Mohamed Hussein" of "Mohamed Hussein Isaak told",
+    where the parse makes the name's words compounds of a last proper noun outside the entity."""
+    doc, end = ent.doc, ent.end
+    while end < len(doc) and doc[end].pos_ == "PROPN" and not doc[end].ent_type_ and doc[end - 1].dep_ == "compound" \
+            and doc[end - 1].head.i >= end and doc[end].is_title:
+        end += 1
+    return ent if end == ent.end else doc[ent.start:end]
+
+
 def _case_sensitive(alias: str) -> bool:
     letters = [c for c in alias if c.isalpha()]
     return alias.startswith("@") or (bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6)
@@ -213,6 +223,8 @@ class ActorTagger:
                 continue
             if any(s < ent.end and ent.start < e for s, e in taken):
                 continue
+            if ent.label_ == "PERSON":
+                ent = _whole_name(ent)
             fuzzy = self.reg.lookup_fuzzy(ent.text)
             if len(fuzzy) == 1:
                 out.append((ent, fuzzy[0], "fuzzy"))

@@ -47,6 +47,7 @@ class AttributionReader:
         self.pronouns = frozenset(lex["pronouns"])
         self.relatives = frozenset(lex["relatives"])
         self.refusals = frozenset(lex["refusals"])
+        self.denial_verbs = frozenset(lex["denial_verbs"])
         self.quantifiers = frozenset(lex["quantifiers"])
         self.nobody = frozenset(lex["nobody"])
         self.verbs = lex["verbs"]
@@ -118,13 +119,16 @@ class AttributionReader:
             return verb.head                                # "with a monitoring group reporting 36 deaths"
         return None
 
-    def _says_not(self, verb: Token) -> bool:
+    def _says_not(self, verb: Token, event_tokens: set[int] = frozenset()) -> bool:
         """What the reporting verb says is negated: its complement has a negation ("did not",
-        "never"), or its subject or object is nobody ("none of", "no losses")."""
+        "never") of a verb of doing or happening or of the event's own trigger ("did not carry
+        out the strike"; "will not weaken our resolve" denies nothing), or its subject or object
+        is nobody ("none of", "no losses")."""
         clauses = [c for c in verb.children if c.dep_ == "ccomp"]
         clauses += [k for c in clauses for k in c.children if k.dep_ == "conj" and k.pos_ in ("VERB", "AUX")]
         for c in clauses:
-            if any(k.dep_ == "neg" for k in c.children):
+            if any(k.dep_ == "neg" for k in c.children) and (
+                    c.lemma_.lower() in self.denial_verbs or c.i in event_tokens):
                 return True
             for arg in (k for k in c.children if k.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")):
                 if arg.lemma_.lower() in self.nobody or any(
@@ -165,7 +169,7 @@ class AttributionReader:
             if other_tokens & subtree and not event_tokens & subtree:
                 continue                                    # it speaks of another event of the sentence
             stance = self.verbs[tok.lemma_.lower()]
-            if stance == "reports" and self._says_not(tok):
+            if stance == "reports" and self._says_not(tok, event_tokens):
                 stance = "denies"                           # "X says none of its fighters was there"
             if self._negated(tok):
                 stance = self.negated.get(stance)
