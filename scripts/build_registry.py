@@ -113,7 +113,9 @@ def main() -> None:
                               f"{demonym} soldiers", f"{demonym} security forces", f"{demonym} government forces",
                               f"{demonym} air force", f"{demonym} navy", f"{demonym} warplanes", f"{demonym} jets",
                               f"Armed Forces of {name}", f"{name}'s armed forces", f"{name}'s military",
-                              f"{name}'s army"]}
+                              f"{name}'s army", f"{demonym} Defense Forces", f"{demonym} Defence Forces",
+                              f"{name} Defense Forces", f"{name} Defence Forces", f"{demonym} Defence Force",
+                              f"{name} Defence Force", f"{demonym} military forces", f"{demonym} National Army"]}
         media = {"id": f"{iso3}.media", "name": f"{demonym} media", "kind": "media", "inter": 8,
                  "affiliation": iso3, "country": iso,
                  "aliases": [f"{demonym} state media", f"{demonym} state television", f"{demonym} state TV",

@@ -303,3 +303,17 @@ def test_reading_a_speakers_whole_name(nlp, text, name):
     events, _ = read(nlp, text, DAY)
     sources = {a["source"] for e in events for a in e["attributions"]}
     assert name in sources, sources
+
+
+@pytest.mark.parametrize("text,source", [
+    ("The Nigerian army said in a statement on Monday that gunmen attacked a convoy near Maiduguri. "
+     "The statement said ten soldiers were killed.", "Nigerian military"),
+    ("Amnesty International published a report on Tuesday on the raid on Tillia. That report said 30 villagers "
+     "were killed by soldiers.", "Amnesty International"),
+    ("Ugandan Defence Forces said in a statement that rebels ambushed a patrol near Kasese, killing four "
+     "soldiers.", "Ugandan military"),
+])
+def test_reading_the_statement_speaks_for_its_issuer(nlp, text, source):
+    events, _ = read(nlp, text, DAY)
+    sources = {a["source"] for e in violent(events) for a in e["attributions"]}
+    assert source in sources, sources

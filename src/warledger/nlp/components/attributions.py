@@ -44,6 +44,7 @@ class AttributionReader:
         self.name = name
         lex = cues or lexicon()
         self.report_nouns = frozenset(lex["report_nouns"])
+        self.anaphora = frozenset(lex["document_determiners"])
         self.pronouns = frozenset(lex["pronouns"])
         self.relatives = frozenset(lex["relatives"])
         self.refusals = frozenset(lex["refusals"])
@@ -70,6 +71,9 @@ class AttributionReader:
             if of is None:
                 return []
             np = of
+        issuer = self._issuer(index, np)
+        if issuer is not None:                              # "The statement said": whoever issued it
+            return [(issuer.name, np, issuer)]
         members, todo = [], [np]
         while todo:                                         # "HRW, Physicians for Human Rights, and MSF"
             tok = todo.pop(0)
@@ -117,6 +121,28 @@ class AttributionReader:
             return self._speaker(verb.head)
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head                                # "with a monitoring group reporting 36 deaths"
+        return None
+
+    def _issuer(self, index: ActorIndex, np: Token):
+        """"X said in a statement ... The statement said": a report noun with "the" or "that" and
+        no owner of its own stands for the one the last such document was issued by (the speaker
+        of the earlier sentence that names it)."""
+        if np.lemma_.lower() not in self.report_nouns or not any(
+                c.dep_ == "det" and c.lower_ in self.anaphora for c in np.children):
+            return None
+        if any(c.dep_ in ("poss", "compound", "amod") and index.at(c) is not None for c in np.children):
+            return None
+        doc = np.doc
+        for t in reversed(doc[:np.sent.start]):
+            if t.lemma_.lower() != np.lemma_.lower():
+                continue
+            verb = t.head.head if t.dep_ == "pobj" else t.head
+            for subj in (c for c in verb.children if c.dep_ in SUBJECTS):
+                rec = index.at(subj) or next((index.at(c) for c in subj.children
+                                              if c.dep_ in ("compound", "amod", "poss") and index.at(c)), None)
+                if rec is not None:
+                    return rec
+            return None
         return None
 
     def _says_not(self, verb: Token, event_tokens: set[int] = frozenset()) -> bool:
