@@ -115,7 +115,7 @@ def main() -> None:
                               f"Armed Forces of {name}", f"{name}'s armed forces", f"{name}'s military",
                               f"{name}'s army", f"{demonym} Defense Forces", f"{demonym} Defence Forces",
                               f"{name} Defense Forces", f"{name} Defence Forces", f"{demonym} Defence Force",
-                              f"{name} Defence Force", f"{demonym} military forces", f"{demonym} National Army"]}
+                              f"{name} Defence Force", f"{demonym} military forces"]}
         media = {"id": f"{iso3}.media", "name": f"{demonym} media", "kind": "media", "inter": 8,
                  "affiliation": iso3, "country": iso,
                  "aliases": [f"{demonym} state media", f"{demonym} state television", f"{demonym} state TV",
