@@ -317,3 +317,17 @@ def test_reading_the_statement_speaks_for_its_issuer(nlp, text, source):
     events, _ = read(nlp, text, DAY)
     sources = {a["source"] for e in violent(events) for a in e["attributions"]}
     assert source in sources, sources
+
+
+# ------------------------------------------------------------------ "its troops", "42 of them"
+@pytest.mark.parametrize("text,victim", [
+    ("Nigeria's defence ministry said on Monday that jihadists killed 12 of its soldiers near Damboa.",
+     "Nigerian military"),
+    ("The Kenyan government confirmed that al-Shabab fighters killed nine of its troops in an ambush.",
+     "Kenyan military"),
+    ("Al-Shabab said that an air strike killed four of its fighters near Jilib.", "al-Shabaab"),
+])
+def test_reading_its_people_are_the_speakers_side(nlp, text, victim):
+    events, _ = read(nlp, text, DAY)
+    victims = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "victim"}
+    assert victim in victims, victims
