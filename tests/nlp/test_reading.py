@@ -331,3 +331,20 @@ def test_reading_its_people_are_the_speakers_side(nlp, text, victim):
     events, _ = read(nlp, text, DAY)
     victims = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "victim"}
     assert victim in victims, victims
+
+
+@pytest.mark.parametrize("text,victim", [
+    ("An air strike hit civilians at a market in Idlib on Monday, killing 14 people.", "civilians"),
+    ("Militants attacked worshippers at a mosque near Maiduguri, killing nine.", "worshippers"),
+    ("Shelling hit villagers gathered near Kadugli, killing at least six, residents said.", "villagers"),
+])
+def test_reading_people_a_deadly_strike_hits_are_its_dead(nlp, text, victim):
+    events, _ = read(nlp, text, DAY)
+    roles = {(r["name"].split()[-1], r["role"]) for e in violent(events) for r in e["actors"]}
+    assert (victim, "victim") in roles, roles
+
+
+def test_reading_people_a_strike_hits_without_deaths_are_its_targets(nlp):
+    events, _ = read(nlp, "Rebels attacked villagers near Kadugli on Monday, residents said.", DAY)
+    roles = {(r["name"], r["role"]) for e in violent(events) for r in e["actors"]}
+    assert ("villagers", "target") in roles and ("villagers", "victim") not in roles, roles

@@ -109,6 +109,7 @@ class EventExtractor:
         self.toll_words = frozenset(lex["toll_words"])
         self.agent_nouns = frozenset(lex["agent_nouns"])
         self.generic_victims = frozenset(lex["generic_victims"])
+        self.civilian_targets = frozenset(lex["civilian_targets"])
         self.anchor_preps = frozenset(lex["anchor_prepositions"])
         self.place_nouns = dict(lex["place_nouns"])
         self.held_places = frozenset(lex["held_places"])
@@ -719,11 +720,15 @@ class EventExtractor:
         for e in events:
             if not e.places and e.implied_places:
                 e.places = list(e.implied_places)
-        for e in events:                              # "six people were killed" in an ambush on peacekeepers
-            if any(r.role == "victim" and r.name.lower() in self.generic_victims for r in e.roles):
-                for r in [r for r in e.roles if r.role == "target"]:
-                    if not any(o.name == r.name and o.role == "victim" for o in e.roles):
-                        e.roles.append(RoleActor(r.name, "victim", r.mentions, r.actor_id, r.kind))
+        for e in events:
+            # "six people were killed" in an ambush on peacekeepers: the peacekeepers are the dead
+            generic = any(r.role == "victim" and r.name.lower() in self.generic_victims for r in e.roles)
+            for r in [r for r in e.roles if r.role == "target"]:
+                # a strike that kills, on civilians, kills civilians
+                people = e.violent and e.count is not None and r.name.lower().split()[-1] in self.civilian_targets
+                if (generic or people) and not any(o.name == r.name and o.role == "victim" for o in e.roles):
+                    e.roles.append(RoleActor(r.name, "victim", r.mentions, r.actor_id, r.kind,
+                                             "dead_are_targets" if generic else "people_hit_are_victims"))
         tallies = []
         for t in sorted(self._tallies(ctx, doc, drafts, pub), key=lambda t: t["subject"] is None):
             if not any(o["value"] == t["value"] and o["span"] == t["span"] for o in tallies):
