@@ -336,7 +336,7 @@ def test_reading_its_people_are_the_speakers_side(nlp, text, victim):
 @pytest.mark.parametrize("text,victim", [
     ("An air strike hit civilians at a market in Idlib on Monday, killing 14 people.", "civilians"),
     ("Militants attacked worshippers at a mosque near Maiduguri, killing nine.", "worshippers"),
-    ("Shelling hit villagers gathered near Kadugli, killing at least six, residents said.", "villagers"),
+    ("Soldiers shelled villagers near Kadugli on Monday, killing six.", "villagers"),
 ])
 def test_reading_people_a_deadly_strike_hits_are_its_dead(nlp, text, victim):
     events, _ = read(nlp, text, DAY)
