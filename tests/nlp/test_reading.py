@@ -348,3 +348,36 @@ def test_reading_people_a_strike_hits_without_deaths_are_its_targets(nlp):
     events, _ = read(nlp, "Rebels attacked villagers near Kadugli on Monday, residents said.", DAY)
     roles = {(r["name"], r["role"]) for e in violent(events) for r in e["actors"]}
     assert ("villagers", "target") in roles and ("villagers", "victim") not in roles, roles
+
+
+@pytest.mark.parametrize("text,perpetrator", [
+    ("NATO says it bombed an insurgent position in Helmand on Monday.", "NATO"),
+    ("The Nigerian army said it killed 30 militants near Damboa.", "Nigerian military"),
+    ("Al-Shabab says it attacked a police station in Baidoa overnight.", "al-Shabaab"),
+])
+def test_reading_what_a_speaker_says_it_did_it_did(nlp, text, perpetrator):
+    events, _ = read(nlp, text, DAY)
+    perps = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "perpetrator"}
+    assert perpetrator in perps, perps
+
+
+@pytest.mark.parametrize("text", [
+    "On June 7, the U.S. military conducted a strike in Syria that killed a militant commander.",
+    "The Israeli military carried out a strike on a compound in Gaza on June 7.",
+    "The Turkish army launched strikes on positions in northern Iraq on June 7.",
+])
+def test_reading_a_strike_a_state_carries_out_is_an_airstrike_on_its_day(nlp, text):
+    events, _ = read(nlp, text, DAY)
+    strikes = [e for e in events if e["type"] == "airstrike"]
+    assert strikes and strikes[0]["date"]["start"] == "2021-06-07", events
+
+
+@pytest.mark.parametrize("text,n", [
+    ("A drone strike near Jilib resulted in the death of Ahmed Diriye, a militant commander.", 1),
+    ("Gunmen killed Amina Yusuf and Musa Bello in Kano on Monday.", 2),
+    ("The assassination of Governor Ali Hassan in Kismayo shocked the region.", 1),
+])
+def test_reading_named_dead_are_counted(nlp, text, n):
+    events, _ = read(nlp, text, DAY)
+    lows = [(e["fatalities"] or {}).get("low") for e in violent(events)]
+    assert n in lows, events

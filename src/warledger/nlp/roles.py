@@ -300,12 +300,19 @@ class RoleFinder:
 
     def _by_pronoun(self, index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
         """"Facing ... its killing ..., Russia lashed out": a pronoun before the main subject stands
-        for it; otherwise for the last conflict actor named before it."""
+        for it; the subject of what a speaker says ("the army says it shelled") for the speaker;
+        otherwise the last conflict actor named before it."""
         if noun.lower_ not in self.pronouns:
             return None
         root = noun.sent.root
         subj = next((c for c in root.children if c.dep_ in self.pronoun["subject_deps"]), None)
         rec = index.at(subj) if subj is not None and subj.i > noun.i else None
+        if rec is None and noun.dep_ in self.pronoun["subject_deps"] and noun.head.dep_ in self.possessed["speech_deps"]:
+            # "the army says it shelled the town": the subject of what a speaker says is the speaker
+            speaker = next((c for c in noun.head.head.children if c.dep_ in self.pronoun["subject_deps"]), None)
+            if speaker is not None:
+                rec, _ = index.in_phrase(speaker, self.modifier_deps)
+                rec = rec if rec is not None and rec.kind in self.pronoun["antecedent_kinds"] else None
         if rec is None:
             rec = index.before(noun.i, tuple(self.pronoun["antecedent_kinds"]))
         return _rec_role(rec, role, noun) if rec is not None else None

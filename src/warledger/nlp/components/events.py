@@ -110,6 +110,8 @@ class EventExtractor:
         self.agent_nouns = frozenset(lex["agent_nouns"])
         self.generic_victims = frozenset(lex["generic_victims"])
         self.civilian_targets = frozenset(lex["civilian_targets"])
+        self.state_strikes = frozenset(lex["state_strike_nouns"])
+        self.death_rules = frozenset(lex["death_rules"])
         self.anchor_preps = frozenset(lex["anchor_prepositions"])
         self.place_nouns = dict(lex["place_nouns"])
         self.held_places = frozenset(lex["held_places"])
@@ -238,6 +240,10 @@ class EventExtractor:
             return subtree[i].difference(*inner) if inner else subtree[i]
 
         items = [t.token.i for t in nouns if own_phrase(t.token.i, subtree) & place_tokens - {t.token.i}]
+        # a noun inside another's phrase is an item of a list only through a coordination ("the
+        # kidnapping ..., the attack ..."); through a clause or preposition it describes the
+        # same happening ("a strike that resulted in the death of ...")
+        items = [i for i in items if all(self._listed(doc[i], doc[j]) for j in items if j != i and i in subtree[j])]
         if len(items) < 2:
             return groups
         for i in items:
@@ -256,6 +262,16 @@ class EventExtractor:
             if rest:
                 out.append(rest)
         return sorted([ts for ts in by_item.values() if ts] + out, key=lambda g: min(t.start for t in g))
+
+    @staticmethod
+    def _listed(inner: Token, outer: Token) -> bool:
+        """Whether ``inner`` hangs below ``outer`` through a coordination or apposition."""
+        t = inner
+        while t.i != outer.i and t.head.i != t.i:
+            if t.dep_ in ("conj", "appos"):
+                return True
+            t = t.head
+        return False
 
     def _scope(self, ctx: Reading, group: list[Trigger]) -> frozenset[int] | None:
         return next((ctx.scopes[t.token.i] for t in group if t.token.i in ctx.scopes), None)
@@ -284,8 +300,11 @@ class EventExtractor:
         if main.type == "attack" and self._figurative_attack(main):
             return None
         etype = main.type
-        if etype == "bombing" and any(r.role == "perpetrator" and r.kind in STATE_KINDS for r in roles):
-            etype = "airstrike"                       # bombings by a state's forces are air strikes
+        struck = main.token.lemma_.lower() in self.state_strikes or any(
+            c.dep_ == "dobj" and c.lemma_.lower() in self.state_strikes for c in main.token.children)
+        if (etype == "bombing" or (etype == "attack" and struck)) and any(
+                r.role == "perpetrator" and r.kind in STATE_KINDS for r in roles):
+            etype = "airstrike"                       # bombings and strikes by a state's forces are air strikes
         if etype in ("attack", "bombing") and any(w.lower_ in self.air_words for w in sent):
             etype = "airstrike"                       # jets, helicopters, drones: from the air
         if etype in ("arrest", "territory_capture") and main.token.pos_ == "VERB":
@@ -409,10 +428,10 @@ class EventExtractor:
         return hit
 
     def _in_clauses(self, ctx: Reading, tok: Token, heads: set[int], group: list[Trigger]) -> bool:
-        if ctx.carved:                                # a listed happening: its own phrase only
-            scope = self._scope(ctx, group)
-            if scope is not None:
-                return tok.i in scope
+        if ctx.carved:                                # a listed happening: its own phrase, and the
+            scope = self._scope(ctx, group)           # clause around the list ("on Monday")
+            if scope is not None and tok.i in scope:
+                return True
             if tok.i in ctx.carved:
                 return False
         return self._in_clause_tree(tok, heads, group)
@@ -720,6 +739,17 @@ class EventExtractor:
         for e in events:
             if not e.places and e.implied_places:
                 e.places = list(e.implied_places)
+        for e in events:                              # "the killing of journalist X": one dead, named
+            if e.count is None and e.violent:
+                named = [r for r in e.roles if r.role == "victim" and r.kind == "person" and r.rule in self.death_rules]
+                if named:
+                    first = named[0].mentions[0] if named[0].mentions else None
+                    whole = next((m for rec in doc._.wl_actors or [] if rec.name == named[0].name
+                                  for m in rec.mentions if first and m[0] <= first[0] and first[1] <= m[1]), None)
+                    first = whole or first
+                    if first is not None:
+                        e.count = Count(len(named), len(named), len(named), None, ctx.text[first[0]:first[1]], first,
+                                        None)
         for e in events:
             # "six people were killed" in an ambush on peacekeepers: the peacekeepers are the dead
             generic = any(r.role == "victim" and r.name.lower() in self.generic_victims for r in e.roles)
