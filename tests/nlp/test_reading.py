@@ -381,3 +381,15 @@ def test_reading_named_dead_are_counted(nlp, text, n):
     events, _ = read(nlp, text, DAY)
     lows = [(e["fatalities"] or {}).get("low") for e in violent(events)]
     assert n in lows, events
+
+
+@pytest.mark.parametrize("text,noun", [
+    ("A drone strike hit a compound near Jilib on Monday. There is no sign that any civilians were killed.",
+     "civilians"),
+    ("Rebels ambushed a convoy near Gao, but the army said no soldiers were killed.", "soldiers"),
+    ("Shelling hit the outskirts of Donetsk overnight; officials said no residents died.", "residents"),
+])
+def test_reading_no_one_killed_is_no_victim(nlp, text, noun):
+    events, _ = read(nlp, text, DAY)
+    victims = {r["name"] for e in events for r in e["actors"] if r["role"] == "victim"}
+    assert not any(noun in v for v in victims), victims

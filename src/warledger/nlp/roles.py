@@ -148,6 +148,7 @@ class RoleFinder:
         self.order = tuple(h["order"])
         self.modifier_deps = tuple(h["actor"]["modifier_deps"])
         self.named = h["named_target"]
+        self.none_words = frozenset(h["none_words"])
         self.possessed = h["possessed"]
         self.side_nouns = frozenset(self.possessed["nouns"])
         self.pronoun = h["pronoun"]
@@ -248,6 +249,8 @@ class RoleFinder:
     def holder(self, index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
         if noun.like_num:                                # "killed 42 of its troops": what the number counts
             noun = self._held(noun) or noun
+        if any(c.dep_ == "det" and c.lower_ in self.none_words for c in noun.children):
+            return None                                  # "no civilians were killed", "(no sign) any were"
         for way in self.order:
             ra = getattr(self, f"_by_{way}")(index, noun, role)
             if ra is not None:
