@@ -298,6 +298,7 @@ def test_reading_only_a_negated_deed_denies(nlp, text, stance):
 @pytest.mark.parametrize("text,name", [
     ("Deputy Governor Mohamed Hussein Isaak told reporters that 40 soldiers were killed.", "Mohamed Hussein Isaak"),
     ("Police spokesman Ahmed Ali Mire said four attackers were killed.", "Ahmed Ali Mire"),
+    ("President Roch Marc Christian Kabore said the attackers killed 12 soldiers.", "Roch Marc Christian Kabore"),
 ])
 def test_reading_a_speakers_whole_name(nlp, text, name):
     events, _ = read(nlp, text, DAY)

@@ -48,12 +48,13 @@ class ActorRecord:
 
 def _whole_name(ent: Span) -> Span:
     """A person's name the entity cuts short: "Mohamed Hussein" of "Mohamed Hussein Isaak told",
-    where the parse makes the name's words compounds of a last proper noun outside the entity."""
+    where the parse makes the name's words compounds of a last proper noun outside the entity
+    (a word of it the recogniser took for a nationality or another name included)."""
     doc, end = ent.doc, ent.end
-    while end < len(doc) and doc[end].pos_ == "PROPN" and not doc[end].ent_type_ and doc[end - 1].dep_ == "compound" \
-            and doc[end - 1].head.i >= end and doc[end].is_title:
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].ent_type_ in ("", "NORP", "PERSON") \
+            and doc[end - 1].dep_ == "compound" and doc[end - 1].head.i >= end and doc[end].is_title:
         end += 1
-    return ent if end == ent.end else doc[ent.start:end]
+    return ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_)
 
 
 def _case_sensitive(alias: str) -> bool:
@@ -225,6 +226,7 @@ class ActorTagger:
                 continue
             if ent.label_ == "PERSON":
                 ent = _whole_name(ent)
+                taken = [*taken, (ent.start, ent.end)]      # a word it took in is no entity of its own
             fuzzy = self.reg.lookup_fuzzy(ent.text)
             if len(fuzzy) == 1:
                 out.append((ent, fuzzy[0], "fuzzy"))
