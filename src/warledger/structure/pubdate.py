@@ -51,13 +51,17 @@ def _calendar():
                                 r"(?:\s+[A-Z]{2,5}\b)?", re.IGNORECASE)}
 
 
-def _dateline(text: str, lines: list[Line], blocks: list[Block]) -> PublishedDate | None:
-    cal = _calendar()
+def _top_lines(text: str, lines: list[Line], blocks: list[Block]):
+    """The first lines of the text that are no caption or post: (line, its text)."""
     captions = {(b.start, b.end) for b in blocks if b.kind in ("caption", "post")}
     for ln in lines[:_TOP_LINES]:
-        if any(c[0] <= ln.start and ln.end <= c[1] for c in captions):
-            continue
-        line = text[ln.start:ln.end]
+        if not any(c[0] <= ln.start and ln.end <= c[1] for c in captions):
+            yield ln, text[ln.start:ln.end]
+
+
+def _dateline(text: str, lines: list[Line], blocks: list[Block]) -> PublishedDate | None:
+    cal = _calendar()
+    for ln, line in _top_lines(text, lines, blocks):
         for d, s, e in find_dates(text, ln.start, ln.end):
             rest = cal["clock"].sub("", line[:s - ln.start] + line[e - ln.start:]).strip(" ,.|-–—:/")
             # a date and a clock time alone on a line ("March 6, 2024 10:15 PM EST") date it too
@@ -74,11 +78,7 @@ def labelled_date(text: str, lines: list[Line], blocks: list[Block]) -> Publishe
     "Updated: May 4, 2021", "Date of publication ..."): what the page says of itself comes before
     any field a feed or crawler added. A byline ("By ...") is not a label of this kind."""
     cal = _calendar()
-    captions = {(b.start, b.end) for b in blocks if b.kind in ("caption", "post")}
-    for ln in lines[:_TOP_LINES]:
-        if any(c[0] <= ln.start and ln.end <= c[1] for c in captions):
-            continue
-        line = text[ln.start:ln.end]
+    for ln, line in _top_lines(text, lines, blocks):
         low = line.lower()
         label = next((p for p in cal["dateline"] if low.startswith(p) and not p.startswith("by ")), None)
         if label is not None:
