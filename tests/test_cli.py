@@ -93,7 +93,11 @@ def test_cli_extract_explain_names_the_rules(tmp_path, text):
     [event] = explained["events"]
     assert ("policemen", "victim", "kill_object") in {(a["name"], a["role"], a.get("rule")) for a in event["actors"]}
     parts = {x["part"] for x in event["explain"]}
-    assert {"actor", "fatalities", "date"} <= parts
+    assert {"actor", "fatalities", "date", "attribution"} <= parts
+    rules = {x["part"]: x["rule"] for x in event["explain"]}
+    assert rules["fatalities"] == "kill_verb_argument" and rules["date"] == "full_date"
+    assert rules["attribution"] == "verb:say"
+    assert all(x["rule"] for x in event["explain"])          # every part says what gave it
     # without the explanation, the same contract
     event.pop("explain")
     for a in event["actors"]:

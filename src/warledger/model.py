@@ -137,6 +137,7 @@ class Fatalities:
     group: str | None
     text: str
     span: Span
+    rule: str | None = field(default=None, compare=False)   # the reading that gave it (--explain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,7 @@ class Attribution:
     date: dt.date | None = None
     quote: str | None = None
     span: Span | None = None
+    rule: str | None = field(default=None, compare=False)   # the cue that gave the stance (--explain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,7 @@ class EventDate:
     precision: str
     text: str | None = field(default=None, compare=False)
     span: Span | None = field(default=None, compare=False)
+    rule: str | None = field(default=None, compare=False)   # the time expression's kind (--explain)
 
 
 @dataclass(frozen=True, slots=True)

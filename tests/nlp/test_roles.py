@@ -120,8 +120,9 @@ def test_roles_rule_written_only_when_explained(nlp, text):
     assert all("rule" not in a for e in plain for a in e["actors"]) and all("explain" not in e for e in plain)
     parts = [x for e in explained for x in e["explain"] if x["part"] == "actor"]
     assert ("South Sudan", "talks_with") in {(x["name"], x["rule"]) for x in parts}
-    # a party the event extractor adds itself, outside roles.yaml, has no rule yet
-    assert ("Sudan", None) in {(x["name"], x["rule"]) for x in parts}
+    # a party the event extractor adds itself, outside roles.yaml, is named by the event stage
+    assert ("Sudan", "party_named_in_talks") in {(x["name"], x["rule"]) for x in parts}
+    assert all(x["rule"] for x in parts)
 
 
 @pytest.mark.parametrize("texts", [[p.example for p in PATTERNS] + [

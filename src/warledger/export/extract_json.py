@@ -46,18 +46,19 @@ def actor_json(a: ActorRef) -> dict[str, Any]:
 
 
 def explain_json(e: Event) -> list[dict[str, Any]]:
-    """What gave each part of an event, as far as it is known: the rule of each role (None:
-    added by the event extractor itself, outside ``roles.yaml``), the words and span of the
-    figure and of the date, the span of each attribution's cue."""
+    """What gave each part of an event: the rule of each role (a ``roles.yaml`` pattern, or the
+    event stage's own name for it), the reading, words and span of the figure and of the date,
+    and the cue and span of each attribution's stance."""
     out: list[dict[str, Any]] = [{"part": "actor", "name": r.name, "role": r.role, "rule": r.rule,
                                   "mentions": _spans(r.mentions)} for r in e.actors]
     f = e.fatalities
     if f is not None:
-        out.append({"part": "fatalities", "text": f.text, "span": list(f.span)})
+        out.append({"part": "fatalities", "rule": f.rule, "text": f.text, "span": list(f.span)})
     if e.date.span is not None or e.date.text is not None:
-        out.append({"part": "date", "text": e.date.text, "span": list(e.date.span) if e.date.span else None})
+        out.append({"part": "date", "rule": e.date.rule, "text": e.date.text,
+                    "span": list(e.date.span) if e.date.span else None})
     for a in e.attributions:
-        out.append({"part": "attribution", "source": a.source, "stance": a.stance,
+        out.append({"part": "attribution", "source": a.source, "stance": a.stance, "rule": a.rule,
                     "span": list(a.span) if a.span else None})
     return out
 

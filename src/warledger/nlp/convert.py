@@ -46,7 +46,7 @@ def doc_actors(doc: Doc) -> list[ActorRef]:
 def _attribution(a: dict) -> Attribution:
     span = a.get("span")
     return Attribution(source=a.get("source"), stance=a["stance"], date=_date(a.get("date")), quote=a.get("quote"),
-                       span=(int(span[0]), int(span[1])) if span else None)
+                       span=(int(span[0]), int(span[1])) if span else None, rule=a.get("rule"))
 
 
 def doc_events(doc: Doc, published: dt.date | None) -> list[Event]:
@@ -55,12 +55,12 @@ def doc_events(doc: Doc, published: dt.date | None) -> list[Event]:
         if ev.date is not None:
             span = ev.date.span
             date = EventDate(ev.date.start, ev.date.end, ev.date.precision, ev.date.text,
-                             (int(span[0]), int(span[1])) if span else None)
+                             (int(span[0]), int(span[1])) if span else None, getattr(ev.date, "rule", None))
         else:
             date = EventDate(None, published, "unknown")
         c = ev.count
         fatalities = None if c is None else Fatalities(c.low, c.best, c.high, c.group, c.text,
-                                                       (int(c.span[0]), int(c.span[1])))
+                                                       (int(c.span[0]), int(c.span[1])), c.rule)
         out.append(Event(
             id=f"e{n}", type=ev.type, date=date,
             places=tuple(place_ref(p) for p in ev.places),

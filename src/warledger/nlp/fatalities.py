@@ -41,6 +41,7 @@ class Count:
     more: bool = False          # "four more troops": an increment over an earlier figure
     tokens: tuple[int, int] = (0, 0)
     summed: bool = False        # coordinated victims already added in
+    rule: str | None = None     # what tied the number to death (``_deathly``'s reason, "toll_target")
 
     def as_dict(self) -> dict:
         return {"low": self.low, "best": self.best, "high": self.high, "group": self.group,
@@ -118,8 +119,9 @@ def _counted_noun(num: Token) -> Token | None:
     return None
 
 
-def _deathly(noun_or_num: Token) -> bool:
-    """True when the token (a counted noun or a bare number) is tied to death by the parse."""
+def _deathly(noun_or_num: Token) -> str | None:
+    """How the token (a counted noun or a bare number) is tied to death by the parse, by the
+    name of the reading (``warledger extract --explain`` shows it), or None."""
     lex = lexicon()
     t = noun_or_num
     head = t.head
@@ -128,32 +130,34 @@ def _deathly(noun_or_num: Token) -> bool:
         while first.dep_ == "conj" and first.head.i != first.i:
             first = first.head                     # "four officers, two civilians and 12 soldiers were
         if first.i != t.i and first.pos_ in ("NOUN", "PROPN") and _deathly(first):    # killed": all are
-            return True
+            return "listed_with_the_dead"
     if t.lower_ in lex["death_words"] or t.lemma_.lower() in lex["death_lemmas"]:
-        return True
+        return "death_word"
     if head.lemma_.lower() in lex["kill_lemmas"] and t.dep_ in (
             "dobj", "nsubjpass", "nsubj", "attr", "npadvmod", "appos", "conj", "oprd"):
-        return True
+        return "kill_verb_argument"
     if any(c.lower_ in lex["dead_modifiers"] and c.dep_ in ("amod", "acl", "oprd", "appos", "advmod")
            for c in t.children):
-        return True
+        return "dead_modifier"
     if head.lower_ == "dead" or (head.dep_ == "conj" and head.pos_ in ("NOUN", "PROPN")
                                  and head.head.lemma_.lower() in lex["death_complements"]):
-        return True
+        return "of_the_dead"
     # "were reported killed", "are feared dead": the verb's complement says death
     if t.dep_ in ("nsubj", "nsubjpass") and any(
             c.dep_ in ("xcomp", "oprd", "acomp", "advcl", "ccomp") and c.lemma_.lower() in lex["death_complements"]
             for c in head.children):
-        return True
+        return "death_complement"
     # "the deaths of four troops", "the killing of 1,000 civilians"
     if head.lower_ == "of" and head.head.lemma_.lower() in lex["death_of_nouns"]:
-        return True
+        return "death_of"
     # "left more than 200 civilians dead"
     nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
     if nxt is not None and nxt.lower_ in lex["dead_modifiers"]:
-        return True
+        return "left_dead"
     # "the attack killed 27": the number itself is the object
-    return head.lemma_.lower() == "kill" and t.dep_ in ("dobj", "npadvmod")
+    if head.lemma_.lower() in lex["kill_lemmas"] and t.dep_ in ("dobj", "npadvmod"):
+        return "kill_verb_number"
+    return None
 
 
 def _excluded(num: Token, noun: Token | None) -> bool:
@@ -191,7 +195,8 @@ def counts_in(span: Span, text: str | None = None) -> list[Count]:
         toll = _toll_target(tok)
         if not toll and _excluded(tok, noun):
             continue
-        if not (toll or _deathly(noun or last) or (noun is not None and _deathly(noun))):
+        why = "toll_target" if toll else (_deathly(noun or last) or (_deathly(noun) if noun is not None else None))
+        if why is None:
             continue
         kind, qstart = _qualifier(tok)
         low, best, high = _bounds(kind, value)
@@ -215,7 +220,7 @@ def counts_in(span: Span, text: str | None = None) -> list[Count]:
         e_char = e_tok.idx + len(e_tok.text)
         seen.update(range(tok.i, last.i + 1))
         out.append(Count(low, best, high, group, text[s_char:e_char], (s_char, e_char), noun, toll, more,
-                         (qstart, e_tok.i + 1)))
+                         (qstart, e_tok.i + 1), rule=why))
     return _sum_coordinated(out, text)
 
 

@@ -238,7 +238,8 @@ def merge(a: Event, b: Event) -> Event:
             actors.append(r)
     atts = _attributions(first.attributions, then.attributions)
     perps = {r.name.lower() for r in actors if r.role == "perpetrator"}
-    atts = tuple(dataclasses.replace(x, stance="claims") if x.source and x.source.lower() in perps
+    atts = tuple(dataclasses.replace(x, stance="claims", rule=(x.rule or "") + "+own_act")
+                 if x.source and x.source.lower() in perps
                  and x.stance in OWN_CLAIMS else x for x in atts)    # a perpetrator speaking of its own act
     stances = [x.stance for x in atts if x.source is not None or len(atts) == 1]
     return dataclasses.replace(

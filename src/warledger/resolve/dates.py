@@ -7,6 +7,7 @@ day on or before the document date, a month without a year the latest such month
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class DateRange:
     precision: str                  # day, week, month, year, unknown
     span: tuple[int, int] | None = None
     text: str | None = None
+    rule: str | None = None         # the kind of expression: full_date, weekday, relative_day, ago, ...
 
     def as_dict(self) -> dict:
         return {"start": self.start.isoformat() if self.start else None,
@@ -112,31 +114,36 @@ def resolve_all(text: str, ref: dt.date | None, start: int = 0, end: int | None 
     out: list[DateRange] = []
     taken: list[tuple[int, int]] = []
 
-    def add(s: int, e: int, rng: DateRange) -> None:
+    def add(s: int, e: int, rng: DateRange) -> None:     # ``kind``: the loop's kind of expression
         if any(s < te and ts < e for ts, te in taken):
             return
         taken.append((s, e))
-        out.append(rng)
+        out.append(dataclasses.replace(rng, rule=kind))
 
     p = _patterns()
+    kind = "full_date"
     for d, s, e in find_dates(text, start, end):                   # full dates first
         add(s, e, DateRange(d, d, "day", (s, e), text[s:e]))
     mn = month_names()
     if ref is None:                                # with no document date only written years place a time
+        kind = "month"
         for m in p["month"].finditer(text, start, end):
             if m["year"]:
                 y, mo = int(m["year"]), mn[m["month"].lower()]
                 add(m.start("month"), m.end(), DateRange(dt.date(y, mo, 1), _month_end(y, mo), "month",
                                                          (m.start("month"), m.end()), text[m.start("month"):m.end()]))
+        kind = "year"
         for m in p["year"].finditer(text, start, end):
             y = int(m["year"])
             add(m.start("year"), m.end(), DateRange(dt.date(y, 1, 1), dt.date(y, 12, 31), "year",
                                                     (m.start("year"), m.end()), m["year"]))
         return sorted(out, key=lambda r: r.span)
+    kind = "relative_day"
     for m in p["rel_day"].finditer(text, start, end):
         back = words()["relative_days"].get(" ".join(m["w"].lower().split()), 1)
         d = ref - dt.timedelta(days=back)
         add(m.start(), m.end(), DateRange(d, d, "day", (m.start(), m.end()), m.group(0)))
+    kind = "ago"
     for m in p["ago"].finditer(text, start, end):
         n = _num(m["n"]) or 1
         unit = words()["units"][m["unit"].lower()]
@@ -155,10 +162,12 @@ def resolve_all(text: str, ref: dt.date | None, start: int = 0, end: int | None 
             add(m.start(), m.end(), DateRange(dt.date(ref.year - n, 1, 1), dt.date(ref.year - n, 12, 31), "year",
                                               (m.start(), m.end()), m.group(0)))
     wd = weekday_names()
+    kind = "weekday"
     for m in p["weekday"].finditer(text, start, end):
         d = _latest_weekday(ref, wd[m["day"].lower()], m["mod"])
         add(m.start(), m.end(), DateRange(d, d, "day", (m.start(), m.end()), m.group(0)))
     for key in ("month_day", "day_month"):
+        kind = key
         for m in p[key].finditer(text, start, end):
             month, day = mn[m["month"].lower().rstrip(".")], int(m["day"])
             try:
@@ -168,6 +177,7 @@ def resolve_all(text: str, ref: dt.date | None, start: int = 0, end: int | None 
             if d > ref:
                 d = d.replace(year=ref.year - 1)
             add(m.start(), m.end(), DateRange(d, d, "day", (m.start(), m.end()), m.group(0)))
+    kind = "relative_period"
     for m in p["rel_period"].finditer(text, start, end):
         which = words()["relative_periods"][" ".join(m["which"].lower().split())]
         unit = m["unit"].lower()
@@ -190,10 +200,12 @@ def resolve_all(text: str, ref: dt.date | None, start: int = 0, end: int | None 
             y = ref.year - 1 if which == "previous" else ref.year
             add(m.start(), m.end(), DateRange(dt.date(y, 1, 1), min(dt.date(y, 12, 31), ref), "year",
                                               (m.start(), m.end()), m.group(0)))
+    kind = "month"
     for m in p["month"].finditer(text, start, end):
         s_, e_ = _latest_month(ref, mn[m["month"].lower()], int(m["year"]) if m["year"] else None)
         ms = m.start("month")
         add(ms, m.end(), DateRange(s_, e_, "month", (ms, m.end()), text[ms:m.end()]))
+    kind = "year"
     for m in p["year"].finditer(text, start, end):
         y = int(m["year"])
         if y <= ref.year:

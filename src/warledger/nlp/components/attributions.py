@@ -178,16 +178,18 @@ class AttributionReader:
             if head.lower_ == "according":
                 to = next((c for c in doc[s + 1].children if c.dep_ == "pobj"), None) if s + 1 < len(doc) else None
                 if to is not None:
-                    out += [self._att(n, stance, doc[s:e], rec) for n, _, rec in self._source(index, to)]
+                    out += [self._att(n, stance, doc[s:e], rec, "according_to")
+                            for n, _, rec in self._source(index, to)]
                 continue
             verb = next((t for t in doc[s:e] if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux"), doc[s:e].root)
             speaker = self._speaker(verb) if verb is not None else None
             if speaker is not None and s <= speaker.i < e:
                 speaker = None                              # "claims are circulating": nobody named
+            rule = "phrase:" + doc[s:e].text.lower()
             if speaker is not None:
-                out += [self._att(n, stance, doc[s:e], rec) for n, _, rec in self._source(index, speaker)]
+                out += [self._att(n, stance, doc[s:e], rec, rule) for n, _, rec in self._source(index, speaker)]
             else:
-                out.append(self._att(None, stance, doc[s:e], None))
+                out.append(self._att(None, stance, doc[s:e], None, rule))
         for tok in sent:
             if tok.i in covered or tok.pos_ != "VERB" or tok.lemma_.lower() not in self.verbs:
                 continue
@@ -195,16 +197,17 @@ class AttributionReader:
             if other_tokens & subtree and not event_tokens & subtree:
                 continue                                    # it speaks of another event of the sentence
             stance = self.verbs[tok.lemma_.lower()]
+            rule = "verb:" + tok.lemma_.lower()
             if stance == "reports" and self._says_not(tok, event_tokens):
-                stance = "denies"                           # "X says none of its fighters was there"
+                stance, rule = "denies", rule + "+says_not"     # "X says none of its fighters was there"
             if self._negated(tok):
-                stance = self.negated.get(stance)
+                stance, rule = self.negated.get(stance), rule + "+negated"
                 if stance is None:
                     continue
             speaker = self._speaker(tok)
             if speaker is None:
                 continue
-            out += [self._att(n, stance, tok, rec) for n, _, rec in self._source(index, speaker)]
+            out += [self._att(n, stance, tok, rec, rule) for n, _, rec in self._source(index, speaker)]
         return out
 
     def _phrase_hits(self, doc: Doc, sent: Span):
@@ -216,11 +219,11 @@ class AttributionReader:
         return [(m, s, e) for m, s, e in hits if sent.start <= s and e <= sent.end]
 
     @staticmethod
-    def _att(name, stance, where, rec) -> dict:
+    def _att(name, stance, where, rec, rule: str | None = None) -> dict:
         span = (where.idx, where.idx + len(where.text)) if isinstance(where, Token) else (where.start_char, where.end_char)
         actor = getattr(rec, "actor", None)
         return {"source": name, "source_id": actor.id if actor else None, "stance": stance, "date": None,
-                "quote": None, "span": list(span)}
+                "quote": None, "span": list(span), "rule": rule}
 
     # ---------------------------------------------------------- component
     def __call__(self, doc: Doc) -> Doc:
@@ -260,7 +263,7 @@ class AttributionReader:
                 name = rec.name if rec is not None else (post.author or post.handle)
                 att = {"source": name, "source_id": rec.actor.id if rec is not None and rec.actor else None,
                        "stance": "claims", "date": post.date.isoformat() if post.date else None,
-                       "quote": post.text, "span": [lo, hi]}
+                       "quote": post.text, "span": [lo, hi], "rule": "post"}
                 out.append(att)
         return out
 
@@ -286,7 +289,8 @@ class AttributionReader:
                     speaker = self._speaker(tok)
                     if speaker is not None:
                         for name, _, rec in self._source(index, speaker):
-                            att = self._att(name, self.verbs[tok.lemma_.lower()], tok, rec)
+                            att = self._att(name, self.verbs[tok.lemma_.lower()], tok, rec,
+                                            "quote_after:" + tok.lemma_.lower())
                             att["quote"], att["span"] = b.text, [b.start_char, b.end_char]
                             out.append(att)
                         break
@@ -323,6 +327,7 @@ class AttributionReader:
             own = a["source"] in perps or (a["source_id"] and a["source_id"] in perps)
             if own and a["stance"] in ("reports", "asserts"):
                 a["stance"] = "claims"                      # a perpetrator speaking of its own act claims it
+                a["rule"] = (a.get("rule") or "") + "+own_act"
                 # (one that confirms it, confirms: "the ministry confirmed its forces struck")
             key = (a["source"] or "").lower()
             if key not in best or STANCE_RANK[a["stance"]] < STANCE_RANK[best[key]["stance"]]:
@@ -330,7 +335,7 @@ class AttributionReader:
         atts = list(best.values())
         if not atts:
             atts = [{"source": doc.user_data.get("wl_outlet"), "source_id": None, "stance": "reports",
-                     "date": pub.isoformat() if pub else None, "quote": None, "span": None}]
+                     "date": pub.isoformat() if pub else None, "quote": None, "span": None, "rule": "outlet"}]
         for a in atts:
             a.pop("source_id", None)
             if a["date"] is None and pub is not None:

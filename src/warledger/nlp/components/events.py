@@ -348,7 +348,7 @@ class EventExtractor:
                         and not any(r.name == rec.name for r in roles):
                     tok = doc[start]
                     roles.append(RoleActor(rec.name, "participant", [(tok.idx, tok.idx + len(tok.text))],
-                                           rec.actor.id if rec.actor else None, rec.kind))
+                                           rec.actor.id if rec.actor else None, rec.kind, "party_named_in_talks"))
         d.places = self._places(ctx, doc, sent, heads, group, single, other_heads or set(), etype)
         # "the town": the last town named before, for an event that ends up with no place
         d.implied_places = [] if d.places else self._place_anaphora(ctx, doc, sent, heads, group)
@@ -577,7 +577,7 @@ class EventExtractor:
         if not violent and found and single:
             return found[0][1]                        # talks and statements: the day the sentence gives
         if etype == "statement" and ref is not None:
-            return DateRange(None, ref, "unknown")    # said on or before the day of the report
+            return DateRange(None, ref, "unknown", rule="report_day")    # said on or before the day of the report
         return None
 
     # ---------------------------------------------------------- merging
@@ -701,7 +701,7 @@ class EventExtractor:
         def plus(x, y):
             return None if x is None or y is None else x + y
         e.count = Count(plus(a.low, b.low), plus(a.best, b.best), plus(a.high, b.high), a.group, a.text, a.span,
-                        a.noun, a.toll, a.more, a.tokens, a.summed)
+                        a.noun, a.toll, a.more, a.tokens, a.summed, rule=f"{a.rule}+added")
         d.count = None
 
     @staticmethod
@@ -749,7 +749,7 @@ class EventExtractor:
                     first = whole or first
                     if first is not None:
                         e.count = Count(len(named), len(named), len(named), None, ctx.text[first[0]:first[1]], first,
-                                        None)
+                                        None, rule="named_dead")
         for e in events:
             # "six people were killed" in an ambush on peacekeepers: the peacekeepers are the dead
             generic = any(r.role == "victim" and r.name.lower() in self.generic_victims for r in e.roles)
@@ -776,14 +776,14 @@ class EventExtractor:
             if intro is None:
                 continue
             if post.date and intro.date is None:
-                intro.date = DateRange(post.date, post.date, "day", (post.start, post.end), None)
+                intro.date = DateRange(post.date, post.date, "day", (post.start, post.end), None, rule="post_date")
             intro.mentions.append((post.text_start, post.text_start + len(post.text)))
             if intro.type == "threat" and not any(r.role == "target" for r in intro.roles):
                 for rec in doc._.wl_actors or []:
                     hit = next(((s, e) for s, e in rec.mentions if post.text_start <= s < post.text_start + len(post.text)), None)
                     if hit and rec.kind not in ("state_agency",) and rec.name not in {r.name for r in intro.roles}:
                         intro.roles.append(RoleActor(rec.name, "target", [hit], rec.actor.id if rec.actor else None,
-                                                     rec.kind))
+                                                     rec.kind, "target_named_in_post"))
                         break
 
     def _tallies(self, ctx: Reading, doc: Doc, drafts: list[Draft], pub: dt.date | None) -> list[dict]:
