@@ -394,3 +394,15 @@ def test_reading_no_one_killed_is_no_victim(nlp, text, noun):
     events, _ = read(nlp, text, DAY)
     victims = {r["name"] for e in events for r in e["actors"] if r["role"] == "victim"}
     assert not any(noun in v for v in victims), victims
+
+
+def test_reading_the_strike_points_back_and_a_strike_alone_is_no_event(nlp):
+    text = ("An air strike hit a school in Rafah on Tuesday, killing 12 people, health officials said. "
+            "The army said the strike targeted a command post inside the building.")
+    events, _ = read(nlp, text, DAY)
+    assert len(violent(events)) == 1
+    sources = {a["source"] for a in violent(events)[0]["attributions"]}
+    assert any("army" in (s or "").lower() for s in sources), sources
+    for text in ("Dock workers in Mombasa began a strike on Monday over unpaid wages.",
+                 "The union said strikes would continue in Lagos until the government raised wages."):
+        assert violent(read(nlp, text, DAY)[0]) == [], text

@@ -107,6 +107,7 @@ class EventExtractor:
         self.figurative_targets = frozenset(lex["figurative_targets"])
         self.anaphora = frozenset(lex["anaphora"])
         self.toll_words = frozenset(lex["toll_words"])
+        self.callback_only = frozenset(lex["callback_only_nouns"])
         self.agent_nouns = frozenset(lex["agent_nouns"])
         self.generic_victims = frozenset(lex["generic_victims"])
         self.civilian_targets = frozenset(lex["civilian_targets"])
@@ -286,7 +287,8 @@ class EventExtractor:
         if takers:
             main = takers[0]
         if all(t.weak for t in group) and not self._strengthened(ctx, sent, group) and not any(
-                t.token.lower_ in self.toll_words and any(c.lower_ in self.anaphora for c in t.token.children)
+                t.token.lower_ in self.toll_words | self.callback_only
+                and any(c.lower_ in self.anaphora for c in t.token.children)
                 for t in group):
             return None                               # "the dead" speaks of an event already told
         event_nouns = {t.token.i for t in group if t.token.pos_ != "VERB"}
@@ -361,6 +363,8 @@ class EventExtractor:
         """A weak trigger ("strike", "toll", "hit") counts only beside a place and a conflict actor,
         a count, or as what an actor launched ("Russia launched 90 drones")."""
         doc = sent.doc
+        if all(t.token.lower_ in self.callback_only for t in group):
+            return False        # "the strike" points back; "conducted a strike" is a frame (events.yaml)
         launch = self.roles.words("launch_lemmas")
         if any(t.token.dep_ == "dobj" and t.token.head.lemma_.lower() in launch for t in group):
             return True
