@@ -7,16 +7,16 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from .lexicon import month_names
+from .lexicon import full_date_month_names
 
 
 @cache
 def date_pattern() -> re.Pattern[str]:
-    months = "|".join(sorted(map(re.escape, month_names()), key=len, reverse=True))
+    months = "|".join(sorted(map(re.escape, full_date_month_names()), key=len, reverse=True))
     return re.compile(
         rf"(?<![\w-])(?:"
         rf"(?P<m1>{months})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:1[89]|20)\d\d)"
-        rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{months})\.?,?\s+(?P<y2>(?:1[89]|20)\d\d)"
+        rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<m2>{months})\.?,?\s+(?:de\s+)?(?P<y2>(?:1[89]|20)\d\d)"
         rf"|(?P<y3>(?:1[89]|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)"
         rf")(?![\w-])",
         re.IGNORECASE,
@@ -24,7 +24,7 @@ def date_pattern() -> re.Pattern[str]:
 
 
 def _build(year: str, month: str, day: str) -> dt.date | None:
-    m = int(month) if month.isdigit() else month_names()[month.lower()]
+    m = int(month) if month.isdigit() else full_date_month_names()[month.lower()]
     try:
         return dt.date(int(year), m, int(day))
     except ValueError:

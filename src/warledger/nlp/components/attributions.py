@@ -305,14 +305,18 @@ class AttributionReader:
             if a["date"] is None and pub is not None:
                 a["date"] = pub.isoformat()
         ev.attributions = atts
-        stances = [a["stance"] for a in atts if a["source"] is not None or len(atts) == 1]
-        if stances and all(s == "denies" for s in stances):
-            ev.status = "denied"
-        elif set(stances) & POSITIVE_STANCES and set(stances) & NEGATIVE_STANCES:
-            ev.status = "contested"
-        elif "confirms" in stances:
-            ev.status = "confirmed"
-        elif stances and all(s == "claims" for s in stances):
-            ev.status = "claimed"
-        else:
-            ev.status = "reported"
+        ev.status = status_of(atts)
+
+
+def status_of(atts: list[dict]) -> str:
+    """An event's status from its attributions' stances (an unnamed source counts only alone)."""
+    stances = [a["stance"] for a in atts if a["source"] is not None or len(atts) == 1]
+    if stances and all(s == "denies" for s in stances):
+        return "denied"
+    if set(stances) & POSITIVE_STANCES and set(stances) & NEGATIVE_STANCES:
+        return "contested"
+    if "confirms" in stances:
+        return "confirmed"
+    if stances and all(s == "claims" for s in stances):
+        return "claimed"
+    return "reported"

@@ -1,0 +1,510 @@
+"""CueReader: places, actors, events, attributions and tallies of a text in a language read by
+cue words (``patterns/languages/<code>.yaml``) rather than by the English parse.
+
+It needs no parser or tagger (a blank spaCy pipeline will do; a lemmatizer or a trained
+pipeline, where the language has one, makes the cue words match more forms). Per sentence:
+  1. names: places and actors (``nlp/cue_names.py``), speaker nouns with their words;
+  2. triggers by type (the highest priority names the event, as in English), a statement
+     verb with a speaker and no violence makes a statement;
+  3. death counts: a number or number word is given to the nearest killed or wounded word (a
+     comma between counts as three words); numbers joined by "and", each with its people noun,
+     add up; a number after "including" is a part, not more; a unit word after a number, a year,
+     a day of a date: not a count; a singular killed form with no number is one death;
+  4. a count in a sentence that says "since ..." or "in all" is a running tally, not an event;
+  5. the date: a day and month, a weekday, "yesterday", "the night of ..." (the day before
+     and the day), resolved against the publication date;
+  6. reporting cues and their stance, each given to the nearest speaker (a registry actor, a
+     person's name, or a speaker noun); a negation before "confirmed" makes "cannot confirm".
+Across sentences, a violent sentence joins the last violent event unless it names a town of
+its own that the event lacks or a different date (then it is a new event); a sentence with
+only a death count or a reporting cue adds to the last event. The larger count wins (the
+staff among the dead are part of the toll).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ...resolve.dates import DateRange
+from ...resolve.gazetteer import Gazetteer, Place
+from ...resolve.registry import Registry
+from ..cue_names import NameFinder, NameHit, Toks, toks_of
+from ..cues import Cues
+from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
+from ..fatalities import Count
+from ..placing import PlaceRecord
+from ..triggers import lexicon as english_triggers
+from .actors import ActorRecord
+from .attributions import status_of
+
+_STATE_KINDS = frozenset({"state", "government", "state_agency", "forces", "armed_group", "militia", "rebel_group",
+                          "person"})
+_NUM = re.compile(r"^\d{1,3}(?:[.,\u00a0\u202f ]\d{3})*$|^\d+$")
+_WINDOW = 8
+_COMMA_COST = 3
+_SENT_END = frozenset({".", "!", "?", "…", "؟"})
+
+
+@dataclass
+class CueRole:
+    name: str
+    role: str
+    mentions: list[tuple[int, int]]
+    actor_id: str | None = None
+    kind: str | None = None
+    rule: str | None = None
+    toks: tuple[int, int] = (0, 0)     # token span (speakers: to find the nearest to a cue)
+
+
+@dataclass
+class CueEvent:
+    type: str
+    priority: int
+    date: DateRange | None = None
+    count: Count | None = None
+    places: list[PlaceRecord] = field(default_factory=list)
+    roles: list[CueRole] = field(default_factory=list)
+    occurrences: int = 1
+    attributions: list[dict] = field(default_factory=list)
+    status: str = "reported"
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def violent(self) -> bool:
+        return self.type != "statement"
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    names: list[NameHit]
+    places: list[PlaceRecord]
+
+
+class CueReader:
+    def __init__(self, nlp: Language, name: str, cues: Cues, gazetteer: Gazetteer, registry: Registry):
+        self.name = name
+        self.cues = cues
+        self.names = NameFinder(cues, gazetteer, registry)
+        self.registry = registry
+        self.priority = {t: spec["priority"] for t, spec in english_triggers()["types"].items()}
+        self.priority.setdefault("statement", 10)
+
+    # ------------------------------------------------------------- sentences
+    def _sentences(self, doc: Doc, t: Toks) -> list[tuple[int, int]]:
+        skip = {(s.start, s.end) for s in doc.spans.get(SPANS_BLOCKS, []) if s.label_ in ("navigation", "caption")}
+        blocks = [(s.start, s.end) for s in doc.spans.get(SPANS_BLOCKS, [])] or [(0, len(doc))]
+        out = []
+        for bs, be in blocks:
+            if (bs, be) in skip:
+                continue
+            s = bs
+            for i in range(bs, be):
+                nxt = i + 1
+                if t.text[i] in _SENT_END and nxt < be and (t.upper[nxt] or t.text[nxt] in "«\"“–—-"):
+                    out.append((s, nxt))
+                    s = nxt
+            if s < be:
+                out.append((s, be))
+        return out
+
+    # ------------------------------------------------------------- call
+    def __call__(self, doc: Doc) -> Doc:
+        t = toks_of(doc)
+        keys = t.keys
+        structure = doc.user_data.get(USER_STRUCTURE)
+        pub = structure.published.date if structure is not None and structure.published else None
+        sents = [Sentence(s, e, self.names.names(t, s, e, s), []) for s, e in self._sentences(doc, t)]
+        self._choose_places(sents)
+        events: list[CueEvent] = []
+        tallies: list[dict] = []
+        last: CueEvent | None = None
+        for sent in sents:
+            last = self._read_sentence(doc, t, keys, sent, pub, events, tallies, last)
+        for ev in events:
+            ev.status = status_of(ev.attributions)
+        doc._.wl_places = self._doc_places(sents)
+        doc._.wl_actors = self._doc_actors(sents)
+        doc._.wl_events = [e for e in events if e.violent or e.roles]
+        doc._.wl_tallies = tallies
+        return doc
+
+    # ------------------------------------------------------------- places
+    def _choose_places(self, sents: list[Sentence]) -> None:
+        """Homonyms resolved by the countries the document names (cascade step 4)."""
+        votes: dict[str, int] = {}
+        for s in sents:
+            for h in s.names:
+                cands = h.candidates
+                if cands and (any(c.level == "country" for c in cands) or len({c.country for c in cands}) == 1):
+                    best = cands[0]
+                    votes[best.country] = votes.get(best.country, 0) + 2
+        for s in sents:
+            for h in s.names:
+                if h.actor is not None and not h.evidence:
+                    continue
+                if h.unknown:
+                    s.places.append(PlaceRecord(None, h.text, "unknown", None, None, "unknown",
+                                                [h.char_span]))
+                    continue
+                if not h.candidates:
+                    continue
+                p = max(h.candidates, key=lambda c: self._rank(c, votes))
+                s.places.append(PlaceRecord(p, p.name, _precision(p), p.lat, p.lon, p.level, [h.char_span]))
+
+    @staticmethod
+    def _rank(p: Place, votes: dict[str, int]) -> tuple:
+        small_admin = p.level == "admin1"
+        return (votes.get(p.country, 0), p.level == "country", small_admin and p.population < _SMALL, p.population)
+
+    # ------------------------------------------------------------- one sentence
+    def _read_sentence(self, doc: Doc, t: Toks, keys, sent: Sentence, pub: dt.date | None,
+                       events: list[CueEvent], tallies: list[dict], last: CueEvent | None) -> CueEvent | None:
+        c = self.cues
+        s, e = sent.start, sent.end
+        triggers = [(i, j, lab) for i, j, lab in c.triggers.find(keys, s, e)]
+        statements = c.statement_verbs.find(keys, s, e)
+        date, date_toks = self._date(t, keys, s, e, pub)
+        count, counted = self._count(t, keys, s, e, date_toks)
+        speakers = self._speakers(t, sent)
+        stances = self._stances(t, keys, s, e, speakers)
+        span = (t.idx[s], t.end_char(e - 1))
+        if count is not None and (c.since.find(keys, s, e) or c.cumulative.find(keys, s, e)):
+            tallies.append(self._tally(count, counted, t, pub))
+            return last
+        violent = [tr for tr in triggers if tr[2] != "statement"]
+        out = last
+        if violent or count is not None:
+            etype = max(violent, key=lambda tr: self.priority.get(tr[2], 0))[2] if violent else "killing"
+            town = [p for p in sent.places if p.level in ("populated_place", "unknown")]
+            joins = last is not None and last.violent and not (
+                (town and any(p.level in ("populated_place", "unknown") for p in last.places)
+                 and not any(_same(p, q) for p in town for q in last.places))
+                or (date is not None and last.date is not None and date.start != last.date.start))
+            if not violent and last is not None and last.violent:
+                joins = True
+            if joins:
+                ev = last
+                if self.priority.get(etype, 0) > ev.priority and violent:
+                    ev.type, ev.priority = etype, self.priority.get(etype, 0)
+            else:
+                ev = CueEvent(etype, self.priority.get(etype, 0))
+                events.append(ev)
+            ev.mentions.append(span)
+            if date is not None and ev.date is None:
+                ev.date = date
+            if count is not None and (ev.count is None or (count.low or 0) > (ev.count.low or 0)):
+                ev.count = count
+            for p in sent.places:
+                if not any(_same(p, q) for q in ev.places) and not self._inside_actor(p, sent):
+                    ev.places.append(p)
+            self._roles(ev, t, sent, violent, counted)
+            self._attribute(ev, stances, pub)
+            out = ev
+        if statements and not violent:
+            who = self._statement_speaker(statements, speakers)
+            if who is not None:
+                st = CueEvent("statement", self.priority["statement"], date=date)
+                st.mentions.append(span)
+                st.roles.append(CueRole(who.name, "participant", list(who.mentions), who.actor_id, who.kind,
+                                        rule="cue:statement_speaker"))
+                events.append(st)
+        elif not violent and count is None and stances and last is not None:
+            self._attribute(last, stances, pub)
+        return out
+
+    def _inside_actor(self, p: PlaceRecord, sent: Sentence) -> bool:
+        m = p.mentions[0]
+        return any(h.actor is not None and h.char_span[0] <= m[0] and m[1] <= h.char_span[1]
+                   and h.char_span != m for h in sent.names)
+
+    # ------------------------------------------------------------- counts
+    def _number_at(self, t: Toks, keys, i: int, end: int) -> tuple[int, int] | None:
+        """(value, token after it) of a number written at ``i``: digits (with thousands
+        separated by a space, point or comma), a number word, and a multiplier after it."""
+        c = self.cues
+        txt = t.text[i]
+        j = i + 1
+        value = None
+        if _NUM.match(txt):
+            digits = re.sub(r"\D", "", txt)
+            while j < end and re.fullmatch(r"\d{3}", t.text[j]) and t.idx[j] - t.end_char(j - 1) <= 1:
+                digits += t.text[j]
+                j += 1
+            value = int(digits)
+        elif t.low[i] in c.numbers:
+            value = c.numbers[t.low[i]]
+        if value is None:
+            return None
+        if j < end and t.low[j] in c.multipliers:
+            value *= c.multipliers[t.low[j]]
+            j += 1
+        return value, j
+
+    def _count(self, t: Toks, keys, s: int, e: int, date_toks: set[int]) -> tuple[Count | None, list]:
+        c = self.cues
+        killed = [(i, j, "killed") for i, j, _ in c.killed.find(keys, s, e)]
+        wounded = [(i, j, "wounded") for i, j, _ in c.wounded.find(keys, s, e)]
+        cues = sorted(killed + wounded)
+        if not killed:
+            return None, []
+        numbers = []
+        i = s
+        while i < e:
+            if i in date_toks:
+                i += 1
+                continue
+            hit = self._number_at(t, keys, i, e)
+            if hit is None:
+                i += 1
+                continue
+            value, j = hit
+            if c.units.at(keys, j, e) if j < e else False:
+                i = j
+                continue
+            people = c.people.at(keys, j, e) if j < e else None
+            if 1900 <= value <= 2100 and people is None:
+                i = j
+                continue
+            subset = any(c.subset.at(keys, k, i) for k in range(max(s, i - 3), i))
+            numbers.append({"value": value, "start": i, "end": j, "people": people, "subset": subset})
+            i = j
+        best: dict[tuple, list] = {}
+        for n in numbers:
+            cue = min(cues, key=lambda q: self._distance(t, n, q), default=None)
+            if cue is None or self._distance(t, n, cue) > _WINDOW or cue[2] != "killed" or n["subset"]:
+                continue
+            best.setdefault(cue, []).append(n)
+        if not best:
+            one = c.killed_one.find(keys, s, e)
+            if one and not numbers:
+                i, j, _ = one[0]
+                return Count(1, 1, 1, None, t.source[t.idx[i]:t.end_char(j - 1)], (t.idx[i], t.end_char(j - 1)),
+                             None, tokens=(i, j)), []
+            return None, []
+        cue, group = max(best.items(), key=lambda kv: sum(n["value"] for n in kv[1]))
+        group.sort(key=lambda n: n["start"])
+        # numbers each with its own people noun, joined by "and", add up ("eight police and four civilians")
+        if len(group) > 1 and all(n["people"] for n in group):
+            low = sum(n["value"] for n in group)
+            high = None
+        elif len(group) == 2 and any(c.range_words.at(keys, k, e) for k in range(group[0]["end"], group[1]["start"])):
+            low, high = group[0]["value"], group[1]["value"]
+        else:
+            low, high = group[0]["value"], None
+        first, last = group[0], group[-1]
+        qual_low = any(c.at_least.at(keys, k, first["start"]) or c.more_than.at(keys, k, first["start"])
+                       for k in range(max(s, first["start"] - 3), first["start"]))
+        about = any(c.about.at(keys, k, first["start"]) for k in range(max(s, first["start"] - 2), first["start"]))
+        best_v = low if high is None else None
+        high_v = high if high is not None else (None if qual_low or about else low)
+        a, b = min(first["start"], cue[0]), max(last["end"], cue[1])
+        noun_end = last["people"][0] if last["people"] else last["end"]
+        group_text = t.source[t.idx[last["end"]]:t.end_char(noun_end - 1)] if last["people"] else None
+        return Count(low, best_v, high_v, group_text, t.source[t.idx[a]:t.end_char(b - 1)],
+                     (t.idx[a], t.end_char(b - 1)), None, tokens=(a, b)), group
+
+    @staticmethod
+    def _distance(t: Toks, n: dict, cue: tuple) -> int:
+        if cue[0] >= n["end"]:
+            lo, hi = n["end"], cue[0]
+        else:
+            lo, hi = cue[1], n["start"]
+        commas = sum(1 for k in range(lo, hi) if t.text[k] in (",", ";", ":", "(", ")"))
+        return (hi - lo) + _COMMA_COST * commas
+
+    def _tally(self, count: Count, group: list, t: Toks, pub: dt.date | None) -> dict:
+        return {"subject": count.group or count.text, "actor": None, "measure": "killed", "group": count.group,
+                "value": count.low, "since": None, "as_of": pub.isoformat() if pub else None, "increment": False,
+                "source": None, "text": count.text, "span": count.span}
+
+    # ------------------------------------------------------------- dates
+    def _date(self, t: Toks, keys, s: int, e: int, pub: dt.date | None) -> tuple[DateRange | None, set[int]]:
+        c = self.cues
+        used: set[int] = set()
+        found: DateRange | None = None
+        for i in range(s, e):
+            m = c.months.at(keys, i, e)
+            if m is None or i == s or not t.text[i - 1].isdigit():
+                continue
+            day = int(t.text[i - 1])
+            k = m[0]
+            year = None
+            if k < e and re.fullmatch(r"(1[89]|20)\d\d", t.text[k]):
+                year = int(t.text[k])
+                used.add(k)
+            year = year or (pub.year if pub else None)
+            if year is None or not 1 <= day <= 31:
+                continue
+            try:
+                d = dt.date(year, m[1], day)
+            except ValueError:
+                continue
+            if pub and d > pub and year == pub.year and not re.fullmatch(r"(1[89]|20)\d\d", t.text[k] if k < e else ""):
+                d = d.replace(year=year - 1)
+            used |= {i - 1, i}
+            start = d
+            night = any(c.night_of.at(keys, b, i - 1) for b in range(max(s, i - 5), i - 1))
+            if night:
+                start = d - dt.timedelta(days=1)
+            found = found or DateRange(start, d, "day", (t.idx[i - 1], t.end_char(m[0] - 1)),
+                                       t.source[t.idx[i - 1]:t.end_char(m[0] - 1)])
+        for i in range(s, e):
+            if found is not None or pub is None:
+                break
+            w = c.weekdays.at(keys, i, e)
+            if w is not None:
+                back = (pub.weekday() - int(w[1])) % 7
+                d = pub - dt.timedelta(days=back)
+                found = DateRange(d, d, "day", (t.idx[i], t.end_char(w[0] - 1)), t.source[t.idx[i]:t.end_char(w[0] - 1)])
+                continue
+            r = c.relative.at(keys, i, e)
+            if r is not None:
+                d = pub + dt.timedelta(days=int(r[1]))
+                found = DateRange(d, d, "day", (t.idx[i], t.end_char(r[0] - 1)), t.source[t.idx[i]:t.end_char(r[0] - 1)])
+        for i in range(s, e):       # a year with a month, or a bare year word ("у березні 2011 року")
+            if re.fullmatch(r"(1[89]|20)\d\d", t.text[i]):
+                used.add(i)
+        return found, used
+
+    # ------------------------------------------------------------- speakers and stances
+    def _speakers(self, t: Toks, sent: Sentence) -> list[CueRole]:
+        out: list[CueRole] = []
+        taken: set[int] = set()
+        place_spans = {p.mentions[0] for p in sent.places}
+        for h in sent.names:
+            if h.actor is not None:
+                a = h.actor
+                out.append(CueRole(a.name, "speaker", [h.char_span], a.id, a.kind, toks=(h.start, h.end)))
+                taken |= set(range(h.start, h.end))
+        for i in range(sent.start, sent.end):
+            if i in taken:
+                continue
+            ph = self.names.source_phrase(t, i, sent.start, sent.end)
+            if ph is None:
+                continue
+            a, b = ph
+            # a title before a name is the name's ("представитель ведомства Мэтью Миллер")
+            n = b
+            while n < sent.end and t.upper[n] and n not in taken:
+                n += 1
+            if n - b >= 2 and not any(p[0] == t.idx[b] for p in place_spans):
+                a, b = b, n
+            inner = [h for h in sent.names if h.actor is not None and a <= h.start and h.end <= b]
+            text = t.source[t.idx[a]:t.end_char(b - 1)]
+            if inner and inner[0].end - inner[0].start == b - a:
+                continue
+            out.append(CueRole(text, "speaker", [(t.idx[a], t.end_char(b - 1))], None, None, toks=(a, b)))
+            taken |= set(range(a, b))
+        # a person's name: two or three capitalised words that are no place and no actor
+        i = sent.start
+        while i < sent.end:
+            j = i
+            while j < sent.end and t.upper[j] and j not in taken and t.text[j].isalpha():
+                j += 1
+            if 2 <= j - i <= 3 and not any(t.idx[i] <= p[0] < t.end_char(j - 1) for p in place_spans) \
+                    and not any(self.cues.triggers.at(t.keys, k, k + 1) for k in range(i, j)):
+                out.append(CueRole(t.source[t.idx[i]:t.end_char(j - 1)], "speaker",
+                                   [(t.idx[i], t.end_char(j - 1))], None, "person", toks=(i, j)))
+                taken |= set(range(i, j))
+            i = max(j, i + 1)
+        return out
+
+    def _stances(self, t: Toks, keys, s: int, e: int, speakers: list[CueRole]) -> list[dict]:
+        c = self.cues
+        out = []
+        for i, j, stance in c.stances.find(keys, s, e):
+            if stance == "confirms" and any(c.negation.at(keys, k, i) for k in range(max(s, i - 2), i)):
+                stance = "cannot_confirm"
+            if not speakers:
+                continue
+            who = min(speakers, key=lambda r: _tok_distance(r, i, j))
+            if _tok_distance(who, i, j) > 12:
+                continue
+            out.append({"source": who.name, "stance": stance, "date": None, "quote": None,
+                        "span": (t.idx[i], t.end_char(j - 1))})
+        return out
+
+    def _attribute(self, ev: CueEvent, stances: list[dict], pub: dt.date | None) -> None:
+        for a in stances:
+            key = (a["source"] or "").lower()
+            if any((b["source"] or "").lower() == key for b in ev.attributions):
+                continue                       # one stance per source: the first said
+            ev.attributions.append({**a, "date": pub.isoformat() if pub else None})
+
+    def _statement_speaker(self, statements, speakers: list[CueRole]) -> CueRole | None:
+        if not speakers:
+            return None
+        i, j, _ = statements[0]
+        return min(speakers, key=lambda r: _tok_distance(r, i, j))
+
+    # ------------------------------------------------------------- roles
+    def _roles(self, ev: CueEvent, t: Toks, sent: Sentence, violent, counted: list) -> None:
+        verb = violent[0][0] if violent else None
+        for h in sent.names:
+            a = h.actor
+            if a is None or a.kind not in _STATE_KINDS or verb is None or h.start > verb:
+                continue
+            if any(r.actor_id == a.id for r in ev.roles):
+                continue
+            ev.roles.append(CueRole(a.name, "perpetrator", [h.char_span], a.id, a.kind, rule="cue:before_trigger"))
+            break
+        keys = t.keys
+        for i, j, _ in self.cues.victims.find(keys, sent.start, sent.end):
+            text = t.source[t.idx[i]:t.end_char(j - 1)]
+            if not any(r.name == text for r in ev.roles):
+                ev.roles.append(CueRole(text, "victim", [(t.idx[i], t.end_char(j - 1))], None, "civilians",
+                                        rule="cue:victims"))
+
+    # ------------------------------------------------------------- document records
+    def _doc_places(self, sents: list[Sentence]) -> list[PlaceRecord]:
+        out: dict = {}
+        for s in sents:
+            for p in s.places:
+                key = p.place.id if p.place else p.name
+                if key in out:
+                    out[key].mentions += p.mentions
+                else:
+                    out[key] = PlaceRecord(p.place, p.name, p.precision, p.lat, p.lon, p.level, list(p.mentions))
+        return list(out.values())
+
+    def _doc_actors(self, sents: list[Sentence]) -> list[ActorRecord]:
+        out: dict[str, ActorRecord] = {}
+        for s in sents:
+            for h in s.names:
+                a = h.actor
+                if a is None:
+                    continue
+                if a.id in out:
+                    out[a.id].mentions.append(h.char_span)
+                else:
+                    out[a.id] = ActorRecord(a, a.name, a.kind, a.inter, a.affiliation, [h.char_span],
+                                            country=a.country)
+        return list(out.values())
+
+
+_SMALL = 50_000
+
+
+def _precision(p: Place) -> str:
+    return {"country": "country", "admin1": "admin1", "admin2": "admin2"}.get(p.level, "exact")
+
+
+def _same(p: PlaceRecord, q: PlaceRecord) -> bool:
+    if p.place is not None and q.place is not None:
+        return p.place.id == q.place.id
+    return p.name == q.name
+
+
+def _tok_distance(r: CueRole, i: int, j: int) -> int:
+    a, b = r.toks
+    if b <= i:
+        return i - b
+    if a >= j:
+        return a - j + 1          # after the cue: a little further (the speaker often comes first)
+    return 0

@@ -1,0 +1,290 @@
+"""Names in a text read by cue words: places (gazetteer), actors (registry) and sources
+(speaker nouns), for languages read without a trained English pipeline.
+
+A name is looked up as written, then in the forms its language's rules give (``stem_rules``:
+"в Идлибе" → "Идлиб", "у Харкові" → "Харків"; ``clitics``: Arabic "وبحلب" → "حلب"; an apostrophe
+suffix: Turkish "Halep'te" → "Halep"; ``spelling_variants``: Ukrainian "Гомс" → "Хомс"), and
+country names in the language from CLDR (``resolve/country_names.py``).
+
+The cascade for a place candidate (a run of capitalised words; in Arabic, a word after a place
+preposition or noun, since Arabic has no capitals):
+  1. the longest sub-run with a gazetteer or registry hit wins; a registry actor that is not a
+     state is an actor, never a place ("Médicos sin Fronteras");
+  2. an adjective before an admin word is the admin unit ("Брянскую ... области" → Bryansk
+     Oblast), tried before the bare word;
+  3. a single word is a place only with evidence: a place preposition or noun before it, or a
+     hit that is a country, a province or a town of 15,000 people or more (a sentence's first
+     word is often a capitalised common word that some village is named after);
+  4. among homonyms: one in a country the document already names, then a country, then a
+     province over a small town of the same name ("Крым": Crimea, not the village Krym), then
+     the largest town;
+  5. a capitalised word after a place noun that no gazetteer holds is an unknown place: it
+     still tells two events apart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..resolve.country_names import country_code
+from ..resolve.gazetteer import Gazetteer, Place
+from ..resolve.registry import Actor, Registry
+from .cues import Cues
+
+_MIN_TOWN = 15_000
+_SMALL_TOWN = 50_000
+_MAX_RUN = 4
+
+
+@dataclass
+class Toks:
+    """Plain per-token lists of one Doc, read once."""
+
+    text: list[str]
+    low: list[str]
+    lemma: list[str]
+    idx: list[int]
+    upper: list[bool]
+    punct: list[bool]
+    source: str = ""            # the Doc's text
+
+    @property
+    def keys(self) -> list[tuple[str, str]]:
+        return list(zip(self.low, self.lemma, strict=True))
+
+    def end_char(self, i: int) -> int:
+        return self.idx[i] + len(self.text[i])
+
+
+def toks_of(doc) -> Toks:
+    text = [t.text for t in doc]
+    has_lemma = doc.has_annotation("LEMMA")
+    return Toks(text=text, low=[t.lower_ for t in doc],
+                lemma=[t.lemma_.lower() if has_lemma else t.lower_ for t in doc],
+                idx=[t.idx for t in doc],
+                upper=[bool(s) and s[0].isupper() and any(c.isalpha() for c in s) for s in text],
+                punct=[t.is_punct for t in doc], source=doc.text)
+
+
+@dataclass
+class NameHit:
+    start: int                  # token span
+    end: int
+    text: str
+    place: Place | None = None
+    actor: Actor | None = None
+    candidates: list[Place] = field(default_factory=list)
+    evidence: bool = False      # a place preposition or noun before it
+    unknown: bool = False
+    char_span: tuple[int, int] = (0, 0)
+
+
+class NameFinder:
+    def __init__(self, cues: Cues, gazetteer: Gazetteer, registry: Registry):
+        self.cues, self.gaz, self.reg = cues, gazetteer, registry
+        self.caseless = cues.language == "ar"
+
+    # ----------------------------------------------------------- forms
+    def forms(self, text: str) -> list[str]:
+        """The text as written, then the forms its language's rules give, in order."""
+        out = [text]
+        if self.cues.apostrophe_suffix:
+            for q in ("'", "’"):
+                if q in text:
+                    out.append(text.split(q)[0])
+        words = text.split(" ")
+        last = words[-1]
+        head = " ".join(words[:-1])
+        for a, b in self.cues.stem_rules:
+            if last.endswith(a) and len(last) - len(a) >= 3:
+                out.append((head + " " if head else "") + last[: len(last) - len(a)] + b)
+        if self.cues.clitics and len(words) == 1:
+            for c in self.cues.clitics:
+                if last.startswith(c) and len(last) - len(c) >= 3:
+                    out += [last[len(c):], "ال" + last[len(c):]]     # the article may have gone with it
+        for a, b in self.cues.spelling_variants:
+            out += [f.replace(a, b) for f in list(out) if a in f]
+        seen, uniq = set(), []
+        for f in out:
+            if f not in seen:
+                seen.add(f)
+                uniq.append(f)
+        return uniq
+
+    def places_named(self, text: str) -> list[Place]:
+        found: list[Place] = []
+        for form in self.forms(text):
+            hit = self.gaz.lookup(form, fuzzy=False)
+            cc = country_code(form, self.cues.language)
+            if cc:
+                country = self.gaz.country(cc)
+                hit = ([country] if country else []) + hit
+            if hit:
+                found += [p for p in hit if p not in found]
+                if form == text:
+                    break           # the written form found: inflected readings would only add homonyms
+        return found
+
+    def actors_named(self, text: str) -> list[Actor]:
+        for form in self.forms(text):
+            hit = self.reg.lookup(form)
+            if not hit and (cc := country_code(form, self.cues.language)):
+                hit = [a for a in self.reg.actors.values() if a.kind == "state" and a.country == cc][:1]
+            if hit:
+                return hit
+        return []
+
+    # ----------------------------------------------------------- scanning
+    def _evidence(self, t: Toks, keys, i: int, start: int) -> bool:
+        """A place preposition or a place noun just before token ``i``."""
+        for back in (1, 2):
+            j = i - back
+            if j < start:
+                break
+            if self.cues.place_prepositions.at(keys, j, i) or self.cues.place_nouns.at(keys, j, i):
+                return True
+            if t.punct[j]:
+                break
+        return False
+
+    def _runs(self, t: Toks, start: int, end: int) -> list[tuple[int, int]]:
+        runs, i = [], start
+        while i < end:
+            if t.upper[i] or (self.caseless and not t.punct[i] and len(t.text[i]) >= 2):
+                j = i + 1
+                while j < end and j - i < _MAX_RUN and (t.upper[j] or self._joiner(t, j, end)):
+                    j += 1
+                while j > i + 1 and not t.upper[j - 1]:
+                    j -= 1
+                runs.append((i, j))
+                i = j
+            else:
+                i += 1
+        return runs
+
+    @staticmethod
+    def _joiner(t: Toks, j: int, end: int) -> bool:
+        """A short lower-case word inside a name ("Médicos sin Fronteras", "Bashar al-Assad")."""
+        return (j + 1 < end and t.upper[j + 1] and len(t.text[j]) <= 3 and t.text[j].isalpha()
+                and not t.text[j].isupper())
+
+    def names(self, t: Toks, start: int, end: int, first: int) -> list[NameHit]:
+        """Actor and place names in tokens ``[start, end)``; ``first`` is the sentence's first token."""
+        keys = t.keys
+        out: list[NameHit] = []
+        for rs, re_ in self._runs(t, start, end):
+            i = rs
+            while i < re_:
+                hit = self._longest(t, keys, i, re_, first, start)
+                if hit is None:
+                    i += 1
+                    continue
+                out.append(hit)
+                i = hit.end
+        out += self._lower_actors(t, start, end, out)
+        for h in out:
+            h.char_span = (t.idx[h.start], t.end_char(h.end - 1))
+        return sorted(out, key=lambda h: h.start)
+
+    @staticmethod
+    def _span_text(t: Toks, i: int, j: int) -> str:
+        return t.source[t.idx[i]:t.end_char(j - 1)] if j > i else ""
+
+    def _longest(self, t: Toks, keys, i: int, end: int, first: int, start: int) -> NameHit | None:
+        evidence = self._evidence(t, keys, i, start)
+        for j in range(end, i, -1):
+            text = self._span_text(t, i, j)
+            actors = self.actors_named(text)
+            admin = self._admin_form(t, keys, j, end, text)
+            places = admin or self.places_named(text)
+            if actors and (actors[0].kind != "state" or not evidence):
+                return NameHit(i, j, text, actor=actors[0],
+                               candidates=places if actors[0].kind == "state" else [])
+            if places:
+                big = any(p.level in ("country", "admin1") or p.population >= _MIN_TOWN for p in places)
+                if j - i >= 2 or evidence or big or admin:
+                    if self.caseless and not evidence and not any(
+                            p.level == "country" or p.population >= _SMALL_TOWN for p in places):
+                        continue
+                    return NameHit(i, j, text, candidates=places, evidence=evidence)
+        if evidence and i != first and not self.caseless and self._after_place_noun(t, keys, i, start):
+            return NameHit(i, i + 1, t.text[i], evidence=True, unknown=True)
+        return None
+
+    def _after_place_noun(self, t: Toks, keys, i: int, start: int) -> bool:
+        for back in (1, 2, 3):
+            j = i - back
+            if j < start or t.punct[j]:
+                return False
+            if self.cues.place_nouns.at(keys, j, i):
+                return True
+        return False
+
+    def _admin_form(self, t: Toks, keys, j: int, end: int, text: str) -> list[Place]:
+        """An adjective and an admin word after it, up to three words on ("Брянскую и
+        Волгоградскую области"): the admin unit named by the adjective's base form."""
+        for k in range(j, min(j + 4, len(t.low))):
+            hit = self.cues.admin_words.at(keys, k, k + 1)
+            if hit:
+                nominative = t.lemma[k] if t.lemma[k] != t.low[k] else t.low[k]
+                for form in self.forms(text):
+                    found = [p for p in self.gaz.lookup(f"{form} {nominative}", fuzzy=False) if p.level == "admin1"]
+                    if not found and nominative != t.low[k]:
+                        found = [p for p in self.gaz.lookup(f"{form} {t.low[k]}", fuzzy=False)
+                                 if p.level == "admin1"]
+                    if found:
+                        return found
+                return []
+            if t.punct[k] and t.text[k] not in ("-",):
+                return []
+        return []
+
+    def _lower_actors(self, t: Toks, start: int, end: int, taken: list[NameHit]) -> list[NameHit]:
+        """Registry aliases written in lower case in the text's script ("проурядові сили")."""
+        used = {k for h in taken for k in range(h.start, h.end)}
+        out = []
+        i = start
+        while i < end:
+            found = None
+            for j in range(min(end, i + 5), i, -1):
+                if any(k in used for k in range(i, j)) or t.punct[i]:
+                    continue
+                text = self._span_text(t, i, j)
+                if text.isascii() or (j - i == 1 and len(text) < 5):
+                    continue
+                hit = self.reg.lookup(text)
+                if hit:
+                    found = NameHit(i, j, text, actor=hit[0])
+                    break
+            if found:
+                out.append(found)
+                i = found.end
+            else:
+                i += 1
+        return out
+
+    # ----------------------------------------------------------- sources
+    def source_phrase(self, t: Toks, i: int, start: int, end: int) -> tuple[int, int] | None:
+        """The words of a speaker noun at ``i``: an adjective before it (Slavic languages) and
+        the words after it up to a punctuation mark or a cue word ("губернатор региона",
+        "médecins de l'hôpital", "portavoz del ejército estadounidense")."""
+        keys = t.keys
+        hit = self.cues.sources.at(keys, i, end)
+        if hit is None:
+            return None
+        s, j = i, hit[0]
+        if self.cues.language in ("ru", "uk") and s - 1 >= start and not t.punct[s - 1] and not t.upper[s - 1] \
+                and t.low[s - 1].endswith(("их", "ых", "ий", "ый", "ой", "ая", "ие", "ые", "і", "а", "е")) \
+                and len(t.low[s - 1]) > 4 and not self._is_cue(keys, s - 1, end):
+            s -= 1
+        limit = 2 if self.cues.language in ("ru", "uk", "tr", "ar") else 6
+        k = j
+        while k < end and k - j < limit and not t.punct[k] and not self._is_cue(keys, k, end) and not t.text[k].isdigit():
+            k += 1
+        while k > j and (len(t.text[k - 1]) <= 3 and not t.upper[k - 1]):
+            k -= 1                                  # no dangling "de", "о", "в"
+        return s, k
+
+    def _is_cue(self, keys, k: int, end: int) -> bool:
+        c = self.cues
+        return any(lst.at(keys, k, end) for lst in (c.stances, c.triggers, c.killed, c.wounded, c.statement_verbs,
+                                                    c.weekdays, c.relative, c.since))
