@@ -31,8 +31,9 @@ from ..resolve.registry import Actor, Registry
 from .cues import Cues
 
 _MIN_TOWN = 15_000
+_BIG_TOWN = 100_000
 _SMALL_TOWN = 50_000
-_MAX_RUN = 4
+_MAX_RUN = 6
 
 
 @dataclass
@@ -97,6 +98,9 @@ class NameFinder:
         for a, b in self.cues.stem_rules:
             if last.endswith(a) and len(last) - len(a) >= 3:
                 out.append((head + " " if head else "") + last[: len(last) - len(a)] + b)
+                if len(words) > 1:              # a name inflects in every word ("Башару аль-Асаду")
+                    out.append(" ".join(w[: len(w) - len(a)] + b if w.endswith(a) and len(w) - len(a) >= 3 else w
+                                        for w in words))
         if self.cues.clitics and len(words) == 1:
             for c in self.cues.clitics:
                 if last.startswith(c) and len(last) - len(c) >= 3:
@@ -122,6 +126,12 @@ class NameFinder:
                 found += [p for p in hit if p not in found]
                 if form == text:
                     break           # the written form found: inflected readings would only add homonyms
+        if not found:
+            # a transliteration variant may be spelled a little differently still ("Suweira" /
+            # "Suweireh"): the gazetteer's close-spelling lookup, for the variants only
+            for form in self.forms(text)[1:]:
+                if form.isascii() and (hit := self.gaz.lookup(form, fuzzy=True)):
+                    return hit
         return found
 
     def actors_named(self, text: str) -> list[Actor]:
@@ -174,6 +184,9 @@ class NameFinder:
         for rs, re_ in self._runs(t, start, end):
             i = rs
             while i < re_:
+                if not (t.upper[i] or self.caseless) or t.low[i] in self.cues.function_words:
+                    i += 1                      # a name starts with a capital, and never with "La"
+                    continue
                 hit = self._longest(t, keys, i, re_, first, start)
                 if hit is None:
                     i += 1
@@ -192,6 +205,10 @@ class NameFinder:
     def _longest(self, t: Toks, keys, i: int, end: int, first: int, start: int) -> NameHit | None:
         evidence = self._evidence(t, keys, i, start)
         for j in range(end, i, -1):
+            if j - 1 > i and not (t.upper[j - 1] or self.caseless):
+                continue                        # a name ends on a capitalised word
+            if j - i == 1 and t.low[i] in self.cues.function_words:
+                continue
             text = self._span_text(t, i, j)
             actors = self.actors_named(text)
             admin = self._admin_form(t, keys, j, end, text)
@@ -199,9 +216,14 @@ class NameFinder:
             if actors and (actors[0].kind != "state" or not evidence):
                 return NameHit(i, j, text, actor=actors[0],
                                candidates=places if actors[0].kind == "state" else [])
+            if not evidence:
+                places = [p for p in places if p.level != "admin2"]      # "Carter" County: only "in Carter"
             if places:
-                big = any(p.level in ("country", "admin1") or p.population >= _MIN_TOWN for p in places)
-                if j - i >= 2 or evidence or big or admin:
+                # a single word with nothing saying "place" must name a country, a province or a
+                # town large enough to be meant; at a sentence's start, a large town
+                floor = _BIG_TOWN if i == first else _MIN_TOWN
+                big = any(p.level in ("country", "admin1") or p.population >= floor for p in places)
+                if (j - i >= 2 and big) or evidence or big or admin:
                     if self.caseless and not evidence and not any(
                             p.level == "country" or p.population >= _SMALL_TOWN for p in places):
                         continue
@@ -277,8 +299,12 @@ class NameFinder:
                 and len(t.low[s - 1]) > 4 and not self._is_cue(keys, s - 1, end):
             s -= 1
         limit = 2 if self.cues.language in ("ru", "uk", "tr", "ar") else 6
+        if s > start and (t.text[s - 1].isdigit() or t.low[s - 1] in self.cues.numbers):
+            return None                         # "80 médicos": counted people, not a speaker
         k = j
-        while k < end and k - j < limit and not t.punct[k] and not self._is_cue(keys, k, end) and not t.text[k].isdigit():
+        while (k < end and k - j < limit and not t.punct[k] and not self._is_cue(keys, k, end)
+               and not t.text[k].isdigit() and t.low[k] not in self.cues.numbers
+               and (not t.upper[k] or (k > j and len(t.text[k - 1]) <= 3 and not t.upper[k - 1]))):
             k += 1
         while k > j and (len(t.text[k - 1]) <= 3 and not t.upper[k - 1]):
             k -= 1                                  # no dangling "de", "о", "в"

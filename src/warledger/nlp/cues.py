@@ -115,6 +115,8 @@ class Cues:
     place_nouns: EntryList
     place_prepositions: EntryList
     admin_words: EntryList
+    directions: EntryList
+    function_words: frozenset[str]
     weekdays: EntryList
     months: EntryList
     relative: EntryList
@@ -162,6 +164,8 @@ def compile_cues(data: dict, where: str) -> Cues:
             sources=EntryList(data.get("sources")), place_nouns=EntryList(data.get("place_nouns")),
             place_prepositions=EntryList(data.get("place_prepositions")),
             admin_words=EntryList(data.get("admin_words")),
+            directions=EntryList(data.get("directions")),
+            function_words=frozenset(str(w).lower() for w in data.get("function_words") or []),
             weekdays=_valued(dates.get("weekdays")), months=_valued(dates.get("months")),
             relative=_valued(dates.get("relative")), night_of=EntryList(dates.get("night_of")),
             year_words=EntryList(dates.get("year_words")),

@@ -84,6 +84,7 @@ class Sentence:
     end: int
     names: list[NameHit]
     places: list[PlaceRecord]
+    references: list[PlaceRecord] = field(default_factory=list)   # "south of X": a point of reference
 
 
 class CueReader:
@@ -120,7 +121,7 @@ class CueReader:
         structure = doc.user_data.get(USER_STRUCTURE)
         pub = structure.published.date if structure is not None and structure.published else None
         sents = [Sentence(s, e, self.names.names(t, s, e, s), []) for s, e in self._sentences(doc, t)]
-        self._choose_places(sents)
+        self._choose_places(t, keys, sents)
         events: list[CueEvent] = []
         tallies: list[dict] = []
         last: CueEvent | None = None
@@ -135,7 +136,7 @@ class CueReader:
         return doc
 
     # ------------------------------------------------------------- places
-    def _choose_places(self, sents: list[Sentence]) -> None:
+    def _choose_places(self, t: Toks, keys, sents: list[Sentence]) -> None:
         """Homonyms resolved by the countries the document names (cascade step 4)."""
         votes: dict[str, int] = {}
         for s in sents:
@@ -154,13 +155,36 @@ class CueReader:
                     continue
                 if not h.candidates:
                     continue
-                p = max(h.candidates, key=lambda c: self._rank(c, votes))
-                s.places.append(PlaceRecord(p, p.name, _precision(p), p.lat, p.lon, p.level, [h.char_span]))
+                p = self._pick(h.candidates, votes)
+                rec = PlaceRecord(p, p.name, _precision(p), p.lat, p.lon, p.level, [h.char_span])
+                s.places.append(rec)
+                if self._after_direction(t, keys, h, s):
+                    s.references.append(rec)
+
+    def _after_direction(self, t: Toks, keys, h: NameHit, s: Sentence) -> bool:
+        for back in range(1, 4):
+            k = h.start - back
+            if k < s.start or t.punct[k]:
+                return False
+            if self.cues.directions.at(keys, k, h.start):
+                return True
+        return False
 
     @staticmethod
-    def _rank(p: Place, votes: dict[str, int]) -> tuple:
-        small_admin = p.level == "admin1"
-        return (votes.get(p.country, 0), p.level == "country", small_admin and p.population < _SMALL, p.population)
+    def _pick(cands: list[Place], votes: dict[str, int]) -> Place:
+        """Cascade step 4: a country; else among those in countries the document names (all,
+        when none is), a large town, else a province, else the largest town."""
+        countries = [c for c in cands if c.level == "country"]
+        if countries:
+            return countries[0]
+        named = [c for c in cands if votes.get(c.country)] or cands
+        towns = sorted((c for c in named if c.level not in ("admin1", "admin2")), key=lambda c: -c.population)
+        if towns and towns[0].population >= _SMALL:
+            return towns[0]
+        admin = [c for c in named if c.level == "admin1"]
+        if admin:
+            return admin[0]
+        return towns[0] if towns else named[0]
 
     # ------------------------------------------------------------- one sentence
     def _read_sentence(self, doc: Doc, t: Toks, keys, sent: Sentence, pub: dt.date | None,
@@ -181,11 +205,12 @@ class CueReader:
         out = last
         if violent or count is not None:
             etype = max(violent, key=lambda tr: self.priority.get(tr[2], 0))[2] if violent else "killing"
-            town = [p for p in sent.places if p.level in ("populated_place", "unknown")]
+            scene = [p for p in sent.places if p not in sent.references]
+            town = [p for p in scene if p.level in ("populated_place", "unknown")]
             joins = last is not None and last.violent and not (
                 (town and any(p.level in ("populated_place", "unknown") for p in last.places)
                  and not any(_same(p, q) for p in town for q in last.places))
-                or (date is not None and last.date is not None and date.start != last.date.start))
+                or (date is not None and date.start != (last.date.start if last.date else pub)))
             if not violent and last is not None and last.violent:
                 joins = True
             if joins:
@@ -200,13 +225,14 @@ class CueReader:
                 ev.date = date
             if count is not None and (ev.count is None or (count.low or 0) > (ev.count.low or 0)):
                 ev.count = count
-            for p in sent.places:
+            for p in scene:
                 if not any(_same(p, q) for q in ev.places) and not self._inside_actor(p, sent):
                     ev.places.append(p)
             self._roles(ev, t, sent, violent, counted)
             self._attribute(ev, stances, pub)
             out = ev
-        if statements and not violent:
+        if statements:
+            # a statement is its own event, apart from the violence it speaks of
             who = self._statement_speaker(statements, speakers)
             if who is not None:
                 st = CueEvent("statement", self.priority["statement"], date=date)
@@ -282,7 +308,7 @@ class CueReader:
             best.setdefault(cue, []).append(n)
         if not best:
             one = c.killed_one.find(keys, s, e)
-            if one and not numbers:
+            if one:                               # "погиб работник": one death (numbers here went to the wounded)
                 i, j, _ = one[0]
                 return Count(1, 1, 1, None, t.source[t.idx[i]:t.end_char(j - 1)], (t.idx[i], t.end_char(j - 1)),
                              None, tokens=(i, j)), []
@@ -296,6 +322,7 @@ class CueReader:
         elif len(group) == 2 and any(c.range_words.at(keys, k, e) for k in range(group[0]["end"], group[1]["start"])):
             low, high = group[0]["value"], group[1]["value"]
         else:
+            group = [min(group, key=lambda n: self._distance(t, n, cue))]
             low, high = group[0]["value"], None
         first, last = group[0], group[-1]
         qual_low = any(c.at_least.at(keys, k, first["start"]) or c.more_than.at(keys, k, first["start"])
@@ -455,7 +482,10 @@ class CueReader:
             ev.roles.append(CueRole(a.name, "perpetrator", [h.char_span], a.id, a.kind, rule="cue:before_trigger"))
             break
         keys = t.keys
-        for i, j, _ in self.cues.victims.find(keys, sent.start, sent.end):
+        for n in counted:                     # the counted people, when they are of a victim kind
+            if not n["people"] or not self.cues.victims.at(keys, n["end"], n["people"][0]):
+                continue
+            i, j = n["end"], n["people"][0]
             text = t.source[t.idx[i]:t.end_char(j - 1)]
             if not any(r.name == text for r in ev.roles):
                 ev.roles.append(CueRole(text, "victim", [(t.idx[i], t.end_char(j - 1))], None, "civilians",
