@@ -302,9 +302,16 @@ class NameFinder:
         if s > start and (t.text[s - 1].isdigit() or t.low[s - 1] in self.cues.numbers):
             return None                         # "80 médicos": counted people, not a speaker
         k = j
+        named = False           # inside a name that a connector opened ("de Estados Unidos")
         while (k < end and k - j < limit and not t.punct[k] and not self._is_cue(keys, k, end)
-               and not t.text[k].isdigit() and t.low[k] not in self.cues.numbers
-               and (not t.upper[k] or (k > j and len(t.text[k - 1]) <= 3 and not t.upper[k - 1]))):
+               and not t.text[k].isdigit() and t.low[k] not in self.cues.numbers):
+            if t.upper[k]:
+                connector = k > j and len(t.text[k - 1]) <= 3 and not t.upper[k - 1]
+                if not (connector or (named and t.upper[k - 1])):
+                    break
+                named = True
+            else:
+                named = False
             k += 1
         while k > j and (len(t.text[k - 1]) <= 3 and not t.upper[k - 1]):
             k -= 1                                  # no dangling "de", "о", "в"

@@ -428,6 +428,10 @@ class CueReader:
                 continue
             out.append(CueRole(text, "speaker", [(t.idx[a], t.end_char(b - 1))], None, None, toks=(a, b)))
             taken |= set(range(a, b))
+        # a speaker noun's words that hold an actor speak for it ("embajada de Estados Unidos")
+        phrases = [r.toks for r in out if r.actor_id is None]
+        out = [r for r in out if r.actor_id is None
+               or not any(a <= r.toks[0] and r.toks[1] <= b and (a, b) != r.toks for a, b in phrases)]
         # a person's name: two or three capitalised words that are no place and no actor
         i = sent.start
         while i < sent.end:
@@ -477,8 +481,8 @@ class CueReader:
             a = h.actor
             if a is None or a.kind not in _STATE_KINDS or verb is None or h.start > verb:
                 continue
-            if any(r.actor_id == a.id for r in ev.roles):
-                continue
+            if any(r.role == "perpetrator" for r in ev.roles):
+                break                   # the first sentence that names who did it stands
             ev.roles.append(CueRole(a.name, "perpetrator", [h.char_span], a.id, a.kind, rule="cue:before_trigger"))
             break
         keys = t.keys
