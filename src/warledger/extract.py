@@ -11,7 +11,7 @@ from .model import Document, Extraction
 from .read import read_path
 from .settings import Settings
 from .structure import analyse_structure
-from .structure.language import block_languages, detect_language
+from .structure.language import block_languages, document_language
 
 BATCH = 16
 
@@ -26,9 +26,10 @@ def readable_languages(settings: Settings) -> tuple[str, ...]:
 
 def _prepare(doc: Document, settings: Settings) -> Extraction:
     structure = analyse_structure(doc)
-    if not doc.language:
-        doc.language = detect_language(doc.text)
-    block_languages(doc.text, structure.blocks, doc.language)
+    if doc.language:
+        block_languages(doc.text, structure.blocks, doc.language)
+    else:
+        doc.language = document_language(doc.text, structure.blocks)
     ex = Extraction(document=doc, structure=structure)
     languages = readable_languages(settings)
     if doc.language is not None and doc.language not in languages:

@@ -202,3 +202,21 @@ def load_cues(language: str, path: str | None = None) -> Cues:
     if not isinstance(data, dict):
         raise WarledgerError("E308", "the cue file is not a mapping", path=str(where))
     return compile_cues(data, str(where))
+
+
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
+
+
+def stance_in(text: str, cues: Cues) -> str | None:
+    """The strongest reporting stance a text in ``cues``' language takes (a post, a quote), or
+    None when it has no reporting cue: "Минобороны опровергает сообщения ..." → "denies"."""
+    from ..vocab import STANCE_RANK
+
+    words = [m.group(0).lower() for m in _WORD.finditer(text)]
+    keys = [(w, w) for w in words]
+    found = []
+    for i, _j, stance in cues.stances.find(keys, 0, len(keys)):
+        if stance == "confirms" and any(cues.negation.at(keys, k, i) for k in range(max(0, i - 2), i)):
+            stance = "cannot_confirm"
+        found.append(stance)
+    return min(found, key=lambda s: STANCE_RANK.get(s, 99)) if found else None

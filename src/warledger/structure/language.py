@@ -65,3 +65,19 @@ def block_languages(text: str, blocks: list[Block], document: str | None) -> Non
         part = text[b.start:b.end]
         own = detect_language(part, min_letters=_BLOCK_MIN_LETTERS) if _letters(part) >= _BLOCK_MIN_LETTERS else None
         b.language = own or document
+
+
+def document_language(text: str, blocks: list[Block]) -> str | None:
+    """The language of most of the text's letters, block by block (an English article quoting a
+    Russian post is English), and each block's language set on it. Without blocks, or when no
+    block says enough, the language of the text as a whole."""
+    whole = detect_language(text)
+    block_languages(text, blocks, None)
+    letters: dict[str, int] = {}
+    for b in blocks:
+        if b.language:
+            letters[b.language] = letters.get(b.language, 0) + _letters(text[b.start:b.end])
+    lang = max(letters, key=letters.get) if letters else whole
+    for b in blocks:
+        b.language = b.language or lang
+    return lang
