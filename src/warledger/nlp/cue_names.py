@@ -56,11 +56,20 @@ class Toks:
         return self.idx[i] + len(self.text[i])
 
 
-def toks_of(doc) -> Toks:
+def _unprefixed(word: str, prefixes: tuple[str, ...]) -> str:
+    for p in prefixes:
+        if word.startswith(p) and len(word) - len(p) >= 3:
+            return word[len(p):]
+    return word
+
+
+def toks_of(doc, prefixes: tuple[str, ...] = ()) -> Toks:
+    """``prefixes``: conjunctions written onto words; without a trained lemmatizer, a word's
+    "lemma" is the word without them, so cue words match either form."""
     text = [t.text for t in doc]
     has_lemma = doc.has_annotation("LEMMA")
     return Toks(text=text, low=[t.lower_ for t in doc],
-                lemma=[t.lemma_.lower() if has_lemma else t.lower_ for t in doc],
+                lemma=[t.lemma_.lower() if has_lemma else _unprefixed(t.lower_, prefixes) for t in doc],
                 idx=[t.idx for t in doc],
                 upper=[bool(s) and s[0].isupper() and any(c.isalpha() for c in s) for s in text],
                 punct=[t.is_punct for t in doc], source=doc.text)
@@ -207,7 +216,7 @@ class NameFinder:
         for j in range(end, i, -1):
             if j - 1 > i and not (t.upper[j - 1] or self.caseless):
                 continue                        # a name ends on a capitalised word
-            if j - i == 1 and t.low[i] in self.cues.function_words:
+            if j - i == 1 and (t.low[i] in self.cues.function_words or self._common(keys, i)):
                 continue
             text = self._span_text(t, i, j)
             actors = self.actors_named(text)
@@ -231,6 +240,12 @@ class NameFinder:
         if evidence and i != first and not self.caseless and self._after_place_noun(t, keys, i, start):
             return NameHit(i, i + 1, t.text[i], evidence=True, unknown=True)
         return None
+
+    def _common(self, keys, i: int) -> bool:
+        """A word that is itself a place noun, a weekday, a month or a time word ("مدينة" is
+        "city", not Medina; "Salı" is Tuesday, not Salé)."""
+        c = self.cues
+        return any(lst.at(keys, i, i + 1) for lst in (c.place_nouns, c.weekdays, c.months, c.relative))
 
     def _after_place_noun(self, t: Toks, keys, i: int, start: int) -> bool:
         for back in (1, 2, 3):
@@ -299,7 +314,7 @@ class NameFinder:
                 and len(t.low[s - 1]) > 4 and not self._is_cue(keys, s - 1, end):
             s -= 1
         limit = 2 if self.cues.language in ("ru", "uk", "tr", "ar") else 6
-        if s > start and (t.text[s - 1].isdigit() or t.low[s - 1] in self.cues.numbers):
+        if s > start and (t.text[s - 1].isdigit() or self.cues.numbers.get(t.low[s - 1], 1) > 1):
             return None                         # "80 médicos": counted people, not a speaker
         k = j
         named = False           # inside a name that a connector opened ("de Estados Unidos")

@@ -127,6 +127,7 @@ class Cues:
     stem_rules: list[tuple[str, str]]
     spelling_variants: list[tuple[str, str]]
     clitics: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
     apostrophe_suffix: bool = False
     raw: dict = field(default_factory=dict)
 
@@ -174,6 +175,7 @@ def compile_cues(data: dict, where: str) -> Cues:
             stem_rules=[(str(a), str(b)) for a, b in data.get("stem_rules") or []],
             spelling_variants=[(str(a), str(b)) for a, b in data.get("spelling_variants") or []],
             clitics=tuple(sorted((str(c) for c in data.get("clitics") or []), key=len, reverse=True)),
+            prefixes=tuple(str(c) for c in data.get("prefixes") or []),
             apostrophe_suffix=bool(data.get("apostrophe_suffix")),
             raw=data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

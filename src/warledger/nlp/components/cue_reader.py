@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 from ...resolve.dates import DateRange
 from ...resolve.gazetteer import Gazetteer, Place
 from ...resolve.registry import Registry
+from ...vocab import STANCE_RANK
 from ..cue_names import NameFinder, NameHit, Toks, toks_of
 from ..cues import Cues
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
@@ -107,7 +108,8 @@ class CueReader:
             s = bs
             for i in range(bs, be):
                 nxt = i + 1
-                if t.text[i] in _SENT_END and nxt < be and (t.upper[nxt] or t.text[nxt] in "«\"“–—-"):
+                if t.text[i] in _SENT_END and nxt < be and (t.upper[nxt] or t.text[nxt] in "«\"“–—-"
+                                                           or self.names.caseless):
                     out.append((s, nxt))
                     s = nxt
             if s < be:
@@ -116,7 +118,7 @@ class CueReader:
 
     # ------------------------------------------------------------- call
     def __call__(self, doc: Doc) -> Doc:
-        t = toks_of(doc)
+        t = toks_of(doc, self.cues.prefixes)
         keys = t.keys
         structure = doc.user_data.get(USER_STRUCTURE)
         pub = structure.published.date if structure is not None and structure.published else None
@@ -207,12 +209,15 @@ class CueReader:
             etype = max(violent, key=lambda tr: self.priority.get(tr[2], 0))[2] if violent else "killing"
             scene = [p for p in sent.places if p not in sent.references]
             town = [p for p in scene if p.level in ("populated_place", "unknown")]
-            joins = last is not None and last.violent and not (
-                (town and any(p.level in ("populated_place", "unknown") for p in last.places)
-                 and not any(_same(p, q) for p in town for q in last.places))
-                or (date is not None and date.start != (last.date.start if last.date else pub)))
-            if not violent and last is not None and last.violent:
-                joins = True
+            # a new event when the sentence names a town the last event lacks (while it has one),
+            # or another date (a sentence dated when the event is not: unless it names its place)
+            new_town = bool(town) and last is not None and any(
+                p.level in ("populated_place", "unknown") for p in last.places) and not any(
+                _same(p, q) for p in town for q in last.places)
+            shares = last is not None and any(_same(p, q) for p in scene for q in last.places)
+            clash = date is not None and last is not None and (
+                date.start != last.date.start if last.date is not None else not shares)
+            joins = last is not None and last.violent and not new_town and not clash
             if joins:
                 ev = last
                 if self.priority.get(etype, 0) > ev.priority and violent:
@@ -228,7 +233,7 @@ class CueReader:
             for p in scene:
                 if not any(_same(p, q) for q in ev.places) and not self._inside_actor(p, sent):
                     ev.places.append(p)
-            self._roles(ev, t, sent, violent, counted)
+            self._roles(ev, t, sent, violent, counted, {a["source"] for a in stances})
             self._attribute(ev, stances, pub)
             out = ev
         if statements:
@@ -459,7 +464,13 @@ class CueReader:
                 continue
             out.append({"source": who.name, "stance": stance, "date": None, "quote": None,
                         "span": (t.idx[i], t.end_char(j - 1))})
-        return out
+        # one speaker, several cues in one sentence ("rejected the claims"): the strongest stands
+        best: dict[str, dict] = {}
+        for a in out:
+            held = best.get(a["source"])
+            if held is None or STANCE_RANK.get(a["stance"], 99) < STANCE_RANK.get(held["stance"], 99):
+                best[a["source"]] = a
+        return list(best.values())
 
     def _attribute(self, ev: CueEvent, stances: list[dict], pub: dt.date | None) -> None:
         for a in stances:
@@ -475,12 +486,14 @@ class CueReader:
         return min(speakers, key=lambda r: _tok_distance(r, i, j))
 
     # ------------------------------------------------------------- roles
-    def _roles(self, ev: CueEvent, t: Toks, sent: Sentence, violent, counted: list) -> None:
+    def _roles(self, ev: CueEvent, t: Toks, sent: Sentence, violent, counted: list, speaking: set) -> None:
         verb = violent[0][0] if violent else None
         for h in sent.names:
             a = h.actor
             if a is None or a.kind not in _STATE_KINDS or verb is None or h.start > verb:
                 continue
+            if a.name in speaking:
+                continue                # who denies or reports the strikes is not their author
             if any(r.role == "perpetrator" for r in ev.roles):
                 break                   # the first sentence that names who did it stands
             ev.roles.append(CueRole(a.name, "perpetrator", [h.char_span], a.id, a.kind, rule="cue:before_trigger"))
