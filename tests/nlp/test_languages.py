@@ -157,3 +157,13 @@ def test_language_not_installed_gets_structure_and_notice():
     assert ex.document.language == "pl"
     assert ex.notices and ex.notices[0].startswith("[W201]")
     assert ex.structure.blocks and not ex.events
+
+
+@pytest.mark.parametrize("lang,text,province", [
+    ("uk", "Уночі дрони атакували об'єкти у Харківській області, загинули двоє людей.", "Kharkiv"),
+    ("ru", "Ночью беспилотники атаковали Брянскую область, погибли три человека.", "Bryansk"),
+])
+def test_language_province_by_adjective_and_admin_word(lang, text, province):
+    doc = Document(text=text * 3, id=f"test-admin-{lang}", language=lang)
+    (ex,) = list(extract_documents([doc], Settings(languages=())))
+    assert any(p.level == "admin1" and p.name.startswith(province) for p in ex.places), ex.places

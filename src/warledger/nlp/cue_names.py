@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..resolve.admin1_names import admin1_named
 from ..resolve.country_names import country_code
 from ..resolve.gazetteer import Gazetteer, Place
 from ..resolve.registry import Actor, Registry
@@ -127,6 +128,9 @@ class NameFinder:
         found: list[Place] = []
         for form in self.forms(text):
             hit = self.gaz.lookup(form, fuzzy=False)
+            # a province by its name in the language, when the gazetteer holds it under others
+            hit += [p for p in admin1_named(form, self.cues.language)
+                    if not any(h.level == "admin1" and h.country == p.country for h in hit)]
             cc = country_code(form, self.cues.language)
             if cc:
                 country = self.gaz.country(cc)
@@ -262,14 +266,15 @@ class NameFinder:
         for k in range(j, min(j + 4, len(t.low))):
             hit = self.cues.admin_words.at(keys, k, k + 1)
             if hit:
-                nominative = t.lemma[k] if t.lemma[k] != t.low[k] else t.low[k]
+                # the admin word in its base form: the lemma, or a form its stem rules give
+                nominatives = list(dict.fromkeys([t.lemma[k], *self.forms(t.low[k])]))
                 for form in self.forms(text):
-                    found = [p for p in self.gaz.lookup(f"{form} {nominative}", fuzzy=False) if p.level == "admin1"]
-                    if not found and nominative != t.low[k]:
-                        found = [p for p in self.gaz.lookup(f"{form} {t.low[k]}", fuzzy=False)
-                                 if p.level == "admin1"]
-                    if found:
-                        return found
+                    for nominative in nominatives:
+                        name = f"{form} {nominative}"
+                        found = [p for p in self.gaz.lookup(name, fuzzy=False) if p.level == "admin1"]
+                        found = found or admin1_named(name, self.cues.language)
+                        if found:
+                            return found
                 return []
             if t.punct[k] and t.text[k] not in ("-",):
                 return []
