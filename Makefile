@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_ratio.py
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_languages.py
 
 # make eval [BASE=<commit>] [RULES=1|events.yaml]: see README.md (Development)
 eval: install
