@@ -535,7 +535,7 @@ class CueReader:
         return list(out.values())
 
 
-_SMALL = 50_000
+_SMALL = 10_000           # a town smaller than this yields to a province of its name
 
 
 def _precision(p: Place) -> str:
