@@ -174,9 +174,10 @@ class NameFinder:
         while i < end:
             if t.upper[i] or (self.caseless and not t.punct[i] and len(t.text[i]) >= 2):
                 j = i + 1
-                while j < end and j - i < _MAX_RUN and (t.upper[j] or self._joiner(t, j, end)):
+                while j < end and j - i < _MAX_RUN and (t.upper[j] or self._joiner(t, j, end)
+                                                       or (self.caseless and not t.punct[j])):
                     j += 1
-                while j > i + 1 and not t.upper[j - 1]:
+                while j > i + 1 and not (t.upper[j - 1] or self.caseless):
                     j -= 1
                 runs.append((i, j))
                 i = j
@@ -223,7 +224,9 @@ class NameFinder:
             if j - i == 1 and (t.low[i] in self.cues.function_words or self._common(keys, i)):
                 continue
             text = self._span_text(t, i, j)
-            actors = self.actors_named(text)
+            # a Turkish name with a case ending ("Suriye'nin", "Halep'te") is a place, not an agent
+            suffixed = self.cues.apostrophe_suffix and any(q in text for q in ("'", "’"))
+            actors = [] if suffixed else self.actors_named(text)
             admin = self._admin_form(t, keys, j, end, text)
             places = admin or self.places_named(text)
             if actors and (actors[0].kind != "state" or not evidence):
@@ -234,7 +237,11 @@ class NameFinder:
             if places:
                 # a single word with nothing saying "place" must name a country, a province or a
                 # town large enough to be meant; at a sentence's start, a large town
-                floor = _BIG_TOWN if i == first else _MIN_TOWN
+                # a word after "de" in a capitalised name ("Ministerio de Salud") is part of
+                # the name: a place only when large
+                inner = (i - 2 >= start and t.upper[i - 2] and not t.upper[i - 1] and len(t.text[i - 1]) <= 3
+                         and not evidence)
+                floor = _BIG_TOWN if i == first or inner else _MIN_TOWN
                 big = any(p.level in ("country", "admin1") or p.population >= floor for p in places)
                 if (j - i >= 2 and big) or evidence or big or admin:
                     if self.caseless and not evidence and not any(
@@ -252,12 +259,17 @@ class NameFinder:
         return any(lst.at(keys, i, i + 1) for lst in (c.place_nouns, c.weekdays, c.months, c.relative))
 
     def _after_place_noun(self, t: Toks, keys, i: int, start: int) -> bool:
-        for back in (1, 2, 3):
+        """A place noun just before (with at most an article between), itself not the end of a
+        name ("Белгородской области Вячеслав" is a person after a province), and no capital
+        after (two capitalised words are more often a person's name)."""
+        if i + 1 < len(t.upper) and t.upper[i + 1]:
+            return False
+        for back in (1, 2):
             j = i - back
             if j < start or t.punct[j]:
                 return False
             if self.cues.place_nouns.at(keys, j, i):
-                return True
+                return not (j > start and t.upper[j - 1])
         return False
 
     def _admin_form(self, t: Toks, keys, j: int, end: int, text: str) -> list[Place]:
@@ -327,9 +339,11 @@ class NameFinder:
                and not t.text[k].isdigit() and t.low[k] not in self.cues.numbers):
             if t.upper[k]:
                 connector = k > j and len(t.text[k - 1]) <= 3 and not t.upper[k - 1]
-                if not (connector or (named and t.upper[k - 1])):
+                # "губернатор Белгородской области": a province's adjective and its noun
+                province = k + 1 < end and bool(self.cues.admin_words.at(keys, k + 1, k + 2))
+                if not (connector or province or (named and t.upper[k - 1])):
                     break
-                named = True
+                named = not province
             else:
                 named = False
             k += 1

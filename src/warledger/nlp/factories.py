@@ -15,8 +15,8 @@ from .components.cue_reader import CueReader
 from .components.events import EventExtractor
 from .components.places import PlaceRecognizer
 from .components.structure import BlockTagger
-from .extensions import set_extensions
 from .cues import Cues, load_cues
+from .extensions import set_extensions
 from .lexicons import load
 from .role_patterns import RolePatterns, load_role_patterns
 

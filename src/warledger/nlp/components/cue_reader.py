@@ -42,8 +42,8 @@ from ..triggers import lexicon as english_triggers
 from .actors import ActorRecord
 from .attributions import status_of
 
-_STATE_KINDS = frozenset({"state", "government", "state_agency", "forces", "armed_group", "militia", "rebel_group",
-                          "person"})
+# the kinds of actor that can carry out violence (vocab.ACTOR_KINDS)
+_AGENT_KINDS = frozenset({"state", "government", "state_agency", "armed_forces", "armed_group", "person", "group"})
 _NUM = re.compile(r"^\d{1,3}(?:[.,\u00a0\u202f ]\d{3})*$|^\d+$")
 _WINDOW = 8
 _COMMA_COST = 3
@@ -426,7 +426,10 @@ class CueReader:
             while n < sent.end and t.upper[n] and n not in taken:
                 n += 1
             if n - b >= 2 and not any(p[0] == t.idx[b] for p in place_spans):
-                a, b = b, n
+                taken |= set(range(a, n))
+                a, b = max(b, n - 3), n     # a long run ends with the person's names ("ОВА Олег Кіпер")
+                if b - a == 3 and t.text[a].isupper():
+                    a += 1
             inner = [h for h in sent.names if h.actor is not None and a <= h.start and h.end <= b]
             text = t.source[t.idx[a]:t.end_char(b - 1)]
             if inner and inner[0].end - inner[0].start == b - a:
@@ -437,13 +440,15 @@ class CueReader:
         phrases = [r.toks for r in out if r.actor_id is None]
         out = [r for r in out if r.actor_id is None
                or not any(a <= r.toks[0] and r.toks[1] <= b and (a, b) != r.toks for a, b in phrases)]
-        # a person's name: two or three capitalised words that are no place and no actor
+        # a name: two to five capitalised words (with "de", "of" between) that are no place and
+        # no actor: a person ("Ash Carter") or a body the registry lacks ("Fuerzas de Apoyo Rápido")
         i = sent.start
         while i < sent.end:
             j = i
-            while j < sent.end and t.upper[j] and j not in taken and t.text[j].isalpha():
+            while j < sent.end and j not in taken and (
+                    (t.upper[j] and t.text[j].isalpha()) or (j > i and self.names._joiner(t, j, sent.end))):
                 j += 1
-            if 2 <= j - i <= 3 and not any(t.idx[i] <= p[0] < t.end_char(j - 1) for p in place_spans) \
+            if 2 <= j - i <= 5 and not any(t.idx[i] <= p[0] < t.end_char(j - 1) for p in place_spans) \
                     and not any(self.cues.triggers.at(t.keys, k, k + 1) for k in range(i, j)):
                 out.append(CueRole(t.source[t.idx[i]:t.end_char(j - 1)], "speaker",
                                    [(t.idx[i], t.end_char(j - 1))], None, "person", toks=(i, j)))
@@ -490,7 +495,9 @@ class CueReader:
         verb = violent[0][0] if violent else None
         for h in sent.names:
             a = h.actor
-            if a is None or a.kind not in _STATE_KINDS or verb is None or h.start > verb:
+            # named before the violent word, or right after it ("удар ВСУ", "l'attaque de l'EI")
+            after = verb is not None and h.start == violent[0][1]
+            if a is None or a.kind not in _AGENT_KINDS or verb is None or (h.start > verb and not after):
                 continue
             if a.name in speaking:
                 continue                # who denies or reports the strikes is not their author
