@@ -194,20 +194,26 @@ class NameFinder:
     def names(self, t: Toks, start: int, end: int, first: int) -> list[NameHit]:
         """Actor and place names in tokens ``[start, end)``; ``first`` is the sentence's first token."""
         keys = t.keys
-        out: list[NameHit] = []
+        # registry aliases of several words first, whatever their case ("Армия обороны Израиля",
+        # "forces russes"): the capitalised words inside them are not read again
+        out: list[NameHit] = self._lower_actors(t, start, end, [])
+        used = {k for h in out for k in range(h.start, h.end)}
         for rs, re_ in self._runs(t, start, end):
             i = rs
             while i < re_:
+                if i in used:
+                    i += 1
+                    continue
                 if not (t.upper[i] or self.caseless) or t.low[i] in self.cues.function_words:
                     i += 1                      # a name starts with a capital, and never with "La"
                     continue
-                hit = self._longest(t, keys, i, re_, first, start)
+                stop = next((k for k in range(i, re_) if k in used), re_)
+                hit = self._longest(t, keys, i, stop, first, start)
                 if hit is None:
                     i += 1
                     continue
                 out.append(hit)
                 i = hit.end
-        out += self._lower_actors(t, start, end, out)
         for h in out:
             h.char_span = (t.idx[h.start], t.end_char(h.end - 1))
         return sorted(out, key=lambda h: h.start)
@@ -303,8 +309,8 @@ class NameFinder:
                 if any(k in used for k in range(i, j)) or t.punct[i]:
                     continue
                 text = self._span_text(t, i, j)
-                if text.isascii() or (j - i == 1 and len(text) < 5):
-                    continue
+                if j - i == 1 and (text.isascii() or len(text) < 5 or t.upper[i]):
+                    continue            # one word: only a long one in the text's own script, in lower case
                 hit = self.reg.lookup(text)
                 if hit:
                     found = NameHit(i, j, text, actor=hit[0])
@@ -326,7 +332,8 @@ class NameFinder:
         if hit is None:
             return None
         s, j = i, hit[0]
-        if self.cues.language in ("ru", "uk") and s - 1 >= start and not t.punct[s - 1] and not t.upper[s - 1] \
+        if self.cues.language in ("ru", "uk") and s - 1 >= start and not t.punct[s - 1] \
+                and (not t.upper[s - 1] or s - 1 == start) \
                 and t.low[s - 1].endswith(("их", "ых", "ий", "ый", "ой", "ая", "ие", "ые", "і", "а", "е")) \
                 and len(t.low[s - 1]) > 4 and not self._is_cue(keys, s - 1, end):
             s -= 1
