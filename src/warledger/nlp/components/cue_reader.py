@@ -23,7 +23,6 @@ staff among the dead are part of the toll).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -34,6 +33,7 @@ from ...resolve.gazetteer import Gazetteer, Place
 from ...resolve.registry import Registry
 from ...vocab import STANCE_RANK
 from ..cue_names import NameFinder, NameHit, Toks, toks_of
+from ..cue_quantities import count_in, date_in
 from ..cues import Cues
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..fatalities import Count
@@ -44,9 +44,6 @@ from .attributions import status_of
 
 # the kinds of actor that can carry out violence (vocab.ACTOR_KINDS)
 _AGENT_KINDS = frozenset({"state", "government", "state_agency", "armed_forces", "armed_group", "person", "group"})
-_NUM = re.compile(r"^\d{1,3}(?:[.,\u00a0\u202f ]\d{3})*$|^\d+$")
-_WINDOW = 8
-_COMMA_COST = 3
 _SENT_END = frozenset({".", "!", "?", "…", "؟"})
 
 
@@ -195,8 +192,8 @@ class CueReader:
         s, e = sent.start, sent.end
         triggers = [(i, j, lab) for i, j, lab in c.triggers.find(keys, s, e)]
         statements = c.statement_verbs.find(keys, s, e)
-        date, date_toks = self._date(t, keys, s, e, pub)
-        count, counted = self._count(t, keys, s, e, date_toks)
+        date, date_toks = date_in(c, t, keys, s, e, pub)
+        count, counted = count_in(c, t, keys, s, e, date_toks)
         speakers = self._speakers(t, sent)
         stances = self._stances(t, keys, s, e, speakers)
         span = (t.idx[s], t.end_char(e - 1))
@@ -254,155 +251,10 @@ class CueReader:
         return any(h.actor is not None and h.char_span[0] <= m[0] and m[1] <= h.char_span[1]
                    and h.char_span != m for h in sent.names)
 
-    # ------------------------------------------------------------- counts
-    def _number_at(self, t: Toks, keys, i: int, end: int) -> tuple[int, int] | None:
-        """(value, token after it) of a number written at ``i``: digits (with thousands
-        separated by a space, point or comma), a number word, and a multiplier after it."""
-        c = self.cues
-        txt = t.text[i]
-        j = i + 1
-        value = None
-        if _NUM.match(txt):
-            digits = re.sub(r"\D", "", txt)
-            while j < end and re.fullmatch(r"\d{3}", t.text[j]) and t.idx[j] - t.end_char(j - 1) <= 1:
-                digits += t.text[j]
-                j += 1
-            value = int(digits)
-        elif t.low[i] in c.numbers:
-            value = c.numbers[t.low[i]]
-        if value is None:
-            return None
-        if j < end and t.low[j] in c.multipliers:
-            value *= c.multipliers[t.low[j]]
-            j += 1
-        return value, j
-
-    def _count(self, t: Toks, keys, s: int, e: int, date_toks: set[int]) -> tuple[Count | None, list]:
-        c = self.cues
-        killed = [(i, j, "killed") for i, j, _ in c.killed.find(keys, s, e)]
-        wounded = [(i, j, "wounded") for i, j, _ in c.wounded.find(keys, s, e)]
-        cues = sorted(killed + wounded)
-        if not killed:
-            return None, []
-        numbers = []
-        i = s
-        while i < e:
-            if i in date_toks:
-                i += 1
-                continue
-            hit = self._number_at(t, keys, i, e)
-            if hit is None:
-                i += 1
-                continue
-            value, j = hit
-            if c.units.at(keys, j, e) if j < e else False:
-                i = j
-                continue
-            people = c.people.at(keys, j, e) if j < e else None
-            if 1900 <= value <= 2100 and people is None:
-                i = j
-                continue
-            subset = any(c.subset.at(keys, k, i) for k in range(max(s, i - 3), i))
-            numbers.append({"value": value, "start": i, "end": j, "people": people, "subset": subset})
-            i = j
-        best: dict[tuple, list] = {}
-        for n in numbers:
-            cue = min(cues, key=lambda q: self._distance(t, n, q), default=None)
-            if cue is None or self._distance(t, n, cue) > _WINDOW or cue[2] != "killed" or n["subset"]:
-                continue
-            best.setdefault(cue, []).append(n)
-        if not best:
-            one = c.killed_one.find(keys, s, e)
-            if one:                               # "погиб работник": one death (numbers here went to the wounded)
-                i, j, _ = one[0]
-                return Count(1, 1, 1, None, t.source[t.idx[i]:t.end_char(j - 1)], (t.idx[i], t.end_char(j - 1)),
-                             None, tokens=(i, j)), []
-            return None, []
-        cue, group = max(best.items(), key=lambda kv: sum(n["value"] for n in kv[1]))
-        group.sort(key=lambda n: n["start"])
-        # numbers each with its own people noun, joined by "and", add up ("eight police and four civilians")
-        if len(group) > 1 and all(n["people"] for n in group):
-            low = sum(n["value"] for n in group)
-            high = None
-        elif len(group) == 2 and any(c.range_words.at(keys, k, e) for k in range(group[0]["end"], group[1]["start"])):
-            low, high = group[0]["value"], group[1]["value"]
-        else:
-            group = [min(group, key=lambda n: self._distance(t, n, cue))]
-            low, high = group[0]["value"], None
-        first, last = group[0], group[-1]
-        qual_low = any(c.at_least.at(keys, k, first["start"]) or c.more_than.at(keys, k, first["start"])
-                       for k in range(max(s, first["start"] - 3), first["start"]))
-        about = any(c.about.at(keys, k, first["start"]) for k in range(max(s, first["start"] - 2), first["start"]))
-        best_v = low if high is None else None
-        high_v = high if high is not None else (None if qual_low or about else low)
-        a, b = min(first["start"], cue[0]), max(last["end"], cue[1])
-        noun_end = last["people"][0] if last["people"] else last["end"]
-        group_text = t.source[t.idx[last["end"]]:t.end_char(noun_end - 1)] if last["people"] else None
-        return Count(low, best_v, high_v, group_text, t.source[t.idx[a]:t.end_char(b - 1)],
-                     (t.idx[a], t.end_char(b - 1)), None, tokens=(a, b)), group
-
-    @staticmethod
-    def _distance(t: Toks, n: dict, cue: tuple) -> int:
-        if cue[0] >= n["end"]:
-            lo, hi = n["end"], cue[0]
-        else:
-            lo, hi = cue[1], n["start"]
-        commas = sum(1 for k in range(lo, hi) if t.text[k] in (",", ";", ":", "(", ")"))
-        return (hi - lo) + _COMMA_COST * commas
-
     def _tally(self, count: Count, group: list, t: Toks, pub: dt.date | None) -> dict:
         return {"subject": count.group or count.text, "actor": None, "measure": "killed", "group": count.group,
                 "value": count.low, "since": None, "as_of": pub.isoformat() if pub else None, "increment": False,
                 "source": None, "text": count.text, "span": count.span}
-
-    # ------------------------------------------------------------- dates
-    def _date(self, t: Toks, keys, s: int, e: int, pub: dt.date | None) -> tuple[DateRange | None, set[int]]:
-        c = self.cues
-        used: set[int] = set()
-        found: DateRange | None = None
-        for i in range(s, e):
-            m = c.months.at(keys, i, e)
-            if m is None or i == s or not t.text[i - 1].isdigit():
-                continue
-            day = int(t.text[i - 1])
-            k = m[0]
-            year = None
-            if k < e and re.fullmatch(r"(1[89]|20)\d\d", t.text[k]):
-                year = int(t.text[k])
-                used.add(k)
-            year = year or (pub.year if pub else None)
-            if year is None or not 1 <= day <= 31:
-                continue
-            try:
-                d = dt.date(year, m[1], day)
-            except ValueError:
-                continue
-            if pub and d > pub and year == pub.year and not re.fullmatch(r"(1[89]|20)\d\d", t.text[k] if k < e else ""):
-                d = d.replace(year=year - 1)
-            used |= {i - 1, i}
-            start = d
-            night = any(c.night_of.at(keys, b, i - 1) for b in range(max(s, i - 5), i - 1))
-            if night:
-                start = d - dt.timedelta(days=1)
-            found = found or DateRange(start, d, "day", (t.idx[i - 1], t.end_char(m[0] - 1)),
-                                       t.source[t.idx[i - 1]:t.end_char(m[0] - 1)])
-        for i in range(s, e):
-            if found is not None or pub is None:
-                break
-            w = c.weekdays.at(keys, i, e)
-            if w is not None:
-                back = (pub.weekday() - int(w[1])) % 7
-                d = pub - dt.timedelta(days=back)
-                found = DateRange(d, d, "day", (t.idx[i], t.end_char(w[0] - 1)), t.source[t.idx[i]:t.end_char(w[0] - 1)])
-                continue
-            r = c.relative.at(keys, i, e)
-            if r is not None:
-                d = pub + dt.timedelta(days=int(r[1]))
-                found = DateRange(d, d, "day", (t.idx[i], t.end_char(r[0] - 1)), t.source[t.idx[i]:t.end_char(r[0] - 1)])
-        for i in range(s, e):       # a year with a month, or a bare year word ("у березні 2011 року")
-            if re.fullmatch(r"(1[89]|20)\d\d", t.text[i]):
-                used.add(i)
-        return found, used
 
     # ------------------------------------------------------------- speakers and stances
     def _speakers(self, t: Toks, sent: Sentence) -> list[CueRole]:
