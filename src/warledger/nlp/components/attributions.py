@@ -309,12 +309,12 @@ class AttributionReader:
             if a["date"] is None and pub is not None:
                 a["date"] = pub.isoformat()
         ev.attributions = atts
-        ev.status = status_of(atts)
+        ev.status = status_of([a["stance"] for a in atts if a["source"] is not None or len(atts) == 1])
 
 
-def status_of(atts: list[dict]) -> str:
-    """An event's status from its attributions' stances (an unnamed source counts only alone)."""
-    stances = [a["stance"] for a in atts if a["source"] is not None or len(atts) == 1]
+def status_of(stances: list[str]) -> str:
+    """An event's status from the stances of its sources (the outlet's own report counts only
+    when no one else is cited)."""
     if stances and all(s == "denies" for s in stances):
         return "denied"
     if set(stances) & POSITIVE_STANCES and set(stances) & NEGATIVE_STANCES:

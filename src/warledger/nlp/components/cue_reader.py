@@ -127,7 +127,7 @@ class CueReader:
         for sent in sents:
             last = self._read_sentence(doc, t, keys, sent, pub, events, tallies, last)
         for ev in events:
-            ev.status = status_of(ev.attributions)
+            ev.status = status_of([a["stance"] for a in ev.attributions])
         doc._.wl_places = self._doc_places(sents)
         doc._.wl_actors = self._doc_actors(sents)
         doc._.wl_events = [e for e in events if e.violent or e.roles]
