@@ -167,3 +167,24 @@ def test_language_province_by_adjective_and_admin_word(lang, text, province):
     doc = Document(text=text * 3, id=f"test-admin-{lang}", language=lang)
     (ex,) = list(extract_documents([doc], Settings(languages=())))
     assert any(p.level == "admin1" and p.name.startswith(province) for p in ex.places), ex.places
+
+
+@pytest.mark.parametrize("lang,text,start,end", [
+    ("es", "Al menos 12 personas murieron el 6 de mayo en un ataque contra un mercado de Jartum, según "
+           "fuentes locales. El ejército negó su participación.", dt.date(2024, 5, 6), dt.date(2024, 5, 6)),
+    ("ru", "В ночь на 20 июня беспилотники атаковали Белгород, погибли два человека, сообщил губернатор.",
+     dt.date(2024, 6, 19), dt.date(2024, 6, 20)),
+])
+def test_language_day_and_month(lang, text, start, end):
+    doc = Document(text=text, id=f"test-date-{lang}", published=dt.date(2024, 6, 21))
+    (ex,) = list(extract_documents([doc], Settings(languages=())))
+    assert any(e.date.start == start and e.date.end == end for e in ex.events), [e.date for e in ex.events]
+
+
+@pytest.mark.parametrize("line,day", [("Опубліковано 21.06.2024", dt.date(2024, 6, 21)),
+                                       ("Publié le 6 mai 2005", dt.date(2005, 5, 6)),
+                                       ("Publicado el 6 de mayo de 2005", dt.date(2005, 5, 6))])
+def test_publication_date_written_in_another_language(line, day):
+    from warledger.structure.dates import find_dates
+
+    assert [d for d, _, _ in find_dates(line)] == [day]

@@ -114,9 +114,15 @@ def date_in(c: Cues, t: Toks, keys, s: int, e: int, pub: dt.date | None) -> tupl
     found: DateRange | None = None
     for i in range(s, e):
         m = c.months.at(keys, i, e)
-        if m is None or i == s or not t.text[i - 1].isdigit():
+        if m is None or i == s:
             continue
-        day = int(t.text[i - 1])
+        # the day before the month, or before a short joining word ("6 de mayo")
+        d_at = i - 1 if t.text[i - 1].isdigit() else (
+            i - 2 if i - 2 >= s and t.text[i - 2].isdigit() and len(t.text[i - 1]) <= 2 and t.text[i - 1].isalpha()
+            else None)
+        if d_at is None or len(t.text[d_at]) > 2:
+            continue
+        day = int(t.text[d_at])
         k = m[0]
         year = None
         if k < e and re.fullmatch(r"(1[89]|20)\d\d", t.text[k]):
@@ -131,13 +137,13 @@ def date_in(c: Cues, t: Toks, keys, s: int, e: int, pub: dt.date | None) -> tupl
             continue
         if pub and d > pub and year == pub.year and not re.fullmatch(r"(1[89]|20)\d\d", t.text[k] if k < e else ""):
             d = d.replace(year=year - 1)
-        used |= {i - 1, i}
+        used |= set(range(d_at, i + 1))
         start = d
-        night = any(c.night_of.at(keys, b, i - 1) for b in range(max(s, i - 5), i - 1))
+        night = any(c.night_of.at(keys, b, d_at) for b in range(max(s, d_at - 4), d_at))
         if night:
             start = d - dt.timedelta(days=1)
-        found = found or DateRange(start, d, "day", (t.idx[i - 1], t.end_char(m[0] - 1)),
-                                   t.source[t.idx[i - 1]:t.end_char(m[0] - 1)])
+        found = found or DateRange(start, d, "day", (t.idx[d_at], t.end_char(m[0] - 1)),
+                                   t.source[t.idx[d_at]:t.end_char(m[0] - 1)])
     for i in range(s, e):
         if found is not None or pub is None:
             break
