@@ -58,9 +58,12 @@ class Toks:
 
 
 def _unprefixed(word: str, prefixes: tuple[str, ...]) -> str:
-    for p in prefixes:
-        if word.startswith(p) and len(word) - len(p) >= 3:
-            return word[len(p):]
+    """The word without up to two of ``prefixes`` ("وبمقتل" → "مقتل")."""
+    for _ in range(2):
+        p = next((p for p in prefixes if word.startswith(p) and len(word) - len(p) >= 3), None)
+        if p is None:
+            break
+        word = word[len(p):]
     return word
 
 
@@ -111,10 +114,12 @@ class NameFinder:
                 if len(words) > 1:              # a name inflects in every word ("Башару аль-Асаду")
                     out.append(" ".join(w[: len(w) - len(a)] + b if w.endswith(a) and len(w) - len(a) >= 3 else w
                                         for w in words))
-        if self.cues.clitics and len(words) == 1:
+        if self.cues.clitics:
+            first, rest = words[0], " ".join(words[1:])
             for c in self.cues.clitics:
-                if last.startswith(c) and len(last) - len(c) >= 3:
-                    out += [last[len(c):], "ال" + last[len(c):]]     # the article may have gone with it
+                if first.startswith(c) and len(first) - len(c) >= 3:
+                    for w in (first[len(c):], "ال" + first[len(c):]):    # the article may have gone with it
+                        out.append(f"{w} {rest}" if rest else w)
         for a, b in self.cues.spelling_variants:
             out += [f.replace(a, b) for f in list(out) if a in f]
         seen, uniq = set(), []
@@ -174,8 +179,7 @@ class NameFinder:
         while i < end:
             if t.upper[i] or (self.caseless and not t.punct[i] and len(t.text[i]) >= 2):
                 j = i + 1
-                while j < end and j - i < _MAX_RUN and (t.upper[j] or self._joiner(t, j, end)
-                                                       or (self.caseless and not t.punct[j])):
+                while j < end and (t.upper[j] or self._joiner(t, j, end) or (self.caseless and not t.punct[j])):
                     j += 1
                 while j > i + 1 and not (t.upper[j - 1] or self.caseless):
                     j -= 1
@@ -207,7 +211,7 @@ class NameFinder:
                 if not (t.upper[i] or self.caseless) or t.low[i] in self.cues.function_words:
                     i += 1                      # a name starts with a capital, and never with "La"
                     continue
-                stop = next((k for k in range(i, re_) if k in used), re_)
+                stop = next((k for k in range(i, min(re_, i + _MAX_RUN)) if k in used), min(re_, i + _MAX_RUN))
                 hit = self._longest(t, keys, i, stop, first, start)
                 if hit is None:
                     i += 1

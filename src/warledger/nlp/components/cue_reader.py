@@ -348,7 +348,8 @@ class CueReader:
         for h in sent.names:
             a = h.actor
             # named before the violent word, or right after it ("удар ВСУ", "l'attaque de l'EI")
-            after = verb is not None and h.start == violent[0][1]
+            after = verb is not None and 0 <= h.start - violent[0][1] <= 1 and not any(
+                t.punct[k] for k in range(violent[0][1], h.start))      # "قصف مدفعي لقوات النظام"
             if a is None or a.kind not in _AGENT_KINDS or verb is None or (h.start > verb and not after):
                 continue
             if a.name in speaking:
