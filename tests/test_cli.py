@@ -106,17 +106,32 @@ def test_cli_extract_explain_names_the_rules(tmp_path, text):
 
 
 @pytest.mark.parametrize("text,lang", [
-    ("Les combats se sont poursuivis toute la nuit dans le nord de la ville, selon des habitants. "
-     "Plusieurs maisons ont été détruites et deux civils ont été tués.", "fr"),
+    ("Walki trwały przez całą noc w północnej części miasta, według mieszkańców. "
+     "Kilka domów zostało zniszczonych, a dwóch cywilów zginęło.", "pl"),
 ])
-def test_cli_non_english_is_reported_not_misread(tmp_path, text, lang):
-    p = write(tmp_path, "fr.txt", text)
+def test_cli_language_not_installed_is_reported_not_misread(tmp_path, text, lang):
+    p = write(tmp_path, f"{lang}.txt", text)
     result = CliRunner().invoke(main, ["extract", str(p)])
     assert result.exit_code == 0
     out = json.loads(result.stdout)
     assert out["document"]["language"] == lang
     assert out["document"]["tokens"] is None and out["events"] == []
-    assert "[W201]" in result.stderr and "'fr'" in result.stderr
+    assert "[W201]" in result.stderr and f"'{lang}'" in result.stderr
+
+
+@pytest.mark.parametrize("text,lang,place", [
+    ("Les combats se sont poursuivis toute la nuit dans le nord de Kidal, selon des habitants. "
+     "Plusieurs maisons ont été détruites et deux civils ont été tués.", "fr", "Kidal"),
+])
+def test_cli_installed_language_is_read(tmp_path, text, lang, place):
+    p = write(tmp_path, f"{lang}.txt", text)
+    result = CliRunner().invoke(main, ["extract", str(p)])
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["document"]["language"] == lang and "[W201]" not in result.stderr
+    assert all(b["language"] == lang for b in out["document"]["blocks"])
+    assert any(e["fatalities"] and e["fatalities"]["low"] == 2 and any(p["name"].startswith(place) for p in e["places"])
+               for e in out["events"]), out["events"]
 
 
 def test_cli_users_add_prints_a_token_once_and_revoke_stops_it(tmp_path):

@@ -11,31 +11,61 @@ from .model import Document, Extraction
 from .read import read_path
 from .settings import Settings
 from .structure import analyse_structure
-from .structure.language import detect_language
+from .structure.language import block_languages, document_language
 
 BATCH = 16
 
 
+def readable_languages(settings: Settings) -> tuple[str, ...]:
+    """The languages read: the settings' list, or every language installed."""
+    if settings.languages:
+        return settings.languages
+    from .nlp.languages import installed_languages
+    return installed_languages()
+
+
 def _prepare(doc: Document, settings: Settings) -> Extraction:
     structure = analyse_structure(doc)
-    if not doc.language:
-        doc.language = detect_language(doc.text)
+    if doc.language:
+        block_languages(doc.text, structure.blocks, doc.language)
+    else:
+        doc.language = document_language(doc.text, structure.blocks)
     ex = Extraction(document=doc, structure=structure)
-    if doc.language is not None and doc.language not in settings.languages:
+    languages = readable_languages(settings)
+    if doc.language is not None and doc.language not in languages:
         ex.notices.append(f"[W201] {doc.origin or doc.doc_id}: the text is in {doc.language!r}, which the "
-                          f"pipeline does not read ({', '.join(settings.languages)}); only its structure "
+                          f"pipeline does not read ({', '.join(languages)}); only its structure "
                           "is given")
     return ex
+
+
+def _run(nlp, exs: list[Extraction]) -> None:
+    from .nlp.convert import doc_actors, doc_events, doc_places, doc_tallies
+    from .nlp.extensions import USER_STRUCTURE
+    from .nlp.merging import merge_events
+
+    docs = []
+    for ex in exs:
+        sdoc = nlp.make_doc(ex.document.text)
+        sdoc.user_data[USER_STRUCTURE] = ex.structure
+        docs.append(sdoc)
+    for ex, sdoc in zip(exs, nlp.pipe(docs), strict=True):
+        ex.tokens = len(sdoc)
+        ex.places = doc_places(sdoc)
+        ex.actors = doc_actors(sdoc)
+        pub = ex.structure.published.date if ex.structure.published else None
+        ex.events = merge_events(doc_events(sdoc, pub))
+        ex.tallies = doc_tallies(sdoc)
 
 
 def extract_documents(items: Iterable[Document | WarledgerError], settings: Settings | None = None,
                       nlp=None) -> Iterator[Extraction | WarledgerError]:
     """Extractions for documents and the errors passed through, in input order.
 
-    The spaCy pipeline is loaded once (``nlp`` or the settings' model) and run in batches."""
-    from .nlp.convert import doc_actors, doc_events, doc_places, doc_tallies
-    from .nlp.extensions import USER_STRUCTURE
-    from .nlp.merging import merge_events
+    The English spaCy pipeline is loaded once (``nlp`` or the settings' model) and run in
+    batches; a document in another language goes through that language's pipeline, loaded the
+    first time one is met (``nlp/languages.py``). Then the reports of one happening a document
+    tells twice are merged (``nlp/merging.py``)."""
     from .nlp.pipeline import load_pipeline
 
     settings = settings or Settings()
@@ -43,20 +73,18 @@ def extract_documents(items: Iterable[Document | WarledgerError], settings: Sett
     while batch := list(islice(it, BATCH)):
         prepared = [item if isinstance(item, WarledgerError) else _prepare(item, settings) for item in batch]
         readable = [ex for ex in prepared if isinstance(ex, Extraction) and not ex.notices]
-        if readable:
+        english = [ex for ex in readable if ex.document.language in (None, "en")]
+        if english:
             nlp = nlp or load_pipeline(settings.model, settings.config)
-            docs = []
-            for ex in readable:
-                sdoc = nlp.make_doc(ex.document.text)
-                sdoc.user_data[USER_STRUCTURE] = ex.structure
-                docs.append(sdoc)
-            for ex, sdoc in zip(readable, nlp.pipe(docs), strict=True):
-                ex.tokens = len(sdoc)
-                ex.places = doc_places(sdoc)
-                ex.actors = doc_actors(sdoc)
-                pub = ex.structure.published.date if ex.structure.published else None
-                ex.events = merge_events(doc_events(sdoc, pub))
-                ex.tallies = doc_tallies(sdoc)
+            _run(nlp, english)
+        others: dict[str, list[Extraction]] = {}
+        for ex in readable:
+            if ex.document.language not in (None, "en"):
+                others.setdefault(ex.document.language, []).append(ex)
+        if others:
+            from .nlp.languages import load_language_pipeline
+            for lang, exs in others.items():
+                _run(load_language_pipeline(lang), exs)
         yield from prepared
 
 

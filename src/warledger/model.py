@@ -22,6 +22,7 @@ class Block:
     kind: str
     start: int
     end: int
+    language: str | None = None     # ISO 639-1, set once the document's language is known
 
 
 @dataclass(slots=True)

