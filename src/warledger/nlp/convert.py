@@ -69,7 +69,7 @@ def doc_events(doc: Doc, published: dt.date | None) -> list[Event]:
             fatalities=fatalities, count=ev.occurrences,
             attributions=tuple(_attribution(a) for a in ev.attributions),
             status=ev.status, mentions=tuple(sorted(set(_spans(ev.mentions)))),
-            sentences=tuple(sorted({(s.start_char, s.end_char) for s in ev.sents}))))
+            sentences=tuple(sorted({(s.start_char, s.end_char) for s in getattr(ev, "sents", ())}))))
     return out
 
 
