@@ -26,7 +26,7 @@ from ..resolve.gazetteer import Place, km
 
 NEAR_KM = 250
 SIZEABLE = 100_000
-LEVEL_PRIOR = {"country": 4.0, "populated_place": 1.0, "admin1": 0.8, "admin2": 0.3, "airport": -2.0}
+LEVEL_PRIOR = {"continent": 4.0, "country": 4.0, "populated_place": 1.0, "admin1": 0.8, "admin2": 0.3, "airport": -2.0}
 MODIFIER_DEPS = ("compound", "amod", "poss", "nmod")
 ALIAS_PENALTY = 1.5
 CAPITAL_PRIOR = 0.75
@@ -70,16 +70,17 @@ class PlaceRecord:
 def _says(m: Mention) -> Counter:
     """What one mention says of the story's countries."""
     said: Counter = Counter()
-    if not m.candidates or m.fuzzy:
+    cands = [c for c in m.candidates if c.level != "continent"]     # a continent is in no country
+    if not cands or m.fuzzy:
         return said
-    countries = {c.country for c in m.candidates}
-    if any(c.level == "country" for c in m.candidates):
+    countries = {c.country for c in cands}
+    if any(c.level == "country" for c in cands):
         weight = 1 if m.modifier else 3
-        said.update({c.country: weight for c in m.candidates if c.level == "country"})
+        said.update({c.country: weight for c in cands if c.level == "country"})
     elif len(countries) == 1:
         said[next(iter(countries))] += 2
     else:
-        big = max(m.candidates, key=lambda c: c.population)
+        big = max(cands, key=lambda c: c.population)
         if big.population >= SIZEABLE:
             said[big.country] += 1
     return said
@@ -218,7 +219,7 @@ def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
             continue
         if m.chosen:
             c = m.chosen
-            precision = {"country": "country", "admin1": "admin1"}.get(c.level, "exact")
+            precision = {"country": "country", "admin1": "admin1", "continent": "region"}.get(c.level, "exact")
             lat, lon = c.lat, c.lon
             if c.level == "admin2":
                 # a district has no point of its own here: its seat of the same name when the

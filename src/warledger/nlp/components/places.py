@@ -189,7 +189,7 @@ class PlaceRecognizer:
     def _sizeable(self, name: str) -> bool:
         """An exact name of a country, province or city of 100,000 or more (NER sometimes
         labels "Aleppo" NORP; "Russian" is no such name)."""
-        return any(c.level in ("country", "admin1") or c.population >= placing.SIZEABLE
+        return any(c.level in ("continent", "country", "admin1") or c.population >= placing.SIZEABLE
                    for c in self.gaz.lookup(name, fuzzy=False))
 
     def _is_word(self, t: _Toks, i: int) -> bool:
@@ -433,6 +433,7 @@ class PlaceRecognizer:
         mentions: list[Mention] = []
         for a, b in self._runs(t):
             mentions += self._match_run(t, a, b)
+        mentions = self._abbreviations(t, mentions)
         for m in mentions:
             if any(c.level == "country" for c in m.candidates):
                 m.modifier = doc[m.tokens[0]:m.tokens[1]].root.dep_ in placing.MODIFIER_DEPS
@@ -451,6 +452,32 @@ class PlaceRecognizer:
         doc.spans[SPANS_PLACES] = spans
         doc._.wl_places = placing.records(mentions, t.text)
         return doc
+
+    _ABBR = re.compile(r",\s*([A-Z][A-Za-z]?(?:\.[A-Z]){0,2}\.?|[A-Z][a-z]{1,4}\.?|[A-Z]{2,3})(?![\w-])")
+
+    def _abbreviations(self, t: _Toks, mentions: list[Mention]) -> list[Mention]:
+        """"London, Ont.", "Dublin, Ohio", "Wagga Wagga, NSW": an abbreviation of a province right
+        after a comma after a place name is a mention of that province (``contain`` then keeps
+        the town in it)."""
+        out: list[Mention] = []
+        taken = {m.start for m in mentions}
+        for m in mentions:
+            out.append(m)
+            if not m.candidates:
+                continue
+            hit = self._ABBR.match(t.text, m.end)
+            if not hit or hit.start(1) in taken:
+                continue
+            countries = {c.country for c in m.candidates}
+            provinces = [p for p in self.gaz.abbreviation(hit.group(1)) if p.country in countries]
+            if not provinces:
+                continue
+            start, end = hit.start(1), hit.end(1)
+            a = next((i for i, x in enumerate(t.idx) if x >= start), len(t.idx))
+            b = next((i for i, x in enumerate(t.idx) if x >= end), len(t.idx))
+            out.append(Mention(start, end, hit.group(1), provinces, False, tokens=(a, max(b, a + 1)),
+                               admin_hint="admin1"))
+        return out
 
     def _parts(self, text: str, mentions: list[Mention]) -> None:
         """"northern Mali", "south-east Ukraine": a direction word right before a country or
