@@ -98,6 +98,14 @@ class PlaceRef:
     level: str
     precision: str
     mentions: tuple[Span, ...] = ()
+    # one per mention: literal, metonymic, adjectival or embedded; empty means all literal
+    readings: tuple[str, ...] = ()
+
+    def literal_mentions(self) -> tuple[Span, ...]:
+        """The mentions that name the place as a place (events, the map and the store use these)."""
+        if not self.readings:
+            return self.mentions
+        return tuple(m for m, r in zip(self.mentions, self.readings, strict=False) if r == "literal")
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,11 +27,15 @@ def place_ref(rec) -> PlaceRef:
     p = rec.place
     return PlaceRef(name=rec.name, geonameid=p.geonameid if p else None, lat=_round(rec.lat), lon=_round(rec.lon),
                     country=p.country if p else None, admin1=p.admin1_name if p else None, level=rec.level,
-                    precision=rec.precision, mentions=_spans(rec.mentions))
+                    precision=rec.precision, mentions=_spans(rec.mentions),
+                    readings=tuple(getattr(rec, "readings", None) or ()))
 
 
 def doc_places(doc: Doc) -> list[PlaceRef]:
-    return [place_ref(rec) for rec in doc._.wl_places or []]
+    """Every toponym of the document with its readings (the literal ones alone when the
+    recognizer kept no others)."""
+    recs = doc._.wl_toponyms if doc._.wl_toponyms is not None else doc._.wl_places
+    return [place_ref(rec) for rec in recs or []]
 
 
 def doc_actors(doc: Doc) -> list[ActorRef]:

@@ -54,6 +54,7 @@ class Mention:
     part_point: tuple[float, float] | None = None
     # the countries and provinces among the candidates that bear the name as their own
     division_named: set[tuple[str, str | None]] = field(default_factory=set)
+    reading: str = "literal"        # literal, metonymic, adjectival or embedded (GeoWebNews)
 
 
 @dataclass
@@ -65,6 +66,7 @@ class PlaceRecord:
     lon: float | None
     level: str
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    readings: list[str] = field(default_factory=list)     # one per mention
 
 
 def _says(m: Mention) -> Counter:
@@ -216,6 +218,7 @@ def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
             rec = by_key.setdefault(("part", c.id, m.part),
                                     PlaceRecord(c, name, "region", m.part_point[0], m.part_point[1], "region"))
             rec.mentions.append((m.part_start, m.end))
+            rec.readings.append(m.reading)
             continue
         if m.chosen:
             c = m.chosen
@@ -242,4 +245,5 @@ def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
         else:
             continue
         rec.mentions.append((m.start, m.end))
+        rec.readings.append(m.reading)
     return list(by_key.values())

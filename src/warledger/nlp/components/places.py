@@ -441,9 +441,15 @@ class PlaceRecognizer:
         placing.coordinate(t.text, mentions, plural)
         placing.contain(t.text, mentions)
         ctx = placing.context(mentions)          # a state acting still says what the story is about
-        mentions = placing.choose([m for m in mentions if not self._acts(doc, m)], ctx)
+        acting = [m for m in mentions if self._acts(doc, m)]
+        mentions = placing.choose([m for m in mentions if m not in acting], ctx)
         placing.locate_unknown(t.text, mentions)
         self._parts(t.text, mentions)
+        # the toponyms that are not event places, resolved by the same context: a state acting
+        # ("Moscow denied"), a demonym ("Russian jets"), a name inside an organisation's name
+        for m in acting:
+            m.reading = "metonymic"
+        others = placing.choose(acting + self._not_literal(doc, t, mentions + acting), ctx)
         spans = []
         for m in mentions:
             if m.chosen or m.near:
@@ -451,7 +457,47 @@ class PlaceRecognizer:
                 spans.append(span or doc[m.tokens[0]:m.tokens[1]])
         doc.spans[SPANS_PLACES] = spans
         doc._.wl_places = placing.records(mentions, t.text)
+        doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text)
         return doc
+
+    def _not_literal(self, doc: Doc, t: _Toks, found: list[Mention]) -> list[Mention]:
+        """Demonyms (adjectival readings: "Russian", "Syrians") and countries or provinces named
+        inside an organisation's name (embedded: "the University of Texas", "Syrian Observatory")."""
+        taken = {i for m in found for i in range(*m.tokens)}
+        out = []
+        orgs = [0] * len(t.words)
+        for ent in doc.ents:
+            if ent.label_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW"):
+                for i in range(ent.start, ent.end):
+                    orgs[i] = 1
+        i, n = 0, len(t.words)
+        while i < n:
+            if not t.caps[i] or i in taken or t.lower[i] in self.stop:
+                i += 1
+                continue
+            hit = None
+            for b in range(min(n, i + 4), i, -1):
+                if any(k in taken or not t.caps[k] for k in range(i, b)):
+                    continue
+                name = t.name(i, b)
+                dem = self.gaz.demonym(name) if b - i <= 2 else []
+                if dem:
+                    hit = (b, dem, "embedded" if orgs[i] else "adjectival")
+                    break
+                if orgs[i]:
+                    wide = [c for c in self.gaz.lookup(name, fuzzy=False)
+                            if c.level in ("country", "admin1") and not c.alias]
+                    if wide:
+                        hit = (b, wide, "embedded")
+                        break
+            if hit is None:
+                i += 1
+                continue
+            b, cands, reading = hit
+            out.append(Mention(t.idx[i], t.idx[b - 1] + len(t.words[b - 1]), t.name(i, b), cands, False,
+                               tokens=(i, b), place_ents=True, reading=reading))
+            i = b
+        return out
 
     _ABBR = re.compile(r",\s*([A-Z][A-Za-z]?(?:\.[A-Z]){0,2}\.?|[A-Z][a-z]{1,4}\.?|[A-Z]{2,3})(?![\w-])")
 
