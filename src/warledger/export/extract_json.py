@@ -38,7 +38,7 @@ def _spans(mentions) -> list[list[int]]:
 def place_json(p: PlaceRef) -> dict[str, Any]:
     return {"name": p.name, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon, "country": p.country,
             "admin1": p.admin1, "level": p.level, "precision": p.precision, "mentions": _spans(p.mentions),
-            "readings": list(p.readings) or ["literal"] * len(p.mentions)}
+            "readings": list(p.readings) or ["literal"] * len(p.mentions), "native_name": p.native_name}
 
 
 def actor_json(a: ActorRef) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from spacy.tokens import Doc
 
-from ..model import ActorRef, Attribution, Event, EventDate, Fatalities, PlaceRef, Role, Span, Tally
+from ..model import ActorRef, Alternative, Attribution, Event, EventDate, Fatalities, PlaceRef, Role, Span, Tally
 
 
 def _round(v: float | None) -> float | None:
@@ -28,7 +28,11 @@ def place_ref(rec) -> PlaceRef:
     return PlaceRef(name=rec.name, geonameid=p.geonameid if p else None, lat=_round(rec.lat), lon=_round(rec.lon),
                     country=p.country if p else None, admin1=p.admin1_name if p else None, level=rec.level,
                     precision=rec.precision, mentions=_spans(rec.mentions),
-                    readings=tuple(getattr(rec, "readings", None) or ()))
+                    readings=tuple(getattr(rec, "readings", None) or ()),
+                    native_name=p.native_name if p else None,
+                    alternatives=tuple(Alternative(c.name, c.geonameid, c.country or None, c.level, c.lat, c.lon,
+                                                   round(s, 2)) for s, c in getattr(rec, "ranked", ())),
+                    why=tuple(getattr(rec, "why", ()) or ()))
 
 
 def doc_places(doc: Doc) -> list[PlaceRef]:

@@ -55,6 +55,8 @@ class Mention:
     # the countries and provinces among the candidates that bear the name as their own
     division_named: set[tuple[str, str | None]] = field(default_factory=set)
     reading: str = "literal"        # literal, metonymic, adjectival or embedded (GeoWebNews)
+    ranked: list[tuple[float, Place]] = field(default_factory=list)    # the best candidates, scored
+    why: list[str] = field(default_factory=list)                       # what chose among them
 
 
 @dataclass
@@ -67,6 +69,8 @@ class PlaceRecord:
     level: str
     mentions: list[tuple[int, int]] = field(default_factory=list)
     readings: list[str] = field(default_factory=list)     # one per mention
+    ranked: list[tuple[float, Place]] = field(default_factory=list)   # of its first mention
+    why: list[str] = field(default_factory=list)
 
 
 def _says(m: Mention) -> Counter:
@@ -144,8 +148,27 @@ def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
                             if c.level in ("country", "admin1") and not c.alias}
         if m.candidates:
             pool = m.candidates if m.admin_hint else _city_over_its_province(m.candidates)
-            m.chosen = max(pool, key=lambda c: score(m, c, ctx, anchors))
+            if len(pool) < len(m.candidates):
+                m.why.append("a province named after its seat: the seat")
+            ranked = sorted(((score(m, c, ctx, anchors), c) for c in pool), key=lambda x: -x[0])
+            m.chosen, m.ranked = ranked[0][1], ranked[:4]
+            m.why += _reasons(m, m.chosen, ctx, anchors)
     return kept
+
+
+def _reasons(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> list[str]:
+    """The parts of the score that favoured the chosen candidate, in words."""
+    out = []
+    if m.admin_hint:
+        out.append(f"{m.admin_hint} word beside it")
+    if ctx.get(c.country):
+        out.append(f"in a country the story names ({c.country})")
+    if c.capital:
+        out.append("a capital")
+    if anchors and any(a.id != c.id and km(a.lat, a.lon, c.lat, c.lon) <= NEAR_KM for a in anchors):
+        out.append(f"within {NEAR_KM} km of the story's other places")
+    out.append(f"level {c.level}, population {max(c.population, c.size):,}")
+    return out
 
 
 def _seat(c: Place, divisions: set[tuple[str, str | None]]) -> bool:
@@ -180,8 +203,10 @@ def contain(text: str, mentions: list[Mention]) -> None:
         in_admin = [c for c in held if any(w.level == "admin1" and c.admin1 == w.admin1 for w in wide)]
         if in_admin:
             a.candidates = in_admin
+            a.why.append(f"followed by {b.text!r}: a place in that province")
         elif held:
             a.candidates = held
+            a.why.append(f"followed by {b.text!r}: a place in that country")
 
 
 def coordinate(text: str, mentions: list[Mention], plural_after: dict[int, bool]) -> None:
@@ -232,7 +257,8 @@ def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
                              and p.country == c.country and p.admin1 == c.admin1), None)
                 precision = "admin2" if seat else "admin1"
                 lat, lon = (seat.lat, seat.lon) if seat else (c.lat, c.lon)
-            rec = by_key.setdefault(c.id, PlaceRecord(c, c.name, precision, lat, lon, c.level))
+            rec = by_key.setdefault(c.id, PlaceRecord(c, c.name, precision, lat, lon, c.level,
+                                                      ranked=m.ranked, why=m.why))
         elif m.near and m.near.chosen:
             loc = m.near.chosen
             # located by a country or province: only that precise

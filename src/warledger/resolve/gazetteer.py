@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import sqlite3
 import sys
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -19,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import WarledgerError
-from .names import fuzzy_key, name_key
+from .names import fuzzy_key, lexicon, name_key
 
 VERSION = "2"
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
@@ -61,6 +63,45 @@ def km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
 
 def _package_file(package: str, *parts: str) -> Path:
     return Path(str(resources.files(package).joinpath(*parts)))
+
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z '\-]*[A-Za-z]")
+
+
+def plain(name: str) -> str:
+    """The name with diacritics and transliteration marks dropped, case kept ("Dar‘ā" → "Dara")."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c) and c not in "ʿʾʼʻ‘’`´ʹ")
+    return " ".join(s.split())
+
+
+def english_name(name: str, alternates: list[str]) -> str | None:
+    """The English conventional form of a GeoNames name written with marks, or None when it is
+    plain already or no alternate gives one. The rule: the name with its marks dropped when
+    GeoNames lists that form among the alternate names ("Herāt" → Herat); else the plain Latin
+    alternate with the same consonant skeleton nearest in spelling to it ("Dar‘ā" → Daraa).
+    An ASCII name is kept as it is (GeoNames writes most of them the English way)."""
+    if name.isascii():
+        return None
+    bare = plain(name)
+    latin = [a for a in alternates if _PLAIN.fullmatch(a) and not (a.isupper() and len(a) <= 4)]
+    if bare in latin:
+        return bare
+    skeleton = fuzzy_key(bare)
+    same = [a for a in latin if skeleton and fuzzy_key(a) == skeleton]
+    if not same:
+        return None
+    key = name_key(bare)
+    return max(same, key=lambda a: (SequenceMatcher(None, key, name_key(a)).ratio(), -len(a)))
+
+
+def _admin2_english(name: str, aliases: list[str], words: frozenset[str]) -> str:
+    """A district's English name: its name or a plain alias ending in an English admin word
+    ("Walker County" over "Condado de Walker"), else its name when plain, else the first plain
+    alias."""
+    latin = [a for a in [name, *aliases] if a and a.isascii()]
+    worded = [a for a in latin if a.split()[-1].lower() in words]
+    return (worded or latin or [name])[0]
 
 
 def _keep_alias(alias: str) -> bool:
@@ -205,6 +246,8 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     capitals = {(c["iso"], c["capital"]) for c in countries.values() if c.get("capital")}
     sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
     sizes: dict[str, int] = defaultdict(int)        # "SY.09" -> population of its towns
+    natives: dict[int, str] = {}                    # place id -> the gazetteer's own name, when English differs
+    admin2_words = frozenset(lexicon()["admin2_words"])
     names_rows: list[tuple[str, str | None, int, int]] = []
 
     def add_names(pid: int, names, main=()) -> None:
@@ -230,9 +273,14 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     rows = []
     for c in cities.values():
         gid, cc, a1 = int(c["geonameid"]), c["countrycode"], c.get("admin1code") or ""
-        rows.append((gid, gid, c["name"], cc, f"{cc}.{a1}" if a1 else None, None, c["latitude"], c["longitude"],
-                     "populated_place", int(c.get("population") or 0), int((cc, c["name"]) in capitals)))
-        add_names(gid, [a for a in c.get("alternatenames", []) if _keep_alias(a)], main=[c["name"]])
+        english = english_name(c["name"], c.get("alternatenames", []))
+        if english:
+            natives[gid] = c["name"]
+        rows.append((gid, gid, english or c["name"], cc, f"{cc}.{a1}" if a1 else None, None, c["latitude"],
+                     c["longitude"], "populated_place", int(c.get("population") or 0),
+                     int((cc, c["name"]) in capitals)))
+        add_names(gid, [a for a in c.get("alternatenames", []) if _keep_alias(a)],
+                  main=[english, c["name"]] if english else [c["name"]])
         for k in ((cc, ""), (cc, a1)):
             s = sums[k]
             s[0] += c["latitude"]
@@ -291,7 +339,15 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         if pt is None:
             continue
         latin = [a for a in r[5].split("|") if a and a.isascii()]
-        display = ne.name_en if ne else (latin[0] if latin else name)
+        if ne:
+            display = ne.name_en
+        elif lvl == "admin2":
+            display = _admin2_english(name, r[5].split("|"), admin2_words)
+        else:
+            display = name if name.isascii() else (english_name(name, r[5].split("|")) or
+                                                    (latin[0] if latin else name))
+        if display != name:
+            natives[next_id] = name
         if lvl == "admin1":
             admin1_names[f"{cc}.{a1}"] = display
         rows.append((next_id, gid, display, cc, f"{cc}.{a1}", None, pt[0], pt[1], lvl, 0, 0))
@@ -308,7 +364,8 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         # the airport of a city is written "Aleppo's airport": its city is a name of it too
         add_names(next_id, [ap["city"]] if ap.get("city") else [], main=[ap["name"]])
         next_id += 1
-    rows = [(*r[:5], admin1_names.get(r[4]) if r[4] else None, *r[6:], None, _size(r, sizes)) for r in rows]
+    rows = [(*r[:5], admin1_names.get(r[4]) if r[4] else None, *r[6:], natives.get(r[0]), _size(r, sizes))
+            for r in rows]
     db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     db.executemany("INSERT INTO names VALUES (?,?,?,?)", names_rows)
     db.executescript("""
