@@ -6,7 +6,18 @@ import datetime as dt
 
 from spacy.tokens import Doc
 
-from ..model import ActorRef, Alternative, Attribution, Event, EventDate, Fatalities, PlaceRef, Role, Span, Tally
+from ..model import (
+    ActorRef,
+    Alternative,
+    Attribution,
+    Event,
+    EventDate,
+    Fatalities,
+    PlaceRef,
+    Role,
+    Span,
+    Tally,
+)
 
 
 def _round(v: float | None) -> float | None:
