@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import WarledgerError
-from .names import fuzzy_key, lexicon, name_key
+from .names import _skeleton, fuzzy_key, lexicon, name_key
 
 VERSION = "2"
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
@@ -87,8 +87,10 @@ def english_name(name: str, alternates: list[str]) -> str | None:
     latin = [a for a in alternates if _PLAIN.fullmatch(a) and not (a.isupper() and len(a) <= 4)]
     if bare in latin:
         return bare
-    skeleton = fuzzy_key(bare)
-    same = [a for a in latin if skeleton and fuzzy_key(a) == skeleton]
+    def skeleton(n: str) -> str:
+        return _skeleton(name_key(n).replace(" ", ""))
+
+    same = [a for a in latin if skeleton(a) == skeleton(bare)]
     if not same:
         return None
     key = name_key(bare)
