@@ -65,7 +65,7 @@ def _package_file(package: str, *parts: str) -> Path:
     return Path(str(resources.files(package).joinpath(*parts)))
 
 
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z '\-]*[A-Za-z]")
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z \-]*[A-Za-z]")
 
 
 def plain(name: str) -> str:
