@@ -472,7 +472,10 @@ class PlaceRecognizer:
                     orgs[i] = 1
         i, n = 0, len(t.words)
         while i < n:
-            if not t.caps[i] or i in taken or t.lower[i] in self.stop:
+            # only a demonym-like word (NORP label, adjective) or a word of an organisation's name
+            # is looked up: the loop runs over every capitalised word of every document
+            demonym_like = t.ent[i] == "NORP" or t.pos[i] == "ADJ"
+            if not t.caps[i] or i in taken or t.lower[i] in self.stop or not (demonym_like or orgs[i]):
                 i += 1
                 continue
             hit = None
@@ -480,7 +483,7 @@ class PlaceRecognizer:
                 if any(k in taken or not t.caps[k] for k in range(i, b)):
                     continue
                 name = t.name(i, b)
-                dem = self.gaz.demonym(name) if b - i <= 2 else []
+                dem = self.gaz.demonym(name) if b - i <= 2 and (demonym_like or orgs[i]) else []
                 if dem:
                     hit = (b, dem, "embedded" if orgs[i] else "adjectival")
                     break
