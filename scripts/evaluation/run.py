@@ -126,7 +126,8 @@ def score_geovirus(shared: Path, outs: list[dict | None], tmp: Path) -> dict:
     gold = shared / "data" / "geovirus" / "geovirus.jsonl"
     path = tmp / "geovirus.out.jsonl"
     path.write_text("".join(json.dumps(o or {"places": []}, ensure_ascii=False) + "\n" for o in outs), encoding="utf-8")
-    proc = _run([str(shared / "eval" / "score_geoparse.py"), str(gold), str(path)])
+    # GeoVirus annotates literal toponyms: the other readings are kept out of the score
+    proc = _run([str(shared / "eval" / "score_geoparse.py"), str(gold), str(path), "--readings", "literal"])
     lines = [ln for ln in proc.stdout.splitlines() if ln.strip()]
     res: dict = {"lines": lines, "ok": proc.returncode == 0, "articles": len(outs)}
     if not lines:
@@ -156,7 +157,7 @@ def score_fakes(shared: Path, outs: list[dict | None], tmp: Path, families: dict
     path = tmp / "fakes.out.jsonl"
     path.write_text("".join(json.dumps(o or {"places": []}, ensure_ascii=False) + "\n" for o in outs), encoding="utf-8")
     proc = _run([str(shared / "eval" / "score_locations.py"), str(fakes / "FA-KES-Dataset.csv"),
-                 str(fakes / "locations.csv"), str(path)])
+                 str(fakes / "locations.csv"), str(path), "--readings", "literal"])
     lines = [ln for ln in proc.stdout.splitlines() if ln.strip()]
     res: dict = {"line": lines[-1] if lines else None, "articles": len(outs),
                  "events": sum(len((o or {}).get("events") or []) for o in outs),

@@ -158,6 +158,43 @@ def extract(files, fmt, input_format, model, config, progress, explain) -> None:
     sys.exit(_report_errors(errors))
 
 
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="text: one line a toponym, with why and what it was chosen over; jsonl: one object each.")
+@_input_opt
+@_model_opt
+@_config_opt
+def places(files, fmt, input_format, model, config) -> None:
+    """List every toponym of FILE... with its reading (literal, metonymic, adjectival, embedded),
+    the place it refers to, its level and point, and the candidates it was chosen over and why."""
+    import json
+
+    from .export.places import line, toponyms
+    from .extract import extract_documents
+    from .read import read_path
+
+    settings = _settings(model, config)
+    bad = 0
+
+    def items():
+        for path in files:
+            yield from read_path(path, input_format)
+
+    try:
+        for item in extract_documents(items(), settings):
+            if isinstance(item, WarledgerError):
+                click.echo(item.one_line(), err=True)
+                bad += 1
+                continue
+            for row in toponyms(item):
+                click.echo(json.dumps(row, ensure_ascii=False) if fmt == "jsonl" else line(row))
+    except WarledgerError as err:
+        click.echo(err.one_line(), err=True)
+        sys.exit(err.exit_code)
+    sys.exit(1 if bad else 0)
+
 @main.command()
 @click.option("--input", "input_path", metavar="PATH", help="A file or folder to read (default: the bundled sample).")
 @_db_opt

@@ -85,6 +85,19 @@ class Structure:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternative:
+    """A gazetteer candidate a place was chosen among, with its score."""
+
+    name: str
+    geonameid: int | None
+    country: str | None
+    level: str
+    lat: float
+    lon: float
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceRef:
     """A place the document names (a gazetteer entry, or a name no gazetteer holds), with every
     mention of it. ``level``: country, admin1, admin2, region, populated_place, airport, unknown;
@@ -99,6 +112,17 @@ class PlaceRef:
     level: str
     precision: str
     mentions: tuple[Span, ...] = ()
+    # one per mention: literal, metonymic, adjectival or embedded; empty means all literal
+    readings: tuple[str, ...] = ()
+    native_name: str | None = None      # the gazetteer's own name when ``name`` is the English one
+    alternatives: tuple[Alternative, ...] = ()     # the candidates it was chosen over, best first
+    why: tuple[str, ...] = ()                       # what chose it, in words
+
+    def literal_mentions(self) -> tuple[Span, ...]:
+        """The mentions that name the place as a place (events, the map and the store use these)."""
+        if not self.readings:
+            return self.mentions
+        return tuple(m for m, r in zip(self.mentions, self.readings, strict=False) if r == "literal")
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ def violent(events) -> list[dict]:
 @pytest.mark.parametrize("text,scene,anchor", [
     ("Militants ambushed an army patrol in Baidoa, near the capital, Mogadishu, on Tuesday.", "Baidoa", "Mogadishu"),
     ("Gunmen attacked a checkpoint in Bunia, 30 kilometers north of Kisangani.", "Bunia", "Kisangani"),
-    ("Clashes broke out in Tal Afar, outside Mosul, on Monday, and six fighters were killed.", "Tall ‘Afar", "Mosul"),
+    ("Clashes broke out in Tal Afar, outside Mosul, on Monday, and six fighters were killed.", "Tal Afar", "Mosul"),
 ])
 def test_reading_reference_points_are_not_the_scene(nlp, text, scene, anchor):
     events, _ = read(nlp, text, DAY)

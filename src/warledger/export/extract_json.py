@@ -37,7 +37,8 @@ def _spans(mentions) -> list[list[int]]:
 
 def place_json(p: PlaceRef) -> dict[str, Any]:
     return {"name": p.name, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon, "country": p.country,
-            "admin1": p.admin1, "level": p.level, "precision": p.precision, "mentions": _spans(p.mentions)}
+            "admin1": p.admin1, "level": p.level, "precision": p.precision, "mentions": _spans(p.mentions),
+            "readings": list(p.readings) or ["literal"] * len(p.mentions), "native_name": p.native_name}
 
 
 def actor_json(a: ActorRef) -> dict[str, Any]:
@@ -147,7 +148,7 @@ def _span(value) -> tuple[int, int] | None:
 def _place(p: dict[str, Any]) -> PlaceRef:
     return PlaceRef(name=p["name"], geonameid=p.get("geonameid"), lat=p.get("lat"), lon=p.get("lon"),
                     country=p.get("country"), admin1=p.get("admin1"), level=p["level"], precision=p["precision"],
-                    mentions=_tuples(p.get("mentions")))
+                    mentions=_tuples(p.get("mentions")), readings=tuple(p.get("readings") or ()))
 
 
 def _event(e: dict[str, Any]) -> Event:

@@ -6,7 +6,18 @@ import datetime as dt
 
 from spacy.tokens import Doc
 
-from ..model import ActorRef, Attribution, Event, EventDate, Fatalities, PlaceRef, Role, Span, Tally
+from ..model import (
+    ActorRef,
+    Alternative,
+    Attribution,
+    Event,
+    EventDate,
+    Fatalities,
+    PlaceRef,
+    Role,
+    Span,
+    Tally,
+)
 
 
 def _round(v: float | None) -> float | None:
@@ -27,11 +38,19 @@ def place_ref(rec) -> PlaceRef:
     p = rec.place
     return PlaceRef(name=rec.name, geonameid=p.geonameid if p else None, lat=_round(rec.lat), lon=_round(rec.lon),
                     country=p.country if p else None, admin1=p.admin1_name if p else None, level=rec.level,
-                    precision=rec.precision, mentions=_spans(rec.mentions))
+                    precision=rec.precision, mentions=_spans(rec.mentions),
+                    readings=tuple(getattr(rec, "readings", None) or ()),
+                    native_name=p.native_name if p else None,
+                    alternatives=tuple(Alternative(c.name, c.geonameid, c.country or None, c.level, c.lat, c.lon,
+                                                   round(s, 2)) for s, c in getattr(rec, "ranked", ())),
+                    why=tuple(getattr(rec, "why", ()) or ()))
 
 
 def doc_places(doc: Doc) -> list[PlaceRef]:
-    return [place_ref(rec) for rec in doc._.wl_places or []]
+    """Every toponym of the document with its readings (the literal ones alone when the
+    recognizer kept no others)."""
+    recs = doc._.wl_toponyms if doc._.wl_toponyms is not None else doc._.wl_places
+    return [place_ref(rec) for rec in recs or []]
 
 
 def doc_actors(doc: Doc) -> list[ActorRef]:

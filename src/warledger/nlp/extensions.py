@@ -18,6 +18,10 @@ def set_extensions() -> None:
         Doc.set_extension("wl_structure", getter=lambda doc: doc.user_data.get(USER_STRUCTURE))
     if not Doc.has_extension("wl_places"):
         Doc.set_extension("wl_places", default=None)     # list of PlaceRecord, set by warledger_places
+    if not Doc.has_extension("wl_toponyms"):
+        # every toponym with its readings (literal, metonymic, adjectival, embedded); wl_places
+        # holds the literal ones, the event places
+        Doc.set_extension("wl_toponyms", default=None)
     if not Doc.has_extension("wl_actors"):
         Doc.set_extension("wl_actors", default=None)     # list of ActorRecord, set by warledger_actors
     if not Doc.has_extension("wl_events"):

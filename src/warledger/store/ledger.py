@@ -141,9 +141,12 @@ class Ledger:
                 "lat": p.lat, "lon": p.lon, "level": p.level, "precision": p.precision}, fresh)
 
         for p in ex.places:
+            literal = p.literal_mentions()          # the ledger keeps places named as places
+            if not literal:
+                continue
             pid = place_id(p)
             rows[PlaceMentionRow] += [{"place_id": pid, "document_id": doc, "start": s_, "end": e_}
-                                      for s_, e_ in p.mentions]
+                                      for s_, e_ in literal]
         actor_ids: dict[str, int] = {}
         aliases = []
         for a in ex.actors:

@@ -490,6 +490,8 @@ class EventExtractor:
                     continue
                 if rec.level == "country" and span.root.dep_ in ("compound", "amod", "nmod", "poss"):
                     continue
+                if rec.level == "continent":
+                    continue                          # "Ebola in Africa": no place to code an event at
                 if rec.level == "region" and self._container(ctx, s, sent):
                     continue                          # "Raqqa in northern Syria": Raqqa is the place
                 if self._spoken_from(span.root, triggers):

@@ -189,7 +189,7 @@ class PlaceRecognizer:
     def _sizeable(self, name: str) -> bool:
         """An exact name of a country, province or city of 100,000 or more (NER sometimes
         labels "Aleppo" NORP; "Russian" is no such name)."""
-        return any(c.level in ("country", "admin1") or c.population >= placing.SIZEABLE
+        return any(c.level in ("continent", "country", "admin1") or c.population >= placing.SIZEABLE
                    for c in self.gaz.lookup(name, fuzzy=False))
 
     def _is_word(self, t: _Toks, i: int) -> bool:
@@ -433,6 +433,7 @@ class PlaceRecognizer:
         mentions: list[Mention] = []
         for a, b in self._runs(t):
             mentions += self._match_run(t, a, b)
+        mentions = self._abbreviations(t, mentions)
         for m in mentions:
             if any(c.level == "country" for c in m.candidates):
                 m.modifier = doc[m.tokens[0]:m.tokens[1]].root.dep_ in placing.MODIFIER_DEPS
@@ -440,9 +441,15 @@ class PlaceRecognizer:
         placing.coordinate(t.text, mentions, plural)
         placing.contain(t.text, mentions)
         ctx = placing.context(mentions)          # a state acting still says what the story is about
-        mentions = placing.choose([m for m in mentions if not self._acts(doc, m)], ctx)
+        acting = [m for m in mentions if self._acts(doc, m)]
+        mentions = placing.choose([m for m in mentions if m not in acting], ctx)
         placing.locate_unknown(t.text, mentions)
         self._parts(t.text, mentions)
+        # the toponyms that are not event places, resolved by the same context: a state acting
+        # ("Moscow denied"), a demonym ("Russian jets"), a name inside an organisation's name
+        for m in acting:
+            m.reading = "metonymic"
+        others = placing.choose(acting + self._not_literal(doc, t, mentions + acting), ctx)
         spans = []
         for m in mentions:
             if m.chosen or m.near:
@@ -450,7 +457,76 @@ class PlaceRecognizer:
                 spans.append(span or doc[m.tokens[0]:m.tokens[1]])
         doc.spans[SPANS_PLACES] = spans
         doc._.wl_places = placing.records(mentions, t.text)
+        doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text)
         return doc
+
+    def _not_literal(self, doc: Doc, t: _Toks, found: list[Mention]) -> list[Mention]:
+        """Demonyms (adjectival readings: "Russian", "Syrians") and countries or provinces named
+        inside an organisation's name (embedded: "the University of Texas", "Syrian Observatory")."""
+        taken = {i for m in found for i in range(*m.tokens)}
+        out = []
+        orgs = [0] * len(t.words)
+        for ent in doc.ents:
+            if ent.label_ in ("ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW"):
+                for i in range(ent.start, ent.end):
+                    orgs[i] = 1
+        i, n = 0, len(t.words)
+        while i < n:
+            # only a demonym-like word (NORP label, adjective) or a word of an organisation's name
+            # is looked up: the loop runs over every capitalised word of every document
+            demonym_like = t.ent[i] == "NORP" or t.pos[i] == "ADJ"
+            if not t.caps[i] or i in taken or t.lower[i] in self.stop or not (demonym_like or orgs[i]):
+                i += 1
+                continue
+            hit = None
+            for b in range(min(n, i + 4), i, -1):
+                if any(k in taken or not t.caps[k] for k in range(i, b)):
+                    continue
+                name = t.name(i, b)
+                dem = self.gaz.demonym(name) if b - i <= 2 and (demonym_like or orgs[i]) else []
+                if dem:
+                    hit = (b, dem, "embedded" if orgs[i] else "adjectival")
+                    break
+                if orgs[i]:
+                    wide = [c for c in self.gaz.lookup(name, fuzzy=False)
+                            if c.level in ("country", "admin1") and not c.alias]
+                    if wide:
+                        hit = (b, wide, "embedded")
+                        break
+            if hit is None:
+                i += 1
+                continue
+            b, cands, reading = hit
+            out.append(Mention(t.idx[i], t.idx[b - 1] + len(t.words[b - 1]), t.name(i, b), cands, False,
+                               tokens=(i, b), place_ents=True, reading=reading))
+            i = b
+        return out
+
+    _ABBR = re.compile(r",\s*([A-Z][A-Za-z]?(?:\.[A-Z]){0,2}\.?|[A-Z][a-z]{1,4}\.?|[A-Z]{2,3})(?![\w-])")
+
+    def _abbreviations(self, t: _Toks, mentions: list[Mention]) -> list[Mention]:
+        """"London, Ont.", "Dublin, Ohio", "Wagga Wagga, NSW": an abbreviation of a province right
+        after a comma after a place name is a mention of that province (``contain`` then keeps
+        the town in it)."""
+        out: list[Mention] = []
+        taken = {m.start for m in mentions}
+        for m in mentions:
+            out.append(m)
+            if not m.candidates:
+                continue
+            hit = self._ABBR.match(t.text, m.end)
+            if not hit or hit.start(1) in taken:
+                continue
+            countries = {c.country for c in m.candidates}
+            provinces = [p for p in self.gaz.abbreviation(hit.group(1)) if p.country in countries]
+            if not provinces:
+                continue
+            start, end = hit.start(1), hit.end(1)
+            a = next((i for i, x in enumerate(t.idx) if x >= start), len(t.idx))
+            b = next((i for i, x in enumerate(t.idx) if x >= end), len(t.idx))
+            out.append(Mention(start, end, hit.group(1), provinces, False, tokens=(a, max(b, a + 1)),
+                               admin_hint="admin1"))
+        return out
 
     def _parts(self, text: str, mentions: list[Mention]) -> None:
         """"northern Mali", "south-east Ukraine": a direction word right before a country or
