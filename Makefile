@@ -14,6 +14,7 @@ ONCE  ?=
 .PHONY: install install-md install-uk run test fuzz lint bench eval clean
 
 install: $(STAMP)
+	@$(BIN)/warledger gazetteer build --if-missing >/dev/null   # a new gazetteer version in an old venv
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -n "$(PYTHON)" || { echo "make: Python 3.11 or newer is needed (python3.12 or python3)"; exit 2; }
