@@ -80,7 +80,8 @@ def read():
 
 
 def _event_at(ex, place: str):
-    found = [e for e in ex.events if any(p.name == place for p in e.places)]
+    from warledger.resolve.names import fold
+    found = [e for e in ex.events if any(fold(p.name) == fold(place) for p in e.places)]
     assert found, f"no event at {place}: {[(e.type, [p.name for p in e.places]) for e in ex.events]}"
     return found[0]
 
