@@ -101,4 +101,15 @@ def ingest_documents(items: Iterable[Document | WarledgerError], ledger, setting
     return summary
 
 
-__all__ = ["IngestSummary", "ingest", "ingest_documents", "expand", "UsageError"]
+def ingest_and_group(items: Iterable[Document | WarledgerError], ledger, settings: Settings | None = None,
+                     *, progress: bool = False) -> tuple[IngestSummary, int | None]:
+    """Store read documents, then regroup the incidents when something was stored (or an earlier
+    run died before regrouping): the summary and the number of incidents (None: not regrouped)."""
+    from .aggregate import rebuild
+    summary = ingest_documents(items, ledger, settings, progress=progress)
+    summary.needs_rebuild = ledger.needs_rebuild()
+    incidents = rebuild(ledger) if summary.ingested or summary.needs_rebuild else None
+    return summary, incidents
+
+
+__all__ = ["IngestSummary", "ingest", "ingest_documents", "ingest_and_group", "expand", "UsageError"]

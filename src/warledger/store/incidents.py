@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
 from .like import ESCAPE, contains
+from .summary import summarise, write_filters
 from .tables import (
     AttributionRow,
     DocumentRow,
@@ -16,7 +17,9 @@ from .tables import (
     EventPlaceRow,
     EventRow,
     FatalityRow,
+    IncidentActorRow,
     IncidentEventRow,
+    IncidentPlaceRow,
     IncidentRow,
     LedgerStateRow,
     PlaceRow,
@@ -138,14 +141,19 @@ def write_incidents(engine: Engine, incidents: list[dict[str, Any]], ids: dict[s
         if mark is not None:
             conn.execute(delete(LedgerStateRow).where(LedgerStateRow.key == NEEDS_REBUILD,
                                                       LedgerStateRow.value == mark))
+        conn.execute(delete(IncidentPlaceRow))
+        conn.execute(delete(IncidentActorRow))
         conn.execute(delete(IncidentEventRow))
         conn.execute(delete(IncidentRow))
         if not incidents:
             return
+        event_ids = {key: [ids[k] for k in keys] for key, keys in members.items()}
+        summarise(conn, incidents, event_ids)
         conn.execute(insert(IncidentRow), incidents)            # bulk: one statement, many rows
         iid = dict(conn.execute(select(IncidentRow.key, IncidentRow.id)).all())
-        conn.execute(insert(IncidentEventRow), [{"incident_id": iid[key], "event_id": ids[k]}
-                                                for key, keys in members.items() for k in keys])
+        conn.execute(insert(IncidentEventRow), [{"incident_id": iid[key], "event_id": e}
+                                                for key, evs in event_ids.items() for e in evs])
+        write_filters(conn, iid, event_ids)
 
 
 def list_incidents(engine: Engine, *, status: str | None = None, type_: str | None = None,

@@ -82,24 +82,32 @@ def iter_events(engine: Engine, *, types: str | None = None, since=None, until=N
                 return
             details = _details(conn, [r.id for r in rows])
             for r in rows:
-                yield {"id": r.id, "event": r.local_id, "type": r.type, "acled_event_type": r.acled_event_type,
-                       "acled_sub_event_type": r.acled_sub_event_type, "plover": r.plover,
-                       "date_start": _iso(r.date_start), "date_end": _iso(r.date_end), "precision": r.date_precision,
-                       "count": r.count, "status": r.status, "mentions": r.mentions,
-                       "document": {"id": r.doc_id, "sha256": r.sha256, "title": r.title, "outlet": r.source,
-                                    "url": r.url, "published": _iso(r.published),
-                                    "ingested_at": r.ingested_at.isoformat() if r.ingested_at else None},
-                       **details[r.id]}
+                yield event_dict(r, details[r.id])
             last = rows[-1].id
 
 
+def event_dict(r, details: dict[str, Any]) -> dict[str, Any]:
+    """An event row (with its document's columns) and its details as one plain dict."""
+    return {"id": r.id, "event": r.local_id, "type": r.type, "acled_event_type": r.acled_event_type,
+            "acled_sub_event_type": r.acled_sub_event_type, "plover": r.plover,
+            "date_start": _iso(r.date_start), "date_end": _iso(r.date_end), "precision": r.date_precision,
+            "count": r.count, "status": r.status, "mentions": r.mentions,
+            "document": {"id": r.doc_id, "sha256": r.sha256, "title": r.title, "outlet": r.source,
+                         "url": r.url, "published": _iso(r.published),
+                         "ingested_at": r.ingested_at.isoformat() if r.ingested_at else None},
+            **details}
+
+
 def iter_incidents(engine: Engine, *, types: str | None = None, since=None, until=None,
-                   status: str | None = None) -> Iterator[dict[str, Any]]:
-    """Every incident with its combined values and its member events (as ``iter_events`` gives them)."""
+                   status: str | None = None, keys: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Every incident (or those of ``keys``) with its combined values and its member events (as
+    ``iter_events`` gives them)."""
     last = 0
     with engine.connect() as conn:
         while True:
             q = select(IncidentRow).where(IncidentRow.id > last).order_by(IncidentRow.id).limit(BATCH // 10)
+            if keys is not None:
+                q = q.where(IncidentRow.key.in_(keys))
             if status:
                 q = q.where(IncidentRow.status == status)
             incs = conn.execute(_filtered(q, IncidentRow, types, since, until)).all()
