@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from ..vocab import DATE_PRECISIONS, KIND_INTER, PLACE_PRECISIONS
@@ -27,9 +28,15 @@ def _geo_precision(place: dict) -> int:
 def _inter(actor: dict | None) -> int | str:
     if actor is None:
         return ""
-    if any(w in actor["name"].lower() for w in CIVILIANS):
+    return _inter_of(actor["name"], actor.get("inter"), actor.get("kind"))
+
+
+@lru_cache(maxsize=65_536)
+def _inter_of(name: str, inter: int | None, kind: str | None) -> int:
+    low = name.lower()
+    if any(w in low for w in CIVILIANS):
         return 7
-    return actor.get("inter") or KIND_INTER.get(actor.get("kind") or "", 8)
+    return inter or KIND_INTER.get(kind or "", 8)
 
 
 def _event_date(row: dict) -> dt.date | None:

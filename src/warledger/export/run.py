@@ -26,7 +26,7 @@ def export(ledger, fmt: str, out: str | None = None, *, level: str = "events", t
     if fmt in BINARY and not out:
         raise UsageError("E702", f"{fmt} is a binary format: give --out FILE")
     if level == "events":
-        items = iter_events(ledger.engine, types=type_, since=since, until=until)
+        items = iter_events(ledger.engine, types=type_, since=since, until=until, spans=fmt == "jsonl")
         if status:
             items = (i for i in items if i["status"] == status)
     else:
@@ -68,10 +68,12 @@ def _jsonl(items, f) -> int:
 
 
 def _csv(rows, f, module) -> int:
-    w = csv.DictWriter(f, fieldnames=module.COLUMNS)
-    w.writeheader()
+    from operator import itemgetter
+    w = csv.writer(f)
+    w.writerow(module.COLUMNS)
+    cells = itemgetter(*module.COLUMNS)
     n = 0
     for r in rows:
-        w.writerow(module.row(r))
+        w.writerow(cells(module.row(r)))
         n += 1
     return n

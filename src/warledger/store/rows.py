@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.engine import Engine
 
 from ..vocab import place_rank
@@ -23,38 +23,66 @@ from .tables import (
     PlaceRow,
 )
 
-BATCH = 1000
+BATCH = 2000
 
 
 def _iso(d) -> str | None:
     return d.isoformat() if d else None
 
 
-def _details(conn, ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Places, actors, fatalities and attributions of these events."""
-    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"places": [], "actors": [], "fatalities": None,
-                                                          "attributions": []})
-    for r in conn.execute(select(EventPlaceRow.event_id, PlaceRow.name, PlaceRow.geonameid, PlaceRow.country,
-                                 PlaceRow.admin1, PlaceRow.lat, PlaceRow.lon, PlaceRow.level, PlaceRow.precision)
-                          .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(EventPlaceRow.event_id.in_(ids))):
-        out[r.event_id]["places"].append({"name": r.name, "geonameid": r.geonameid, "country": r.country,
-                                          "admin1": r.admin1, "lat": r.lat, "lon": r.lon, "level": r.level,
-                                          "precision": r.precision})
-    for r in conn.execute(select(EventActorRow.event_id, EventActorRow.name, EventActorRow.role, EventActorRow.mentions,
-                                 ActorRow.kind, ActorRow.inter, ActorRow.registry_id, ActorRow.country)
-                          .outerjoin(ActorRow, ActorRow.id == EventActorRow.actor_id)
-                          .where(EventActorRow.event_id.in_(ids))):
-        out[r.event_id]["actors"].append({"name": r.name, "role": r.role, "kind": r.kind, "inter": r.inter,
-                                          "id": r.registry_id, "country": r.country, "mentions": r.mentions})
-    for r in conn.execute(select(FatalityRow).where(FatalityRow.event_id.in_(ids))):
-        out[r.event_id]["fatalities"] = {"low": r.low, "best": r.best, "high": r.high, "group": r.grp,
-                                         "text": r.text, "span": [r.start, r.end]}
-    for r in conn.execute(select(AttributionRow).where(AttributionRow.event_id.in_(ids))):
-        out[r.event_id]["attributions"].append({"source": r.source, "stance": r.stance, "date": _iso(r.date),
-                                                "quote": r.quote, "span": [r.start, r.end] if r.start is not None else None})
+def _details(conn, ids: list[int], *, spans: bool = True) -> dict[int, dict[str, Any]]:
+    """Places, actors, fatalities and attributions of these events (four queries, read as plain
+    tuples); ``spans=False`` leaves the actors' mention spans out (the tabular exports)."""
+    out: dict[int, dict[str, Any]] = {i: {"places": [], "actors": [], "fatalities": None, "attributions": []}
+                                      for i in ids}
+    lo, hi = (min(ids), max(ids)) if ids else (0, -1)
+    if hi - lo + 1 > 4 * len(ids):               # scattered ids: an IN list; else one range (no long list to bind)
+        def among(col):
+            return col.in_(ids)
+    else:
+        def among(col):
+            return col.between(lo, hi)
+    skip = out.get
+    for ev, name, gid, cc, admin1, lat, lon, level, precision in conn.execute(
+            select(EventPlaceRow.event_id, PlaceRow.name, PlaceRow.geonameid, PlaceRow.country, PlaceRow.admin1,
+                   PlaceRow.lat, PlaceRow.lon, PlaceRow.level, PlaceRow.precision)
+            .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(among(EventPlaceRow.event_id))).tuples():
+        if (d := skip(ev)) is None:
+            continue
+        d["places"].append({"name": name, "geonameid": gid, "country": cc, "admin1": admin1, "lat": lat,
+                                  "lon": lon, "level": level, "precision": precision})
+    cols = [EventActorRow.event_id, EventActorRow.name, EventActorRow.role, ActorRow.kind, ActorRow.inter,
+            ActorRow.registry_id, ActorRow.country] + ([EventActorRow.mentions] if spans else [])
+    for ev, name, role, kind, inter, rid, cc, *mentions in conn.execute(
+            select(*cols).outerjoin(ActorRow, ActorRow.id == EventActorRow.actor_id)
+            .where(among(EventActorRow.event_id))).tuples():
+        if (d := skip(ev)) is None:
+            continue
+        d["actors"].append({"name": name, "role": role, "kind": kind, "inter": inter, "id": rid, "country": cc,
+                                  "mentions": mentions[0] if mentions else None})
+    for ev, low, best, high, grp, text, start, end in conn.execute(
+            select(FatalityRow.event_id, FatalityRow.low, FatalityRow.best, FatalityRow.high, FatalityRow.group,
+                   FatalityRow.text, FatalityRow.start, FatalityRow.end).where(among(FatalityRow.event_id))).tuples():
+        if (d := skip(ev)) is None:
+            continue
+        d["fatalities"] = {"low": low, "best": best, "high": high, "group": grp, "text": text,
+                                 "span": [start, end]}
+    for ev, source, stance, date, quote, start, end in conn.execute(
+            select(AttributionRow.event_id, AttributionRow.source, AttributionRow.stance, AttributionRow.date,
+                   AttributionRow.quote, AttributionRow.start, AttributionRow.end)
+            .where(among(AttributionRow.event_id)).order_by(AttributionRow.id)).tuples():
+        if (d := skip(ev)) is None:
+            continue
+        d["attributions"].append({"source": source, "stance": stance, "date": _iso(date), "quote": quote,
+                                        "span": [start, end] if start is not None else None})
     for d in out.values():
-        d["places"].sort(key=lambda p: (place_rank(p["precision"]), p["name"]))
+        if len(d["places"]) > 1:
+            d["places"].sort(key=_place_order)
     return out
+
+
+def _place_order(p: dict) -> tuple:
+    return place_rank(p["precision"]), p["name"]
 
 
 def _filtered(q, table, types, since, until):
@@ -68,22 +96,40 @@ def _filtered(q, table, types, since, until):
     return q
 
 
-def iter_events(engine: Engine, *, types: str | None = None, since=None, until=None) -> Iterator[dict[str, Any]]:
-    """Every stored event with its document, places, actors, figure and attributions."""
+def iter_events(engine: Engine, *, types: str | None = None, since=None, until=None,
+                spans: bool = True) -> Iterator[dict[str, Any]]:
+    """Every stored event with its document, places, actors, figure and attributions
+    (``spans=False``: without the mention spans, which the tabular exports do not write)."""
     last = 0
+    cols = [EventRow.id, EventRow.local_id, EventRow.type, EventRow.acled_event_type, EventRow.acled_sub_event_type,
+            EventRow.plover, EventRow.date_start, EventRow.date_end, EventRow.date_precision, EventRow.count,
+            EventRow.status, EventRow.mentions if spans else literal_column("NULL").label("mentions"),
+            DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.title, DocumentRow.source, DocumentRow.url,
+            DocumentRow.published, DocumentRow.ingested_at]
     with engine.connect() as conn:
         while True:
-            q = (select(EventRow, DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.title, DocumentRow.source,
-                        DocumentRow.url, DocumentRow.published, DocumentRow.ingested_at)
-                 .join(DocumentRow, DocumentRow.id == EventRow.document_id)
+            q = (select(*cols).join(DocumentRow, DocumentRow.id == EventRow.document_id)
                  .where(EventRow.id > last).order_by(EventRow.id).limit(BATCH))
-            rows = conn.execute(_filtered(q, EventRow, types, since, until)).all()
+            rows = conn.execute(_filtered(q, EventRow, types, since, until)).tuples().all()
             if not rows:
                 return
-            details = _details(conn, [r.id for r in rows])
+            details = _details(conn, [r[0] for r in rows], spans=spans)
             for r in rows:
-                yield event_dict(r, details[r.id])
-            last = rows[-1].id
+                yield _event_tuple(r, details[r[0]])
+            last = rows[-1][0]
+
+
+def _event_tuple(r: tuple, details: dict[str, Any]) -> dict[str, Any]:
+    (eid, local, type_, acled_type, acled_sub, plover, start, end, precision, count, status, mentions,
+     doc_id, sha, title, source, url, published, ingested) = r
+    return {"id": eid, "event": local, "type": type_, "acled_event_type": acled_type,
+            "acled_sub_event_type": acled_sub, "plover": plover,
+            "date_start": start.isoformat() if start else None, "date_end": end.isoformat() if end else None,
+            "precision": precision, "count": count, "status": status, "mentions": mentions,
+            "document": {"id": doc_id, "sha256": sha, "title": title, "outlet": source, "url": url,
+                         "published": published.isoformat() if published else None,
+                         "ingested_at": ingested.isoformat() if ingested else None},
+            **details}
 
 
 def event_dict(r, details: dict[str, Any]) -> dict[str, Any]:
