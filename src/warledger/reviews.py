@@ -82,6 +82,17 @@ def incident_list(ledger, *, status=None, type_=None, place=None, actor=None, si
     return incident_page(ledger.engine, q, limit=limit, offset=offset, cursor=cursor)
 
 
+def all_incidents(ledger, **filters):
+    """Every incident matching the filters, newest first, page after page by the cursor."""
+    cursor = None
+    while True:
+        page = incident_list(ledger, **filters, limit=1000, cursor=cursor)
+        yield from page["items"]
+        cursor = page["cursor"]
+        if not cursor:
+            return
+
+
 def find_incidents(ledger, **filters) -> list[dict]:
     """The incidents of ``incident_list``'s page (newest first, at most ``limit``)."""
     return incident_list(ledger, **filters)["items"]

@@ -153,8 +153,9 @@ def _conditions(conn, q: IncidentQuery, status_over: dict[int, str]) -> list:
                                         .where(IncidentPlaceRow.place_id.in_(ids))) if ids else false())
     if q.actor:
         ids = actor_ids(conn, q.actor)
+        named = IncidentActorRow.name == q.actor.strip().lower()
         conds.append(IncidentRow.id.in_(select(IncidentActorRow.incident_id)
-                                        .where(IncidentActorRow.actor_id.in_(ids))) if ids else false())
+                                        .where(or_(IncidentActorRow.actor_id.in_(ids), named) if ids else named)))
     return conds
 
 

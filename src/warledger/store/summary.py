@@ -65,11 +65,12 @@ def write_filters(conn, incident_ids: dict[str, int], members: dict[str, list[in
                              event_ids):
         if ev in incident_of:
             place_rows.add((incident_of[ev], pid))
-    for ev, aid in _by_event(conn, select(EventActorRow.event_id, EventActorRow.actor_id)
-                             .where(EventActorRow.actor_id.is_not(None)), EventActorRow.event_id, event_ids):
+    for ev, aid, name in _by_event(conn, select(EventActorRow.event_id, EventActorRow.actor_id, EventActorRow.name),
+                                   EventActorRow.event_id, event_ids):
         if ev in incident_of:
-            actor_rows.add((incident_of[ev], aid))
+            actor_rows.add((incident_of[ev], aid, (name or "").lower()[:512]))
     if place_rows:
         conn.execute(insert(IncidentPlaceRow), [{"incident_id": i, "place_id": p} for i, p in sorted(place_rows)])
     if actor_rows:
-        conn.execute(insert(IncidentActorRow), [{"incident_id": i, "actor_id": a} for i, a in sorted(actor_rows)])
+        conn.execute(insert(IncidentActorRow), [{"incident_id": i, "actor_id": a, "name": n}
+                                                for i, a, n in sorted(actor_rows, key=lambda r: (r[0], r[2]))])

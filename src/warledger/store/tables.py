@@ -246,15 +246,18 @@ class IncidentPlaceRow(Base):
 
 
 class IncidentActorRow(Base):
-    """Each stored actor an incident's member events give a role (the actor filter's index)."""
+    """Each actor an incident's member events give a role: the stored actor when there is one,
+    and the role's name in lower case (the actor filter's index)."""
     __tablename__ = "incident_actors"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = _fk("incidents")
-    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(512))
 
 
 Index("ix_incident_places_place", IncidentPlaceRow.place_id, IncidentPlaceRow.incident_id)
 Index("ix_incident_actors_actor", IncidentActorRow.actor_id, IncidentActorRow.incident_id)
+Index("ix_incident_actors_name", IncidentActorRow.name, IncidentActorRow.incident_id)
 
 
 class ReviewRow(Base):

@@ -35,17 +35,26 @@ def upgrade() -> None:
     op.create_index('ix_incidents_country_sort', 'incidents', ['country', 'sort_key'])
     op.create_index('ix_incidents_date_end', 'incidents', ['date_end'])
     op.create_index('ix_incidents_lat_lon', 'incidents', ['lat', 'lon'])
-    for table, column, other in (('incident_places', 'place_id', 'places'), ('incident_actors', 'actor_id', 'actors')):
-        op.create_table(table,
-                        sa.Column('id', sa.Integer(), nullable=False),
-                        sa.Column('incident_id', sa.Integer(), nullable=False),
-                        sa.Column(column, sa.Integer(), nullable=False),
-                        sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], ondelete='CASCADE'),
-                        sa.ForeignKeyConstraint([column], [f'{other}.id'], ondelete='CASCADE'),
-                        sa.PrimaryKeyConstraint('id'))
-        op.create_index(f'ix_{table}_incident_id', table, ['incident_id'])
+    op.create_table('incident_places',
+                    sa.Column('id', sa.Integer(), nullable=False),
+                    sa.Column('incident_id', sa.Integer(), nullable=False),
+                    sa.Column('place_id', sa.Integer(), nullable=False),
+                    sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], ondelete='CASCADE'),
+                    sa.ForeignKeyConstraint(['place_id'], ['places.id'], ondelete='CASCADE'),
+                    sa.PrimaryKeyConstraint('id'))
+    op.create_index('ix_incident_places_incident_id', 'incident_places', ['incident_id'])
     op.create_index('ix_incident_places_place', 'incident_places', ['place_id', 'incident_id'])
+    op.create_table('incident_actors',
+                    sa.Column('id', sa.Integer(), nullable=False),
+                    sa.Column('incident_id', sa.Integer(), nullable=False),
+                    sa.Column('actor_id', sa.Integer(), nullable=True),
+                    sa.Column('name', sa.String(length=512), nullable=False),
+                    sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], ondelete='CASCADE'),
+                    sa.ForeignKeyConstraint(['actor_id'], ['actors.id'], ondelete='CASCADE'),
+                    sa.PrimaryKeyConstraint('id'))
+    op.create_index('ix_incident_actors_incident_id', 'incident_actors', ['incident_id'])
     op.create_index('ix_incident_actors_actor', 'incident_actors', ['actor_id', 'incident_id'])
+    op.create_index('ix_incident_actors_name', 'incident_actors', ['name', 'incident_id'])
     op.create_index('ix_places_name', 'places', ['name'])
     op.create_index('ix_actors_name', 'actors', ['name'])
     op.create_index('ix_actor_aliases_alias', 'actor_aliases', ['alias'])
