@@ -45,7 +45,7 @@ OUTLETS = 60
 YEARS = 10
 FIRST_DAY = dt.date(2015, 1, 1)
 SEED = 21
-INCIDENTS_FORMAT = 3     # raise when what the incidents stage writes changes
+INCIDENTS_FORMAT = 4     # raise when what the incidents stage writes changes
 
 
 # ---------------------------------------------------------------- real extractions

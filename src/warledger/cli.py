@@ -329,8 +329,8 @@ def aggregate(db, rebuild) -> None:
 @_db_opt
 @click.option("--status", type=click.Choice(INCIDENT_STATUSES))
 @click.option("--type", "type_", metavar="TYPE", help="Event type (airstrike, shelling, …).")
-@click.option("--place", metavar="NAME", help="Incidents with a place whose name contains NAME.")
-@click.option("--actor", metavar="NAME", help="Incidents with an actor whose name contains NAME.")
+@click.option("--place", metavar="NAME", help="Incidents with this place: a GeoNames id or the exact name (any case).")
+@click.option("--actor", metavar="NAME", help="Incidents with this actor: a registry id or the exact name or alias.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Incidents ending on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Incidents starting on or before this date.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
 from .like import ESCAPE, contains
-from .summary import summarise, write_filters
+from .summary import summarise, write_aggregates, write_filters
 from .tables import (
     AttributionRow,
     DocumentRow,
@@ -146,6 +146,7 @@ def write_incidents(engine: Engine, incidents: list[dict[str, Any]], ids: dict[s
         conn.execute(delete(IncidentEventRow))
         conn.execute(delete(IncidentRow))
         if not incidents:
+            write_aggregates(conn)
             return
         event_ids = {key: [ids[k] for k in keys] for key, keys in members.items()}
         summarise(conn, incidents, event_ids)
@@ -154,6 +155,7 @@ def write_incidents(engine: Engine, incidents: list[dict[str, Any]], ids: dict[s
         conn.execute(insert(IncidentEventRow), [{"incident_id": iid[key], "event_id": e}
                                                 for key, evs in event_ids.items() for e in evs])
         write_filters(conn, iid, event_ids)
+        write_aggregates(conn)
 
 
 def list_incidents(engine: Engine, *, status: str | None = None, type_: str | None = None,

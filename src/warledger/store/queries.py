@@ -14,10 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, and_, cast, false, func, literal, or_, select
+from sqlalchemy import Float, and_, cast, false, func, literal, literal_column, or_, select
 from sqlalchemy.engine import Engine
 
 from ..errors import UsageError
+from .summary import MAP_ZOOMS, cell_size
 from .tables import (
     ActorAliasRow,
     ActorRow,
@@ -26,9 +27,11 @@ from .tables import (
     EventRow,
     FatalityRow,
     IncidentActorRow,
+    IncidentDayRow,
     IncidentEventRow,
     IncidentPlaceRow,
     IncidentRow,
+    MapCellRow,
     PlaceRow,
     ReviewRow,
 )
@@ -287,16 +290,32 @@ def incident_detail(engine: Engine, key: str) -> dict[str, Any] | None:
 
 # ---------------------------------------------------------------- map and timeline
 
-def cell_size(zoom: int) -> float:
-    """Degrees of a map cell at a zoom: about 64 pixels of a 256-pixel tile."""
-    return 360.0 / (2 ** zoom) / 4
+def _ranges(lo: float, hi: float, size: float) -> tuple[int, int]:
+    import math
+    return math.floor(lo / size), math.floor(hi / size)
+
+
+def _cells_stored(conn, zoom: int, bbox, size: float) -> list[tuple]:
+    """The kept unfiltered cells of a coarse zoom within the box, as the live query gives them."""
+    west, south, east, north = bbox
+    gy0, gy1 = _ranges(south, north, size)
+    spans = [_ranges(west, east, size)] if west <= east else [_ranges(west, 180, size), _ranges(-180, east, size)]
+    c = MapCellRow
+    rows = conn.execute(select(c.gx, c.gy, c.n, c.lat_sum / c.n, c.lon_sum / c.n, c.south, c.west, c.north, c.east,
+                               c.best).where(c.zoom == zoom, c.gy.between(gy0, gy1),
+                                             or_(*[c.gx.between(a, b) for a, b in spans]))
+                        .order_by(c.n.desc()).limit(MAX_CELLS)).all()
+    return [tuple(r) for r in rows]
 
 
 def incident_map(engine: Engine, q: IncidentQuery = IncidentQuery(), *, bbox: tuple[float, float, float, float],
                  zoom: int, min_cluster: int = 2) -> dict[str, Any]:
     """Placed incidents in ``bbox`` (west, south, east, north) on a grid of ``cell_size(zoom)``:
     a cell holding ``min_cluster`` or more incidents is one cluster (count, centre, bounds,
-    fatalities), the incidents of the other cells come one by one."""
+    fatalities), the incidents of the other cells come one by one. Unfiltered maps of the coarse
+    zooms read the cells kept when incidents are written (``incident_cells``); the others group
+    the incidents in the box in SQL."""
+    import math
     west, south, east, north = bbox
     size = cell_size(zoom)
     with engine.connect() as conn:
@@ -305,14 +324,18 @@ def incident_map(engine: Engine, q: IncidentQuery = IncidentQuery(), *, bbox: tu
                                                      IncidentRow.lat.between(south, north)]
         conds.append(IncidentRow.lon.between(west, east) if west <= east
                      else or_(IncidentRow.lon >= west, IncidentRow.lon <= east))
-        gx = func.floor(cast(IncidentRow.lon, Float) / size).label("gx")
-        gy = func.floor(cast(IncidentRow.lat, Float) / size).label("gy")
-        cells = conn.execute(
-            select(gx, gy, func.count().label("n"), func.avg(IncidentRow.lat), func.avg(IncidentRow.lon),
-                   func.min(IncidentRow.lat), func.min(IncidentRow.lon), func.max(IncidentRow.lat),
-                   func.max(IncidentRow.lon), func.sum(IncidentRow.best))
-            .where(*conds).group_by(gx, gy).order_by(func.count().desc()).limit(MAX_CELLS)).all()
-        small = [(x, y) for x, y, n, *_ in cells if n < min_cluster]
+        if q == IncidentQuery() and zoom in MAP_ZOOMS:
+            cells = _cells_stored(conn, zoom, bbox, size)
+        else:
+            inline = literal_column(repr(size))           # one expression in SELECT and GROUP BY
+            gx = func.floor(cast(IncidentRow.lon, Float) / inline).label("gx")
+            gy = func.floor(cast(IncidentRow.lat, Float) / inline).label("gy")
+            cells = [tuple(r) for r in conn.execute(
+                select(gx, gy, func.count().label("n"), func.avg(IncidentRow.lat), func.avg(IncidentRow.lon),
+                       func.min(IncidentRow.lat), func.min(IncidentRow.lon), func.max(IncidentRow.lat),
+                       func.max(IncidentRow.lon), func.sum(IncidentRow.best))
+                .where(*conds).group_by(gx, gy).order_by(func.count().desc()).limit(MAX_CELLS))]
+        small = [(int(x), int(y)) for x, y, n, *_ in cells if n < min_cluster]
         singles = []
         if small:
             wanted = set(small)
@@ -322,7 +345,6 @@ def incident_map(engine: Engine, q: IncidentQuery = IncidentQuery(), *, bbox: tu
             for r in conn.execute(select(IncidentRow.key, IncidentRow.type, IncidentRow.date_start, IncidentRow.lat,
                                          IncidentRow.lon, IncidentRow.best, IncidentRow.status, IncidentRow.area)
                                   .where(*conds, near).limit(min_cluster * 500)):
-                import math
                 if (math.floor(r.lon / size), math.floor(r.lat / size)) in wanted:
                     singles.append({"id": r.key, "type": r.type, "date_start": _iso(r.date_start), "lat": r.lat,
                                     "lon": r.lon, "best": r.best, "status": r.status,
@@ -337,8 +359,7 @@ def incident_map(engine: Engine, q: IncidentQuery = IncidentQuery(), *, bbox: tu
 BUCKETS = ("day", "week", "month")
 
 
-def _bucket(dialect: str, by: str):
-    d = IncidentRow.date_start
+def _bucket(dialect: str, by: str, d=IncidentRow.date_start):
     if dialect == "postgresql":
         return func.to_char(func.date_trunc(by, d), "YYYY-MM-DD")
     if by == "day":
@@ -353,12 +374,17 @@ def incident_timeline(engine: Engine, q: IncidentQuery = IncidentQuery(), *, by:
     if by not in BUCKETS:
         raise UsageError("E604", f"by: one of {', '.join(BUCKETS)}")
     with engine.connect() as conn:
-        _r, status_over = _reviews(conn) if q.status else ({}, {})
-        conds = _conditions(conn, q, status_over) + [IncidentRow.date_start.is_not(None)]
-        b = _bucket(engine.dialect.name, by).label("b")
-        rows = conn.execute(select(b, func.count(), func.sum(IncidentRow.best)).where(*conds)
-                            .group_by(b).order_by(b)).all()
-    return {"by": by, "buckets": [{"start": str(s), "incidents": n, "best": int(f) if f is not None else 0}
+        if q == IncidentQuery():                          # the days kept when incidents are written
+            b = _bucket(engine.dialect.name, by, IncidentDayRow.day).label("b")
+            rows = conn.execute(select(b, func.sum(IncidentDayRow.n), func.sum(IncidentDayRow.best))
+                                .group_by(b).order_by(b)).all()
+        else:
+            _r, status_over = _reviews(conn) if q.status else ({}, {})
+            conds = _conditions(conn, q, status_over) + [IncidentRow.date_start.is_not(None)]
+            b = _bucket(engine.dialect.name, by).label("b")
+            rows = conn.execute(select(b, func.count(), func.sum(IncidentRow.best)).where(*conds)
+                                .group_by(b).order_by(b)).all()
+    return {"by": by, "buckets": [{"start": str(s), "incidents": int(n), "best": int(f) if f is not None else 0}
                                   for s, n, f in rows]}
 
 

@@ -8,9 +8,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Integer, cast, delete, func, insert, literal, literal_column, select
 
-from .tables import EventActorRow, EventPlaceRow, IncidentActorRow, IncidentPlaceRow, PlaceRow
+from .tables import (
+    EventActorRow,
+    EventPlaceRow,
+    IncidentActorRow,
+    IncidentDayRow,
+    IncidentPlaceRow,
+    IncidentRow,
+    MapCellRow,
+    PlaceRow,
+)
+
+MAP_ZOOMS = range(0, 9)   # zooms whose unfiltered cells are kept (a cell of zoom 8 is 0.35 degrees)
 
 CHUNK = 5_000          # event ids per IN list; a larger set reads the whole table once
 
@@ -74,3 +85,28 @@ def write_filters(conn, incident_ids: dict[str, int], members: dict[str, list[in
     if actor_rows:
         conn.execute(insert(IncidentActorRow), [{"incident_id": i, "actor_id": a, "name": n}
                                                 for i, a, n in sorted(actor_rows, key=lambda r: (r[0], r[2]))])
+
+
+def cell_size(zoom: int) -> float:
+    """Degrees of a map cell at a zoom: about 64 pixels of a 256-pixel tile."""
+    return 360.0 / (2 ** zoom) / 4
+
+
+def write_aggregates(conn) -> None:
+    """The unfiltered map cells of MAP_ZOOMS and the incidents per day, from the incidents rows,
+    in the database (INSERT … SELECT … GROUP BY)."""
+    conn.execute(delete(MapCellRow))
+    conn.execute(delete(IncidentDayRow))
+    for zoom in MAP_ZOOMS:
+        size = literal_column(repr(cell_size(zoom)))    # inline: one expression in SELECT and GROUP BY
+        gx = cast(func.floor(IncidentRow.lon / size), Integer)
+        gy = cast(func.floor(IncidentRow.lat / size), Integer)
+        q = (select(literal(zoom), gx, gy, func.count(), func.sum(IncidentRow.lat), func.sum(IncidentRow.lon),
+                    func.min(IncidentRow.lat), func.min(IncidentRow.lon), func.max(IncidentRow.lat),
+                    func.max(IncidentRow.lon), func.sum(IncidentRow.best))
+             .where(IncidentRow.lat.is_not(None), IncidentRow.lon.is_not(None)).group_by(gx, gy))
+        conn.execute(insert(MapCellRow).from_select(
+            ["zoom", "gx", "gy", "n", "lat_sum", "lon_sum", "south", "west", "north", "east", "best"], q))
+    conn.execute(insert(IncidentDayRow).from_select(["day", "n", "best"], select(
+        IncidentRow.date_start, func.count(), func.sum(IncidentRow.best))
+        .where(IncidentRow.date_start.is_not(None)).group_by(IncidentRow.date_start)))

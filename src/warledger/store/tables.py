@@ -256,6 +256,34 @@ class IncidentActorRow(Base):
 
 
 Index("ix_incident_places_place", IncidentPlaceRow.place_id, IncidentPlaceRow.incident_id)
+
+class MapCellRow(Base):
+    """Placed incidents per grid cell of each coarse map zoom (``store.summary.MAP_ZOOMS``), all
+    incidents unfiltered: the world and continent maps read these, not the incidents."""
+    __tablename__ = "incident_cells"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zoom: Mapped[int] = mapped_column(Integer)
+    gx: Mapped[int] = mapped_column(Integer)
+    gy: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+    lat_sum: Mapped[float] = mapped_column(Float)
+    lon_sum: Mapped[float] = mapped_column(Float)
+    south: Mapped[float] = mapped_column(Float)
+    west: Mapped[float] = mapped_column(Float)
+    north: Mapped[float] = mapped_column(Float)
+    east: Mapped[float] = mapped_column(Float)
+    best: Mapped[int | None] = mapped_column(Integer)
+
+
+class IncidentDayRow(Base):
+    """Dated incidents per first day, all incidents unfiltered: the timeline's unfiltered buckets."""
+    __tablename__ = "incident_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    best: Mapped[int | None] = mapped_column(Integer)
+
+
+Index("ix_incident_cells_cell", MapCellRow.zoom, MapCellRow.gy, MapCellRow.gx)
 Index("ix_incident_actors_actor", IncidentActorRow.actor_id, IncidentActorRow.incident_id)
 Index("ix_incident_actors_name", IncidentActorRow.name, IncidentActorRow.incident_id)
 

@@ -6,7 +6,8 @@ Create Date: 2026-12-02 02:00:00
 
 The incidents table gains what list, map and timeline queries read without the members
 (sort_key, events, area, country, lat, lon); incident_places and incident_actors index the
-place and actor filters. Documents get a full-text index: an FTS5 table kept by triggers on
+place and actor filters; incident_cells and incident_days hold the unfiltered map cells of the
+coarse zooms and the incidents per day. Documents get a full-text index: an FTS5 table kept by triggers on
 SQLite, a GIN index over a tsvector expression on PostgreSQL. A ledger that already holds
 incidents gets the "needs rebuild" mark, so that the next ingest or aggregate fills the new
 columns (until then the queries read the rows as they are).
@@ -55,6 +56,19 @@ def upgrade() -> None:
     op.create_index('ix_incident_actors_incident_id', 'incident_actors', ['incident_id'])
     op.create_index('ix_incident_actors_actor', 'incident_actors', ['actor_id', 'incident_id'])
     op.create_index('ix_incident_actors_name', 'incident_actors', ['name', 'incident_id'])
+    op.create_table('incident_cells',
+                    sa.Column('id', sa.Integer(), nullable=False),
+                    *[sa.Column(c, sa.Integer(), nullable=False) for c in ('zoom', 'gx', 'gy', 'n')],
+                    *[sa.Column(c, sa.Float(), nullable=False)
+                      for c in ('lat_sum', 'lon_sum', 'south', 'west', 'north', 'east')],
+                    sa.Column('best', sa.Integer(), nullable=True),
+                    sa.PrimaryKeyConstraint('id'))
+    op.create_index('ix_incident_cells_cell', 'incident_cells', ['zoom', 'gy', 'gx'])
+    op.create_table('incident_days',
+                    sa.Column('day', sa.Date(), nullable=False),
+                    sa.Column('n', sa.Integer(), nullable=False),
+                    sa.Column('best', sa.Integer(), nullable=True),
+                    sa.PrimaryKeyConstraint('day'))
     op.create_index('ix_places_name', 'places', ['name'])
     op.create_index('ix_actors_name', 'actors', ['name'])
     op.create_index('ix_actor_aliases_alias', 'actor_aliases', ['alias'])
@@ -95,6 +109,8 @@ def downgrade() -> None:
                          ('ix_actor_aliases_alias', 'actor_aliases'), ('ix_actors_name', 'actors'),
                          ('ix_places_name', 'places')):
         op.drop_index(index, table_name=table)
+    op.drop_table('incident_days')
+    op.drop_table('incident_cells')
     op.drop_table('incident_actors')
     op.drop_table('incident_places')
     for index in ('ix_incidents_lat_lon', 'ix_incidents_date_end', 'ix_incidents_country_sort',
