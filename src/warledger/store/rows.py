@@ -46,7 +46,7 @@ def _details(conn, ids: list[int], *, spans: bool = True) -> dict[int, dict[str,
     for ev, name, gid, cc, admin1, lat, lon, level, precision in conn.execute(
             select(EventPlaceRow.event_id, PlaceRow.name, PlaceRow.geonameid, PlaceRow.country, PlaceRow.admin1,
                    PlaceRow.lat, PlaceRow.lon, PlaceRow.level, PlaceRow.precision)
-            .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(among(EventPlaceRow.event_id))).tuples():
+            .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(among(EventPlaceRow.event_id))):
         if (d := skip(ev)) is None:
             continue
         d["places"].append({"name": name, "geonameid": gid, "country": cc, "admin1": admin1, "lat": lat,
@@ -55,14 +55,14 @@ def _details(conn, ids: list[int], *, spans: bool = True) -> dict[int, dict[str,
             ActorRow.registry_id, ActorRow.country] + ([EventActorRow.mentions] if spans else [])
     for ev, name, role, kind, inter, rid, cc, *mentions in conn.execute(
             select(*cols).outerjoin(ActorRow, ActorRow.id == EventActorRow.actor_id)
-            .where(among(EventActorRow.event_id))).tuples():
+            .where(among(EventActorRow.event_id))):
         if (d := skip(ev)) is None:
             continue
         d["actors"].append({"name": name, "role": role, "kind": kind, "inter": inter, "id": rid, "country": cc,
                                   "mentions": mentions[0] if mentions else None})
     for ev, low, best, high, grp, text, start, end in conn.execute(
             select(FatalityRow.event_id, FatalityRow.low, FatalityRow.best, FatalityRow.high, FatalityRow.group,
-                   FatalityRow.text, FatalityRow.start, FatalityRow.end).where(among(FatalityRow.event_id))).tuples():
+                   FatalityRow.text, FatalityRow.start, FatalityRow.end).where(among(FatalityRow.event_id))):
         if (d := skip(ev)) is None:
             continue
         d["fatalities"] = {"low": low, "best": best, "high": high, "group": grp, "text": text,
@@ -70,7 +70,7 @@ def _details(conn, ids: list[int], *, spans: bool = True) -> dict[int, dict[str,
     for ev, source, stance, date, quote, start, end in conn.execute(
             select(AttributionRow.event_id, AttributionRow.source, AttributionRow.stance, AttributionRow.date,
                    AttributionRow.quote, AttributionRow.start, AttributionRow.end)
-            .where(among(AttributionRow.event_id)).order_by(AttributionRow.id)).tuples():
+            .where(among(AttributionRow.event_id)).order_by(AttributionRow.id)):
         if (d := skip(ev)) is None:
             continue
         d["attributions"].append({"source": source, "stance": stance, "date": _iso(date), "quote": quote,
@@ -110,7 +110,7 @@ def iter_events(engine: Engine, *, types: str | None = None, since=None, until=N
         while True:
             q = (select(*cols).join(DocumentRow, DocumentRow.id == EventRow.document_id)
                  .where(EventRow.id > last).order_by(EventRow.id).limit(BATCH))
-            rows = conn.execute(_filtered(q, EventRow, types, since, until)).tuples().all()
+            rows = conn.execute(_filtered(q, EventRow, types, since, until)).all()
             if not rows:
                 return
             details = _details(conn, [r[0] for r in rows], spans=spans)

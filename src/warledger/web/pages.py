@@ -218,7 +218,10 @@ def install(app: FastAPI, ledger, policy: logins.LoginPolicy | None = None) -> N
             other = _date(i["date_start"] or i["date_end"])
             return abs((other - day).days) if day and other else 1 << 30
         near = {"since": day - dt.timedelta(days=90), "until": day + dt.timedelta(days=90)} if day else {}
-        found = [i for i in find_incidents(ledger, **near, limit=most * 2) if i["id"] != one["id"]]
+        found = find_incidents(ledger, **near, limit=most * 2) if near else []
+        if len(found) < most:                   # then the newest, so that a lone incident has some
+            found += find_incidents(ledger, limit=most)
+        found = list({i["id"]: i for i in found if i["id"] != one["id"]}.values())
         return [i["id"] for i in sorted(found, key=lambda i: (gap(i), i["type"] != one["type"], i["id"]))[:most]]
 
     @app.post("/incidents/{ref}/reviews", include_in_schema=False)
