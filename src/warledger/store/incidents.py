@@ -193,37 +193,10 @@ def list_incidents(engine: Engine, *, status: str | None = None, type_: str | No
 
 
 def get_incident(engine: Engine, key: str) -> dict[str, Any] | None:
-    """One incident with every member event: document, figure, sources and stances."""
-    with engine.connect() as conn:
-        r = conn.execute(select(IncidentRow).where(IncidentRow.key == key)).first()
-        if r is None:
-            return None
-        members = conn.execute(
-            select(EventRow.id, EventRow.local_id, EventRow.type, EventRow.status, EventRow.mentions,
-                   EventRow.date_start, EventRow.date_end, EventRow.date_precision,
-                   DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.title, DocumentRow.source)
-            .join(IncidentEventRow, IncidentEventRow.event_id == EventRow.id)
-            .join(DocumentRow, DocumentRow.id == EventRow.document_id)
-            .where(IncidentEventRow.incident_id == r.id).order_by(DocumentRow.doc_id, EventRow.local_id)).all()
-        out = []
-        keys = sorted(f"{m.sha256}:{m.local_id}" for m in members)
-        for m in members:
-            f = conn.execute(select(FatalityRow).where(FatalityRow.event_id == m.id)).first()
-            atts = conn.execute(select(AttributionRow).where(AttributionRow.event_id == m.id)).all()
-            out.append({"document": m.doc_id, "sha256": m.sha256, "title": m.title, "outlet": m.source,
-                        "event": m.local_id, "type": m.type, "status": m.status,
-                        "date_start": m.date_start.isoformat() if m.date_start else None,
-                        "date_end": m.date_end.isoformat() if m.date_end else None, "precision": m.date_precision,
-                        "mentions": m.mentions,
-                        "fatalities": {"low": f.low, "best": f.best, "high": f.high, "text": f.text,
-                                       "span": [f.start, f.end]} if f else None,
-                        "attributions": [{"source": a.source, "stance": a.stance, "quote": a.quote,
-                                          "span": [a.start, a.end] if a.start is not None else None} for a in atts]})
-        return {"id": r.key, "type": r.type, "date_start": r.date_start.isoformat() if r.date_start else None,
-                "date_end": r.date_end.isoformat() if r.date_end else None,
-                "days": span_days(r.date_start, r.date_end), "area": _areas(conn, [r.id]).get(r.id),
-                "low": r.low, "best": r.best, "high": r.high, "acled": r.acled, "status": r.status,
-                "sources": r.sources, "events": out, "members": keys}
+    """One incident with every member event: document, figure, sources and stances, as the
+    machine made it (``store.queries.incident_detail`` without the reviews)."""
+    from .queries import incident_detail
+    return incident_detail(engine, key, reviews=False)
 
 
 # ---------------------------------------------------------------- reviews

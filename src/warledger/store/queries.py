@@ -257,9 +257,10 @@ def incidents_holding(engine: Engine, key: str) -> str | None:
                            .where(DocumentRow.sha256 == sha, EventRow.local_id == local))
 
 
-def incident_detail(engine: Engine, key: str) -> dict[str, Any] | None:
+def incident_detail(engine: Engine, key: str, *, reviews: bool = True) -> dict[str, Any] | None:
     """One incident with every member event (document, figure, sources, stances), reviews
-    applied; a fixed number of queries whatever its size."""
+    applied (``reviews=False``: the machine's values only); a fixed number of queries whatever
+    its size."""
     from ..aggregate.review import effective
     with engine.connect() as conn:
         r = conn.execute(select(IncidentRow).where(IncidentRow.key == key)).first()
@@ -278,7 +279,7 @@ def incident_detail(engine: Engine, key: str) -> dict[str, Any] | None:
         for a in conn.execute(select(AttributionRow).where(AttributionRow.event_id.in_(ev_ids))
                               .order_by(AttributionRow.id)):
             atts[a.event_id].append(a)
-        reviews, _ = _reviews(conn)
+        mine = _reviews(conn)[0].get(r.id, []) if reviews else None
     out = []
     for m in members:
         f = figures.get(m.id)
@@ -293,7 +294,7 @@ def incident_detail(engine: Engine, key: str) -> dict[str, Any] | None:
                                      for a in atts.get(m.id, [])]})
     one = machine(r, [f"{m.sha256}:{m.local_id}" for m in members])
     one["events"] = out
-    return effective(one, reviews.get(r.id, []))
+    return effective(one, mine) if mine is not None else one
 
 
 # ---------------------------------------------------------------- map and timeline
