@@ -111,12 +111,8 @@ def measure(db: str, events: int, cache: Path, pg: str) -> dict:
     url = info["url"]
     app = create_app(url)
     engine = app.state.ledger.engine
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
-    else:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")                # fresh planner statistics for the new incidents
     h = {"Authorization": f"Bearer {_token(engine)}"}
     p = _probes(engine)
     lat, lon = p["city"]

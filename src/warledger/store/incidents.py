@@ -156,6 +156,8 @@ def write_incidents(engine: Engine, incidents: list[dict[str, Any]], ids: dict[s
                                                 for key, evs in event_ids.items() for e in evs])
         write_filters(conn, iid, event_ids)
         write_aggregates(conn)
+        if conn.dialect.name == "postgresql":       # the tables were rewritten: plans need their new statistics
+            conn.exec_driver_sql("ANALYZE incidents, incident_events, incident_places, incident_actors")
 
 
 def list_incidents(engine: Engine, *, status: str | None = None, type_: str | None = None,
