@@ -30,9 +30,24 @@ def _iso(d) -> str | None:
     return d.isoformat() if d else None
 
 
-def _details(conn, ids: list[int], *, spans: bool = True) -> dict[int, dict[str, Any]]:
+def name_tables(conn) -> tuple[dict[int, dict[str, Any]], dict[int, tuple]]:
+    """Every stored place (as an event's place dict) and actor (kind, inter, registry id,
+    country) by row id: few beside the events, read once by a streaming reader so that each
+    batch's queries need no join."""
+    places = {pid: {"name": name, "geonameid": gid, "country": cc, "admin1": admin1, "lat": lat, "lon": lon,
+                    "level": level, "precision": precision}
+              for pid, name, gid, cc, admin1, lat, lon, level, precision in conn.execute(
+                  select(PlaceRow.id, PlaceRow.name, PlaceRow.geonameid, PlaceRow.country, PlaceRow.admin1,
+                         PlaceRow.lat, PlaceRow.lon, PlaceRow.level, PlaceRow.precision))}
+    actors = {aid: (kind, inter, rid, cc) for aid, kind, inter, rid, cc in conn.execute(
+        select(ActorRow.id, ActorRow.kind, ActorRow.inter, ActorRow.registry_id, ActorRow.country))}
+    return places, actors
+
+
+def _details(conn, ids: list[int], *, spans: bool = True, names=None) -> dict[int, dict[str, Any]]:
     """Places, actors, fatalities and attributions of these events (four queries, read as plain
-    tuples); ``spans=False`` leaves the actors' mention spans out (the tabular exports)."""
+    tuples); ``spans=False`` leaves the actors' mention spans out (the tabular exports);
+    ``names`` (``name_tables``) saves the joins (its place dicts are shared between events)."""
     out: dict[int, dict[str, Any]] = {i: {"places": [], "actors": [], "fatalities": None, "attributions": []}
                                       for i in ids}
     lo, hi = (min(ids), max(ids)) if ids else (0, -1)
@@ -43,23 +58,36 @@ def _details(conn, ids: list[int], *, spans: bool = True) -> dict[int, dict[str,
         def among(col):
             return col.between(lo, hi)
     skip = out.get
-    for ev, name, gid, cc, admin1, lat, lon, level, precision in conn.execute(
-            select(EventPlaceRow.event_id, PlaceRow.name, PlaceRow.geonameid, PlaceRow.country, PlaceRow.admin1,
-                   PlaceRow.lat, PlaceRow.lon, PlaceRow.level, PlaceRow.precision)
-            .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(among(EventPlaceRow.event_id))):
-        if (d := skip(ev)) is None:
-            continue
-        d["places"].append({"name": name, "geonameid": gid, "country": cc, "admin1": admin1, "lat": lat,
-                                  "lon": lon, "level": level, "precision": precision})
-    cols = [EventActorRow.event_id, EventActorRow.name, EventActorRow.role, ActorRow.kind, ActorRow.inter,
-            ActorRow.registry_id, ActorRow.country] + ([EventActorRow.mentions] if spans else [])
-    for ev, name, role, kind, inter, rid, cc, *mentions in conn.execute(
-            select(*cols).outerjoin(ActorRow, ActorRow.id == EventActorRow.actor_id)
-            .where(among(EventActorRow.event_id))):
-        if (d := skip(ev)) is None:
-            continue
-        d["actors"].append({"name": name, "role": role, "kind": kind, "inter": inter, "id": rid, "country": cc,
-                                  "mentions": mentions[0] if mentions else None})
+    if names is not None:
+        places, actors = names
+        for ev, pid in conn.execute(select(EventPlaceRow.event_id, EventPlaceRow.place_id)
+                                    .where(among(EventPlaceRow.event_id))):
+            if (d := skip(ev)) is not None:
+                d["places"].append(places[pid])
+        nobody = (None, None, None, None)
+        cols = [EventActorRow.event_id, EventActorRow.actor_id, EventActorRow.name, EventActorRow.role] + (
+            [EventActorRow.mentions] if spans else [])
+        for ev, aid, name, role, *mentions in conn.execute(select(*cols).where(among(EventActorRow.event_id))):
+            if (d := skip(ev)) is not None:
+                kind, inter, rid, cc = actors.get(aid, nobody) if aid is not None else nobody
+                d["actors"].append({"name": name, "role": role, "kind": kind, "inter": inter, "id": rid,
+                                    "country": cc, "mentions": mentions[0] if mentions else None})
+    else:
+        for ev, name, gid, cc, admin1, lat, lon, level, precision in conn.execute(
+                select(EventPlaceRow.event_id, PlaceRow.name, PlaceRow.geonameid, PlaceRow.country, PlaceRow.admin1,
+                       PlaceRow.lat, PlaceRow.lon, PlaceRow.level, PlaceRow.precision)
+                .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(among(EventPlaceRow.event_id))):
+            if (d := skip(ev)) is not None:
+                d["places"].append({"name": name, "geonameid": gid, "country": cc, "admin1": admin1, "lat": lat,
+                                    "lon": lon, "level": level, "precision": precision})
+        cols = [EventActorRow.event_id, EventActorRow.name, EventActorRow.role, ActorRow.kind, ActorRow.inter,
+                ActorRow.registry_id, ActorRow.country] + ([EventActorRow.mentions] if spans else [])
+        for ev, name, role, kind, inter, rid, cc, *mentions in conn.execute(
+                select(*cols).outerjoin(ActorRow, ActorRow.id == EventActorRow.actor_id)
+                .where(among(EventActorRow.event_id))):
+            if (d := skip(ev)) is not None:
+                d["actors"].append({"name": name, "role": role, "kind": kind, "inter": inter, "id": rid,
+                                    "country": cc, "mentions": mentions[0] if mentions else None})
     for ev, low, best, high, grp, text, start, end in conn.execute(
             select(FatalityRow.event_id, FatalityRow.low, FatalityRow.best, FatalityRow.high, FatalityRow.group,
                    FatalityRow.text, FatalityRow.start, FatalityRow.end).where(among(FatalityRow.event_id))):
@@ -100,23 +128,69 @@ def iter_events(engine: Engine, *, types: str | None = None, since=None, until=N
                 spans: bool = True) -> Iterator[dict[str, Any]]:
     """Every stored event with its document, places, actors, figure and attributions
     (``spans=False``: without the mention spans, which the tabular exports do not write)."""
-    last = 0
     cols = [EventRow.id, EventRow.local_id, EventRow.type, EventRow.acled_event_type, EventRow.acled_sub_event_type,
             EventRow.plover, EventRow.date_start, EventRow.date_end, EventRow.date_precision, EventRow.count,
             EventRow.status, EventRow.mentions if spans else literal_column("NULL").label("mentions"),
             DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.title, DocumentRow.source, DocumentRow.url,
             DocumentRow.published, DocumentRow.ingested_at]
-    with engine.connect() as conn:
+    def batches():
+        last = 0
+        with engine.connect() as conn:
+            names = name_tables(conn)
+            while True:
+                q = (select(*cols).join(DocumentRow, DocumentRow.id == EventRow.document_id)
+                     .where(EventRow.id > last).order_by(EventRow.id).limit(BATCH))
+                rows = conn.execute(_filtered(q, EventRow, types, since, until)).all()
+                if not rows:
+                    return
+                yield rows, _details(conn, [r[0] for r in rows], spans=spans, names=names)
+                last = rows[-1][0]
+
+    for rows, details in prefetched(batches()):
+        for r in rows:
+            yield _event_tuple(r, details[r[0]])
+
+
+def prefetched(items: Iterator, depth: int = 2) -> Iterator:
+    """``items`` produced by a thread of its own, ``depth`` ahead of the consumer: the database
+    reads the next batch while the caller formats this one. Errors come through; closing the
+    consumer stops the producer."""
+    import contextlib
+    import queue
+    import threading
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    done, stop = object(), threading.Event()
+
+    def run() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        box.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(done)
+        except BaseException as exc:          # handed to the consumer
+            box.put(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    try:
         while True:
-            q = (select(*cols).join(DocumentRow, DocumentRow.id == EventRow.document_id)
-                 .where(EventRow.id > last).order_by(EventRow.id).limit(BATCH))
-            rows = conn.execute(_filtered(q, EventRow, types, since, until)).all()
-            if not rows:
+            item = box.get()
+            if item is done:
                 return
-            details = _details(conn, [r[0] for r in rows], spans=spans)
-            for r in rows:
-                yield _event_tuple(r, details[r[0]])
-            last = rows[-1][0]
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                box.get(timeout=0.1)
 
 
 def _event_tuple(r: tuple, details: dict[str, Any]) -> dict[str, Any]:
