@@ -39,6 +39,11 @@ def _inter_of(name: str, inter: int | None, kind: str | None) -> int:
     return inter or KIND_INTER.get(kind or "", 8)
 
 
+@lru_cache(maxsize=512)
+def _country(code: str) -> dict:
+    return countries().get(code, {})
+
+
 def _event_date(row: dict) -> dt.date | None:
     start, end = row["date_start"], row["date_end"]
     if row["precision"] == "month" and start:
@@ -48,15 +53,19 @@ def _event_date(row: dict) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+SIDE1, SIDE2 = frozenset(("perpetrator", "participant")), frozenset(("target", "victim"))
+
+
 def row(r: dict[str, Any]) -> dict[str, Any]:
-    side1 = [a for a in r["actors"] if a["role"] in ("perpetrator", "participant")]
-    side2 = [a for a in r["actors"] if a["role"] in ("target", "victim")]
+    actors = r["actors"]
+    side1 = [a for a in actors if a["role"] in SIDE1]
+    side2 = [a for a in actors if a["role"] in SIDE2]
     a1, a2 = (side1[0] if side1 else None), (side2[0] if side2 else None)
     i1, i2 = _inter(a1), _inter(a2)
     codes = sorted(c for c in (i1, i2) if c != "")
     interaction = "".join(map(str, codes)) if len(codes) == 2 else (f"{codes[0]}0" if codes else "")
     place = r["places"][0] if r["places"] else {}
-    country = countries().get(place.get("country") or "", {})
+    country = _country(place.get("country") or "")
     date = _event_date(r)
     sources = sorted({a["source"] for a in r["attributions"] if a.get("source")})
     outlets = sorted({d["outlet"] for d in r["documents"] if d.get("outlet")})

@@ -115,9 +115,14 @@ def _reviews(conn) -> tuple[dict[int, list[dict]], dict[int, str]]:
 
 # ---------------------------------------------------------------- filters
 
+def _clean(text: str) -> str:
+    """User text as the databases take it: no NUL (PostgreSQL refuses it in a string)."""
+    return text.replace("\x00", "")
+
+
 def place_ids(conn, ref: str) -> list[int]:
     """Stored places a filter names: by GeoNames id, else by exact name in any case."""
-    ref = ref.strip()
+    ref = _clean(ref).strip()
     if ref.isascii() and ref.isdigit() and len(ref) <= 12:
         return list(conn.scalars(select(PlaceRow.id).where(PlaceRow.geonameid == int(ref))))
     return list(conn.scalars(select(PlaceRow.id).where(func.lower(PlaceRow.name) == ref.lower())))
@@ -125,7 +130,7 @@ def place_ids(conn, ref: str) -> list[int]:
 
 def actor_ids(conn, ref: str) -> list[int]:
     """Stored actors a filter names: by registry id, else by exact name or alias in any case."""
-    ref = ref.strip()
+    ref = _clean(ref).strip()
     low = ref.lower()
     return list(conn.scalars(select(ActorRow.id).where(
         (ActorRow.registry_id == ref) | (func.lower(ActorRow.name) == low)
@@ -142,7 +147,7 @@ def _conditions(conn, q: IncidentQuery, status_over: dict[int, str]) -> list:
             machine = and_(machine, IncidentRow.id.not_in(away))
         conds.append(or_(machine, IncidentRow.id.in_(into)) if into else machine)
     if q.type:
-        conds.append(IncidentRow.type == q.type)
+        conds.append(IncidentRow.type == _clean(q.type))
     if q.country:
         conds.append(IncidentRow.country == q.country.upper())
     if q.since:
@@ -156,7 +161,7 @@ def _conditions(conn, q: IncidentQuery, status_over: dict[int, str]) -> list:
                                         .where(IncidentPlaceRow.place_id.in_(ids))) if ids else false())
     if q.actor:
         ids = actor_ids(conn, q.actor)
-        named = IncidentActorRow.name == q.actor.strip().lower()
+        named = IncidentActorRow.name == _clean(q.actor).strip().lower()
         conds.append(IncidentRow.id.in_(select(IncidentActorRow.incident_id)
                                         .where(or_(IncidentActorRow.actor_id.in_(ids), named) if ids else named)))
     return conds
@@ -403,7 +408,7 @@ def suggest(engine: Engine, kind: str, prefix: str, limit: int = 10) -> list[dic
     """Places or actors whose name (or an actor's alias) begins with ``prefix``, any case: the
     forms' autocomplete. Names are few beside events (the places and actors tables)."""
     from .like import ESCAPE
-    pat = prefix.strip().lower().replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_") + "%"
+    pat = _clean(prefix).strip().lower().replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_") + "%"
     with engine.connect() as conn:
         if kind == "place":
             rows = conn.execute(select(PlaceRow.name, PlaceRow.geonameid, PlaceRow.country, PlaceRow.level)
@@ -432,6 +437,7 @@ def search_documents(engine: Engine, text: str, limit: int = 50, offset: int = 0
     """Documents holding every word of ``text`` in title, outlet or body, newest first, through
     the full-text index (FTS5 on SQLite, a tsvector GIN index on PostgreSQL)."""
     from sqlalchemy import text as sql
+    text = _clean(text)
     if not text.split():
         return []
     with engine.connect() as conn:
@@ -474,9 +480,9 @@ def event_page(engine: Engine, *, type_: str | None = None, status: str | None =
         before = int(tail)
     conds = []
     if type_:
-        conds.append(EventRow.type == type_)
+        conds.append(EventRow.type == _clean(type_))
     if status:
-        conds.append(EventRow.status == status)
+        conds.append(EventRow.status == _clean(status))
     if since:
         conds.append(EventRow.date_end >= since)
     if until:
