@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import String, cast, literal_column, select
 from sqlalchemy.engine import Engine
 
 from ..vocab import place_rank
@@ -149,6 +149,92 @@ def iter_events(engine: Engine, *, types: str | None = None, since=None, until=N
     for rows, details in prefetched(batches()):
         for r in rows:
             yield _event_tuple(r, details[r[0]])
+
+
+def _among(ids: list[int]):
+    """The condition "column holds one of these (ascending) ids": one range, or an IN list when
+    they are scattered (no long list to bind)."""
+    lo, hi = ids[0], ids[-1]
+    if hi - lo + 1 > 4 * len(ids):
+        return lambda col: col.in_(ids)
+    return lambda col: col.between(lo, hi)
+
+
+Place = tuple  # (name, country, admin1, lat, lon, precision)
+Actor = tuple  # (name, role, kind, inter, registry id, country)
+
+
+class FlatEvent(NamedTuple):
+    """An event as the tabular exports read it, in plain hashable values: its primary place
+    (the first in rank order, as ``Place``), its actors (as ``Actor``, stored order), its figure's
+    low end and its attributions as (source, stance) in stored order."""
+    id: int
+    acled_event_type: str | None
+    acled_sub_event_type: str | None
+    date_start: str | None
+    date_end: str | None
+    precision: str | None
+    status: str | None
+    outlets: tuple[str, ...]
+    place: Place | None
+    actors: tuple[Actor, ...]
+    low: int | None
+    attributions: tuple[tuple[str | None, str], ...]
+
+
+def iter_flat_events(engine: Engine, *, types: str | None = None, since=None, until=None,
+                     status: str | None = None) -> Iterator[list[FlatEvent]]:
+    """Batches of events (in id order) for the tabular exports: the columns they write only,
+    read as tuples (dates as ISO text, no per-row conversion). On PostgreSQL the next batch is
+    read by a thread while the caller writes this one; SQLite reads in this process under the
+    same interpreter lock, where a thread only adds switching."""
+    cols = [EventRow.id, EventRow.acled_event_type, EventRow.acled_sub_event_type, cast(EventRow.date_start, String),
+            cast(EventRow.date_end, String), EventRow.date_precision, EventRow.status, DocumentRow.source]
+
+    def batches():
+        last = 0
+        with engine.connect() as conn:
+            stored, actors = name_tables(conn)
+            places = {pid: (p["name"], p["country"], p["admin1"], p["lat"], p["lon"], p["precision"])
+                      for pid, p in stored.items()}
+            rank = {pid: _place_order(p) for pid, p in stored.items()}
+            nobody = (None, None, None, None)
+            while True:
+                q = (select(*cols).join(DocumentRow, DocumentRow.id == EventRow.document_id)
+                     .where(EventRow.id > last).order_by(EventRow.id).limit(BATCH))
+                if status:
+                    q = q.where(EventRow.status == status)
+                rows = conn.execute(_filtered(q, EventRow, types, since, until)).all()
+                if not rows:
+                    return
+                ids = [r[0] for r in rows]
+                among = _among(ids)
+                first: dict[int, int] = {}
+                for ev, pid in conn.execute(select(EventPlaceRow.event_id, EventPlaceRow.place_id)
+                                            .where(among(EventPlaceRow.event_id))).all():
+                    had = first.get(ev)
+                    if had is None or rank[pid] < rank[had]:      # the first of the lowest rank, as a stable sort
+                        first[ev] = pid
+                who: dict[int, list[tuple]] = {}
+                for ev, aid, name, role in conn.execute(
+                        select(EventActorRow.event_id, EventActorRow.actor_id, EventActorRow.name, EventActorRow.role)
+                        .where(among(EventActorRow.event_id))).all():
+                    who.setdefault(ev, []).append((name, role, *(actors.get(aid, nobody) if aid is not None else nobody)))
+                low = dict(conn.execute(select(FatalityRow.event_id, FatalityRow.low)
+                                        .where(among(FatalityRow.event_id)).order_by(FatalityRow.id)).all())
+                said: dict[int, list[tuple]] = {}
+                for ev, source, stance in conn.execute(
+                        select(AttributionRow.event_id, AttributionRow.source, AttributionRow.stance)
+                        .where(among(AttributionRow.event_id)).order_by(AttributionRow.id)).all():
+                    said.setdefault(ev, []).append((source, stance))
+                make = FlatEvent._make
+                yield [make((eid, acled, sub, start, end, prec, st, (outlet,) if outlet else (),
+                             places[first[eid]] if eid in first else None, tuple(who.get(eid, ())),
+                             low.get(eid), tuple(said.get(eid, ()))))
+                       for eid, acled, sub, start, end, prec, st, outlet in rows]
+                last = ids[-1]
+
+    return batches() if engine.dialect.name == "sqlite" else prefetched(batches())
 
 
 def prefetched(items: Iterator, depth: int = 2) -> Iterator:
