@@ -2,13 +2,15 @@
 """`make bench-scale`: the API on ledgers of 10⁴, 10⁵ and 10⁶ events, SQLite and PostgreSQL.
 
     python benchmarks/bench_scale.py [--events 10000 100000 1000000] [--db sqlite postgresql]
+                                     [--only export] [--runs N]
 
 The ledgers come from make_ledger.py (made once, cached). For each ledger: the bulk load's docs/s
 (from its making), p50/p95 of the calls a client makes (through the whole FastAPI app, token
 check included): the first page of /api/incidents unfiltered and with each filter, a page deep
 in the keyset cursor, /api/incidents/{id}, /api/map at world and at city zoom, /api/timeline by
 month; the world map's payload; the ACLED CSV export's rows/s and peak RSS (in a process of its
-own). The table is printed as Markdown; the figures go to bench-scale.json in the cache.
+own; ``--runs N``: the best of N). The table is printed as Markdown; the figures go to
+bench-scale.json in the cache. ``--only export`` measures the export alone (printed, not saved).
 """
 from __future__ import annotations
 
@@ -86,8 +88,13 @@ def _probes(engine) -> dict:
             "cursor": encode_cursor(deep), "ids": ids, "city": city}
 
 
-def _export(url: str) -> dict:
-    """ACLED CSV of every event in a process of its own: rows/s and the process's peak RSS."""
+def _export(url: str, runs: int = 1) -> dict:
+    """ACLED CSV of every event in a process of its own: rows/s and the process's peak RSS (the
+    fastest of ``runs``)."""
+    return max((_export_once(url) for _ in range(runs)), key=lambda r: r["rows_per_s"])
+
+
+def _export_once(url: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "events.csv"
         # the peak is the process's own VmHWM (getrusage would count the forking parent's pages too)
@@ -103,7 +110,7 @@ def _export(url: str) -> dict:
         return {"rows": int(rows), "rows_per_s": round(int(rows) / float(seconds)), "peak_rss_mb": round(int(hwm_kb) / 1024)}
 
 
-def measure(db: str, events: int, cache: Path, pg: str) -> dict:
+def measure(db: str, events: int, cache: Path, pg: str, runs: int = 1) -> dict:
     from fastapi.testclient import TestClient
 
     from warledger.api import create_app
@@ -146,7 +153,7 @@ def measure(db: str, events: int, cache: Path, pg: str) -> dict:
                                           "p95_ms": round(took[int(0.95 * len(took)) - 1], 1), "bytes": len(r.content)}
     out["map_world_bytes"] = out["calls"]["map world"]["bytes"]
     engine.dispose()
-    out["export"] = _export(url)
+    out["export"] = _export(url, runs)
     return out
 
 
@@ -169,14 +176,22 @@ def main(argv=None) -> int:
     ap.add_argument("--db", choices=("sqlite", "postgresql"), nargs="+", default=["sqlite", "postgresql"])
     ap.add_argument("--cache", type=Path, default=make_ledger.DEFAULT_CACHE)
     ap.add_argument("--pg", default=os.environ.get("WARLEDGER_BENCH_PG_URL", make_ledger.DEFAULT_PG))
+    ap.add_argument("--only", choices=("export",), help="measure this step alone on the cached ledgers")
+    ap.add_argument("--runs", type=int, default=1, help="export runs per ledger; the best is kept")
     args = ap.parse_args(argv)
+    if args.only == "export":
+        for n in args.events:
+            for db in args.db:
+                info = make_ledger.make(db, n, args.cache, args.pg, docs_only=True)
+                print(json.dumps({"db": db, "events": n, "export": _export(info["url"], args.runs)}), flush=True)
+        return 0
     results = []
     saved = args.cache / "bench-scale.json"
     old = json.loads(saved.read_text()) if saved.exists() else []
     for n in args.events:
         for db in args.db:
             print(f"bench-scale: {db} {n:,} events …", file=sys.stderr, flush=True)
-            results.append(measure(db, n, args.cache, args.pg))
+            results.append(measure(db, n, args.cache, args.pg, args.runs))
             print(json.dumps(results[-1]), file=sys.stderr, flush=True)
     keep = [r for r in old if not any(r["db"] == x["db"] and r["events"] == x["events"] for x in results)]
     saved.write_text(json.dumps(keep + results, indent=1))

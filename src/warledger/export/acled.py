@@ -16,6 +16,7 @@ COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_ty
 DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
             "Violence against civilians": "Political violence", "Protests": "Demonstrations",
             "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
+CACHED = 16_384       # entries per derived-cell cache: enough for a ledger's repeats, a few MB each
 CIVILIANS = ("civilian", "people", "children", "residents", "villagers", "women", "worshippers", "patients")
 CONTINENT = {"AF": "Africa", "AS": "Asia", "EU": "Europe", "NA": "North America", "SA": "South America",
              "OC": "Oceania", "AN": "Antarctica"}
@@ -58,7 +59,7 @@ def _country(code: str) -> tuple[str, Any, str, str]:
     return c.get("iso3", "XXX"), c.get("isonumeric", ""), CONTINENT.get(c.get("continentcode", ""), ""), c.get("name", "")
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=CACHED)
 def _event_date(start: str | None, end: str | None, precision: str | None) -> tuple[str, int | str]:
     """The event's date (ISO) and year, "" when it has none."""
     if precision == "month" and start:
@@ -71,7 +72,7 @@ def _event_date(start: str | None, end: str | None, precision: str | None) -> tu
     return d.isoformat(), d.year
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=CACHED)
 def _sources(attributions: tuple[tuple[str | None, str], ...], outlets: tuple[str, ...]) -> tuple[str, str]:
     """The source column (the attributed sources, then the outlets) and the notes' sentence."""
     sources = sorted({s for s, _ in attributions if s})
@@ -84,14 +85,14 @@ SIDE1, SIDE2 = frozenset(("perpetrator", "participant")), frozenset(("target", "
 NO_PLACE = _country("") + ("", "", "", "", "")
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=CACHED)
 def _place(place: Place) -> tuple:
     """iso3, ISO numeric, region, country, admin1, location, latitude, longitude, geo_precision."""
     name, cc, admin1, lat, lon, precision = place
     return _country(cc or "") + (admin1 or "", name, lat, lon, _geo_precision(precision))
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=CACHED)
 def _sides(actors: tuple[Actor, ...], country: str | None) -> tuple:
     """actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2, interaction, civilian_targeting
     of an event's actors (``country``: its place's country code)."""
