@@ -11,7 +11,7 @@ PIP   := $(BIN)/python -m pip --disable-pip-version-check -q
 INPUT ?=
 ONCE  ?=
 
-.PHONY: install install-md install-uk run test fuzz lint bench eval clean
+.PHONY: install install-md install-uk run test fuzz lint bench bench-scale eval clean
 
 install: $(STAMP)
 	@$(BIN)/warledger gazetteer build --if-missing >/dev/null   # a new gazetteer version in an old venv
@@ -51,6 +51,14 @@ bench: install
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_languages.py
+
+# Ledgers of 10^4, 10^5, 10^6 events on SQLite and PostgreSQL (made once, cached in
+# ~/.cache/warledger-bench; PostgreSQL at WARLEDGER_BENCH_PG_URL): API latencies, map payload, export.
+# SIZES="10000 100000" DBS=sqlite for fewer. Not part of make test.
+SIZES ?= 10000 100000 1000000
+DBS   ?= sqlite postgresql
+bench-scale: install
+	$(BIN)/python benchmarks/bench_scale.py --events $(SIZES) --db $(DBS)
 
 # make eval [BASE=<commit>] [RULES=1|events.yaml]: see README.md (Development)
 eval: install

@@ -209,9 +209,11 @@ def run(input_path, db, model, config, host, port, once) -> None:
     serve the web pages until Ctrl-C, printing the address and the login.
 
     Without --input it reads the sample reports bundled with warledger."""
-    from .extract import extract_documents
+    from .ingest import ingest_and_group
     from .read import read_path
+    from .reviews import all_incidents
     from .sample import sample_paths
+    from .store import Ledger
 
     settings = _settings(model, config)
     if input_path:
@@ -219,32 +221,22 @@ def run(input_path, db, model, config, host, port, once) -> None:
         paths = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
     else:
         paths = sample_paths()
-    errors: list[WarledgerError] = []
 
     def items():
         for path in paths:
             yield from read_path(path)
 
-    from .store import Ledger
-
-    n = stored = 0
     try:
         ledger = Ledger(db)
-        for item in _progress(extract_documents(items(), settings), len(paths), "run", sys.stderr.isatty()):
-            if isinstance(item, WarledgerError):
-                errors.append(item)
-                continue
-            n += 1
-            click.echo(summary_line(item))
-            stored += ledger.add(item).status == "ingested"
-        from .aggregate import rebuild as rebuild_incidents
-        from .store.incidents import list_incidents
-        rebuild_incidents(ledger)
+        summary, _ = ingest_and_group(items(), ledger, settings, progress=sys.stderr.isatty(),
+                                      on_extraction=lambda ex: click.echo(summary_line(ex)))
         counts = ledger.counts()
-        table = incidents_table(list_incidents(ledger.engine))
+        table = incidents_table(list(all_incidents(ledger)))
     except WarledgerError as err:
         click.echo(err.one_line(), err=True)
         sys.exit(err.exit_code)
+    errors = summary.failed
+    n, stored = summary.ingested + summary.skipped, summary.ingested
     click.echo(f"{n} document(s) read, {stored} newly stored, {len(errors)} input(s) with errors")
     click.echo(f"ledger {ledger.engine.url.render_as_string(hide_password=True)}: {counts['documents']} documents, "
                f"{counts['events']} events, {counts['places']} places, {counts['actors']} actors, "
@@ -318,10 +310,8 @@ def ingest(paths, db, input_format, model, config, progress) -> None:
         click.echo(err.one_line(), err=True)
         sys.exit(err.exit_code)
     click.echo(summary.line())
-    if summary.ingested or summary.needs_rebuild:     # also when an earlier run died before rebuilding
-        from .aggregate import rebuild as rebuild_incidents
-        from .store import Ledger
-        click.echo(f"{_or_exit(lambda: rebuild_incidents(Ledger(db)))} incident(s) in the ledger")
+    if summary.incidents is not None:
+        click.echo(f"{summary.incidents} incident(s) in the ledger")
     sys.exit(_report_errors(summary.failed))
 
 
@@ -376,8 +366,8 @@ def aggregate(db, rebuild) -> None:
 @_db_opt
 @click.option("--status", type=click.Choice(INCIDENT_STATUSES))
 @click.option("--type", "type_", metavar="TYPE", help="Event type (airstrike, shelling, …).")
-@click.option("--place", metavar="NAME", help="Incidents with a place whose name contains NAME.")
-@click.option("--actor", metavar="NAME", help="Incidents with an actor whose name contains NAME.")
+@click.option("--place", metavar="NAME", help="Incidents with this place: a GeoNames id or the exact name (any case).")
+@click.option("--actor", metavar="NAME", help="Incidents with this actor: a registry id or the exact name or alias.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Incidents ending on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Incidents starting on or before this date.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -386,17 +376,13 @@ def incidents(db, status, type_, place, actor, since, until, fmt) -> None:
     apart the incident's places lie), combined estimate (low/best/high), status and sources."""
     import json
 
-    from .aggregate.review import attach
-    from .store.incidents import list_incidents, review_rows
+    from .reviews import all_incidents
 
     def load():
         ledger = _reader(db)
         _warn_stale(ledger)
-        engine = ledger.engine
-        found = list_incidents(engine, status=None, type_=type_, since=since.date() if since else None,
-                               until=until.date() if until else None, place=place, actor=actor)
-        found = attach(found, review_rows(engine))
-        return [r for r in found if status is None or r["status"] == status]   # the effective status
+        return list(all_incidents(ledger, status=status, type_=type_, since=since.date() if since else None,
+                                  until=until.date() if until else None, place=place, actor=actor))
     rows = _or_exit(load)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -433,18 +419,17 @@ def incident(ref, db, why) -> None:
     """Show one incident with every source, stance, figure, quote, span and document, as JSON."""
     import json
 
-    from .aggregate.review import attach
-    from .store.incidents import get_incident, review_rows
+    from .reviews import one_incident
+    from .store.incidents import review_rows
 
     def load():
         ledger = _reader(db)
         _warn_stale(ledger)
         engine = ledger.engine
-        one = get_incident(engine, ref)
+        one = one_incident(ledger, ref)
         if one is None:
             return None
         reviews = review_rows(engine)
-        one = attach([one], reviews)[0]
         if why:
             from .aggregate.incidents import EventRecord, explain
             from .store.incidents import event_rows

@@ -24,6 +24,7 @@ class IngestSummary:
     failed: list[WarledgerError] = field(default_factory=list)
     other_files: int = 0
     needs_rebuild: bool = False      # the incidents are older than the stored documents
+    incidents: int | None = None     # incidents after regrouping (None: not regrouped)
 
     def line(self) -> str:
         other = f", {self.other_files} file(s) in folders not of a document type" if self.other_files else ""
@@ -68,20 +69,22 @@ def documents(paths: Iterable[str], input_format: str | None = None,
 
 def ingest(paths: Iterable[str], *, db: str | None = None, settings: Settings | None = None,
            input_format: str | None = None, progress: bool = False) -> IngestSummary:
-    """``warledger ingest PATH...`` as a function."""
+    """``warledger ingest PATH...`` as a function: store, then regroup the incidents when
+    something was stored (or an earlier run died before regrouping)."""
     from .store import Ledger
 
     others: list[str] = []
     ledger = Ledger(db)
-    summary = ingest_documents(documents(paths, input_format, others), ledger, settings, progress=progress)
+    summary, summary.incidents = ingest_and_group(documents(paths, input_format, others), ledger, settings,
+                                                  progress=progress)
     summary.other_files = len(others)
-    summary.needs_rebuild = ledger.needs_rebuild()
     return summary
 
 
 def ingest_documents(items: Iterable[Document | WarledgerError], ledger, settings: Settings | None = None,
-                     *, progress: bool = False) -> IngestSummary:
-    """Extract and store read documents (errors among them are counted as failed)."""
+                     *, progress: bool = False, on_extraction=None) -> IngestSummary:
+    """Extract and store read documents (errors among them are counted as failed);
+    ``on_extraction`` is called with each extraction before it is stored."""
     from .extract import extract_documents
 
     summary = IngestSummary()
@@ -93,6 +96,8 @@ def ingest_documents(items: Iterable[Document | WarledgerError], ledger, setting
         if isinstance(item, WarledgerError):
             summary.failed.append(item)
             continue
+        if on_extraction is not None:
+            on_extraction(item)
         result = ledger.add(item)
         if result.status == "ingested":
             summary.ingested += 1
@@ -101,4 +106,15 @@ def ingest_documents(items: Iterable[Document | WarledgerError], ledger, setting
     return summary
 
 
-__all__ = ["IngestSummary", "ingest", "ingest_documents", "expand", "UsageError"]
+def ingest_and_group(items: Iterable[Document | WarledgerError], ledger, settings: Settings | None = None,
+                     *, progress: bool = False, on_extraction=None) -> tuple[IngestSummary, int | None]:
+    """Store read documents, then regroup the incidents when something was stored (or an earlier
+    run died before regrouping): the summary and the number of incidents (None: not regrouped)."""
+    from .aggregate import rebuild
+    summary = ingest_documents(items, ledger, settings, progress=progress, on_extraction=on_extraction)
+    summary.needs_rebuild = ledger.needs_rebuild()
+    incidents = rebuild(ledger) if summary.ingested or summary.needs_rebuild else None
+    return summary, incidents
+
+
+__all__ = ["IngestSummary", "ingest", "ingest_documents", "ingest_and_group", "expand", "UsageError"]

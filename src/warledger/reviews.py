@@ -72,22 +72,36 @@ def _check_order(incident: dict, field: str, value: str | int) -> None:
                                           f"({ka} {a} > {kb} {b}); correct the other figure first", 422)
 
 
-def find_incidents(ledger, *, status=None, type_=None, place=None, actor=None, since=None, until=None) -> list[dict]:
-    """Incidents with the CLI's filters; ``status`` filters on the effective (reviewed) status."""
-    from .aggregate.review import attach
-    from .store.incidents import list_incidents, review_rows
-    found = list_incidents(ledger.engine, type_=type_ or None, since=since, until=until, place=place or None,
-                           actor=actor or None)
-    found = attach(found, review_rows(ledger.engine))
-    return [r for r in found if not status or r["status"] == status]
+def incident_list(ledger, *, status=None, type_=None, place=None, actor=None, since=None, until=None,
+                  country=None, limit: int = 1000, offset: int = 0, cursor: str | None = None) -> dict:
+    """A page of incidents with the CLI's filters (``store.queries.incident_page``): ``status``
+    filters on the effective (reviewed) status; ``place``/``actor`` take an id or an exact name."""
+    from .store.queries import IncidentQuery, incident_page
+    q = IncidentQuery(status=status or None, type=type_ or None, country=country or None, place=place or None,
+                      actor=actor or None, since=since, until=until)
+    return incident_page(ledger.engine, q, limit=limit, offset=offset, cursor=cursor)
+
+
+def all_incidents(ledger, **filters):
+    """Every incident matching the filters, newest first, page after page by the cursor."""
+    cursor = None
+    while True:
+        page = incident_list(ledger, **filters, limit=1000, cursor=cursor)
+        yield from page["items"]
+        cursor = page["cursor"]
+        if not cursor:
+            return
+
+
+def find_incidents(ledger, **filters) -> list[dict]:
+    """The incidents of ``incident_list``'s page (newest first, at most ``limit``)."""
+    return incident_list(ledger, **filters)["items"]
 
 
 def one_incident(ledger, ref: str) -> dict | None:
     """One incident with every source, with its reviews and effective values."""
-    from .aggregate.review import attach
-    from .store.incidents import get_incident, review_rows
-    one = get_incident(ledger.engine, ref)
-    return attach([one], review_rows(ledger.engine))[0] if one else None
+    from .store.queries import incident_detail
+    return incident_detail(ledger.engine, ref)
 
 
 def incident_reviews(ledger, ref: str) -> list[dict] | None:

@@ -186,7 +186,8 @@ def snapshot(ledger: Ledger) -> dict[str, set]:
     out = {}
     with ledger.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
-            if table.name in ("incidents", "incident_events", "ledger_state"):
+            if table.name in ("incidents", "incident_events", "incident_places", "incident_actors", "incident_cells",
+                              "incident_days", "ledger_state"):
                 continue
             out[table.name] = {tuple(map(repr, row)) for row in conn.execute(select(table))}
     return out

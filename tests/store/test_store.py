@@ -37,7 +37,13 @@ def test_store_migrations_up_and_down(db_url):
 def test_store_models_and_migrations_agree(db_url):
     engine = open_engine(db_url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        # the full-text index (an FTS5 table on SQLite, an expression index on PostgreSQL) is the
+        # migration's alone: SQLAlchemy has no model for it
+        def ours(_obj, name, kind, _reflected, _compare_to):
+            return not (kind == "table" and (name or "").startswith("documents_fts")
+                        or kind == "index" and name == "search_documents_tsv")
+        opts = {"compare_type": True, "include_object": ours}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata)
     assert diff == []
     engine.dispose()
 

@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
 from .like import ESCAPE, contains
+from .summary import summarise, write_aggregates, write_filters
 from .tables import (
     AttributionRow,
     DocumentRow,
@@ -16,7 +17,9 @@ from .tables import (
     EventPlaceRow,
     EventRow,
     FatalityRow,
+    IncidentActorRow,
     IncidentEventRow,
+    IncidentPlaceRow,
     IncidentRow,
     LedgerStateRow,
     PlaceRow,
@@ -138,14 +141,23 @@ def write_incidents(engine: Engine, incidents: list[dict[str, Any]], ids: dict[s
         if mark is not None:
             conn.execute(delete(LedgerStateRow).where(LedgerStateRow.key == NEEDS_REBUILD,
                                                       LedgerStateRow.value == mark))
+        conn.execute(delete(IncidentPlaceRow))
+        conn.execute(delete(IncidentActorRow))
         conn.execute(delete(IncidentEventRow))
         conn.execute(delete(IncidentRow))
         if not incidents:
+            write_aggregates(conn)
             return
+        event_ids = {key: [ids[k] for k in keys] for key, keys in members.items()}
+        summarise(conn, incidents, event_ids)
         conn.execute(insert(IncidentRow), incidents)            # bulk: one statement, many rows
         iid = dict(conn.execute(select(IncidentRow.key, IncidentRow.id)).all())
-        conn.execute(insert(IncidentEventRow), [{"incident_id": iid[key], "event_id": ids[k]}
-                                                for key, keys in members.items() for k in keys])
+        conn.execute(insert(IncidentEventRow), [{"incident_id": iid[key], "event_id": e}
+                                                for key, evs in event_ids.items() for e in evs])
+        write_filters(conn, iid, event_ids)
+        write_aggregates(conn)
+        if conn.dialect.name == "postgresql":       # the tables were rewritten: plans need their new statistics
+            conn.exec_driver_sql("ANALYZE incidents, incident_events, incident_places, incident_actors")
 
 
 def list_incidents(engine: Engine, *, status: str | None = None, type_: str | None = None,
@@ -183,37 +195,10 @@ def list_incidents(engine: Engine, *, status: str | None = None, type_: str | No
 
 
 def get_incident(engine: Engine, key: str) -> dict[str, Any] | None:
-    """One incident with every member event: document, figure, sources and stances."""
-    with engine.connect() as conn:
-        r = conn.execute(select(IncidentRow).where(IncidentRow.key == key)).first()
-        if r is None:
-            return None
-        members = conn.execute(
-            select(EventRow.id, EventRow.local_id, EventRow.type, EventRow.status, EventRow.mentions,
-                   EventRow.date_start, EventRow.date_end, EventRow.date_precision,
-                   DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.title, DocumentRow.source)
-            .join(IncidentEventRow, IncidentEventRow.event_id == EventRow.id)
-            .join(DocumentRow, DocumentRow.id == EventRow.document_id)
-            .where(IncidentEventRow.incident_id == r.id).order_by(DocumentRow.doc_id, EventRow.local_id)).all()
-        out = []
-        keys = sorted(f"{m.sha256}:{m.local_id}" for m in members)
-        for m in members:
-            f = conn.execute(select(FatalityRow).where(FatalityRow.event_id == m.id)).first()
-            atts = conn.execute(select(AttributionRow).where(AttributionRow.event_id == m.id)).all()
-            out.append({"document": m.doc_id, "sha256": m.sha256, "title": m.title, "outlet": m.source,
-                        "event": m.local_id, "type": m.type, "status": m.status,
-                        "date_start": m.date_start.isoformat() if m.date_start else None,
-                        "date_end": m.date_end.isoformat() if m.date_end else None, "precision": m.date_precision,
-                        "mentions": m.mentions,
-                        "fatalities": {"low": f.low, "best": f.best, "high": f.high, "text": f.text,
-                                       "span": [f.start, f.end]} if f else None,
-                        "attributions": [{"source": a.source, "stance": a.stance, "quote": a.quote,
-                                          "span": [a.start, a.end] if a.start is not None else None} for a in atts]})
-        return {"id": r.key, "type": r.type, "date_start": r.date_start.isoformat() if r.date_start else None,
-                "date_end": r.date_end.isoformat() if r.date_end else None,
-                "days": span_days(r.date_start, r.date_end), "area": _areas(conn, [r.id]).get(r.id),
-                "low": r.low, "best": r.best, "high": r.high, "acled": r.acled, "status": r.status,
-                "sources": r.sources, "events": out, "members": keys}
+    """One incident with every member event: document, figure, sources and stances, as the
+    machine made it (``store.queries.incident_detail`` without the reviews)."""
+    from .queries import incident_detail
+    return incident_detail(engine, key, reviews=False)
 
 
 # ---------------------------------------------------------------- reviews

@@ -219,9 +219,11 @@ class Ledger:
             if limit:
                 q = q.limit(limit)
             rows = session.scalars(q).all()
+            counts = dict(session.execute(select(EventRow.document_id, func.count()).where(
+                EventRow.document_id.in_([r.id for r in rows])).group_by(EventRow.document_id)).all())
             out = []
             for r in rows:
-                n_events = session.scalar(select(func.count()).select_from(EventRow).where(EventRow.document_id == r.id))
+                n_events = counts.get(r.id, 0)
                 out.append({"id": r.id, "doc_id": r.doc_id, "sha256": r.sha256, "title": r.title, "source": r.source,
                             "published": r.published.isoformat() if r.published else None,
                             "published_inferred": r.published_inferred, "language": r.language,
@@ -269,18 +271,10 @@ class Ledger:
             }
 
     def search_documents(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
-        """Documents whose title, outlet or text contains ``query`` (case-insensitive), newest first."""
-        from .like import ESCAPE, contains
-        like = contains(query)
-        with Session(self.engine) as session:
-            rows = session.execute(select(DocumentRow.id, DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.title,
-                                          DocumentRow.source, DocumentRow.published)
-                                   .where(DocumentRow.title.ilike(like, escape=ESCAPE)
-                                          | DocumentRow.source.ilike(like, escape=ESCAPE)
-                                          | DocumentRow.text.ilike(like, escape=ESCAPE))
-                                   .order_by(DocumentRow.published.desc(), DocumentRow.id).limit(limit)).all()
-        return [{"id": r.id, "doc_id": r.doc_id, "sha256": r.sha256, "title": r.title, "source": r.source,
-                 "published": r.published.isoformat() if r.published else None} for r in rows]
+        """Documents holding every word of ``query`` in title, outlet or text, newest first
+        (through the full-text index: ``store.queries.search_documents``)."""
+        from .queries import search_documents
+        return search_documents(self.engine, query, limit)
 
     def add_partition(self, items: list[Extraction]) -> dict[str, int]:
         """Store a partition of extracted documents in one transaction; documents already stored

@@ -36,7 +36,7 @@ class DocumentRow(Base):
     source: Mapped[str | None] = mapped_column(String(512))
     url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[dt.date | None] = mapped_column(Date)
+    published: Mapped[dt.date | None] = mapped_column(Date, index=True)
     published_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
     published_source: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(16))
@@ -71,7 +71,7 @@ class PlaceRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(256), unique=True)
     geonameid: Mapped[int | None] = mapped_column(Integer, index=True)
-    name: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text, index=True)
     country: Mapped[str | None] = mapped_column(String(2))
     admin1: Mapped[str | None] = mapped_column(Text)
     lat: Mapped[float | None] = mapped_column(Float)
@@ -94,7 +94,7 @@ class ActorRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(256), unique=True)
     registry_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    name: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text, index=True)
     kind: Mapped[str] = mapped_column(String(32))
     affiliation: Mapped[str | None] = mapped_column(Text)
     inter: Mapped[int | None] = mapped_column(Integer)
@@ -106,7 +106,7 @@ class ActorAliasRow(Base):
     __table_args__ = (UniqueConstraint("actor_id", "alias", name="uq_actor_alias"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     actor_id: Mapped[int] = _fk("actors")
-    alias: Mapped[str] = mapped_column(String(512))
+    alias: Mapped[str] = mapped_column(String(512), index=True)
 
 
 class ActorMentionRow(Base):
@@ -131,7 +131,7 @@ class EventRow(Base):
     date_end: Mapped[dt.date | None] = mapped_column(Date)
     date_precision: Mapped[str] = mapped_column(String(16))
     count: Mapped[int] = mapped_column(Integer, default=1)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
     mentions: Mapped[list] = mapped_column(JSON)
 
 
@@ -211,6 +211,23 @@ class IncidentRow(Base):
     acled: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), index=True)
     sources: Mapped[dict] = mapped_column(JSON)
+    # written with the incident, for queries that do not read its members: the list order
+    # ("<date_start or 0000-00-00>|<key>", unique: the keyset cursor), the member count, and
+    # where it is (store.summary.area; lat/lon the centre of its most precise places)
+    sort_key: Mapped[str | None] = mapped_column(String(48))
+    events: Mapped[int | None] = mapped_column(Integer)
+    area: Mapped[dict | None] = mapped_column(JSON)
+    country: Mapped[str | None] = mapped_column(String(2))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+
+
+Index("ix_incidents_sort_key", IncidentRow.sort_key, unique=True)
+Index("ix_incidents_type_sort", IncidentRow.type, IncidentRow.sort_key)
+Index("ix_incidents_status_sort", IncidentRow.status, IncidentRow.sort_key)
+Index("ix_incidents_country_sort", IncidentRow.country, IncidentRow.sort_key)
+Index("ix_incidents_date_end", IncidentRow.date_end)
+Index("ix_incidents_lat_lon", IncidentRow.lat, IncidentRow.lon)
 
 
 class IncidentEventRow(Base):
@@ -218,6 +235,57 @@ class IncidentEventRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = _fk("incidents")
     event_id: Mapped[int] = _fk("events")
+
+
+class IncidentPlaceRow(Base):
+    """Each place an incident's member events name (the place filter's index)."""
+    __tablename__ = "incident_places"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = _fk("incidents")
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id", ondelete="CASCADE"))
+
+
+class IncidentActorRow(Base):
+    """Each actor an incident's member events give a role: the stored actor when there is one,
+    and the role's name in lower case (the actor filter's index)."""
+    __tablename__ = "incident_actors"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = _fk("incidents")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(512))
+
+
+Index("ix_incident_places_place", IncidentPlaceRow.place_id, IncidentPlaceRow.incident_id)
+
+class MapCellRow(Base):
+    """Placed incidents per grid cell of each coarse map zoom (``store.summary.MAP_ZOOMS``), all
+    incidents unfiltered: the world and continent maps read these, not the incidents."""
+    __tablename__ = "incident_cells"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zoom: Mapped[int] = mapped_column(Integer)
+    gx: Mapped[int] = mapped_column(Integer)
+    gy: Mapped[int] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+    lat_sum: Mapped[float] = mapped_column(Float)
+    lon_sum: Mapped[float] = mapped_column(Float)
+    south: Mapped[float] = mapped_column(Float)
+    west: Mapped[float] = mapped_column(Float)
+    north: Mapped[float] = mapped_column(Float)
+    east: Mapped[float] = mapped_column(Float)
+    best: Mapped[int | None] = mapped_column(Integer)
+
+
+class IncidentDayRow(Base):
+    """Dated incidents per first day, all incidents unfiltered: the timeline's unfiltered buckets."""
+    __tablename__ = "incident_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+    best: Mapped[int | None] = mapped_column(Integer)
+
+
+Index("ix_incident_cells_cell", MapCellRow.zoom, MapCellRow.gy, MapCellRow.gx)
+Index("ix_incident_actors_actor", IncidentActorRow.actor_id, IncidentActorRow.incident_id)
+Index("ix_incident_actors_name", IncidentActorRow.name, IncidentActorRow.incident_id)
 
 
 class ReviewRow(Base):

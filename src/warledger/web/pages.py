@@ -22,6 +22,8 @@ HERE = Path(__file__).parent
 CLUSTER_ABOVE = 200          # markers are clustered when the map holds more incidents than this
 MAX_PARAM = 200              # characters a filter or search may have
 MAX_OFFSET = 10_000          # how far a listing may be paged (as the API's lists, bounded)
+PAGE = 50                    # incidents a list page shows (the API's /api/incidents, same query)
+SHOWN = 2_000                # the newest incidents the map and the timeline pages draw
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -142,12 +144,10 @@ def install(app: FastAPI, ledger, policy: logins.LoginPolicy | None = None) -> N
         from ..export.records import flatten
         from ..reviews import find_incidents
         from ..store.rows import iter_incidents
-        shown = find_incidents(ledger, **f)
+        shown = find_incidents(ledger, **f, limit=SHOWN)
         wanted = {i["id"]: i for i in shown}
         features = []
-        for item in iter_incidents(engine):
-            if item["id"] not in wanted:
-                continue
+        for item in iter_incidents(engine, keys=list(wanted)):
             row = flatten(item, "incidents")
             eff = wanted[item["id"]]
             row |= {k: eff[k] for k in ("status", "low", "best", "high", "date_start", "date_end", "type")}
@@ -177,7 +177,7 @@ def install(app: FastAPI, ledger, policy: logins.LoginPolicy | None = None) -> N
         from ..reviews import find_incidents
         who = auth.require(request, engine)
         f = _filters(request)
-        shown = find_incidents(ledger, **f)
+        shown = find_incidents(ledger, **f, limit=SHOWN)
         line = views.timeline(shown)
         geom = views.chart([(b["start"], b["low"], b["best"], b["high"]) for b in line["bins"]])
         top_count = max([b["incidents"] for b in line["bins"]] + [1])
@@ -190,10 +190,11 @@ def install(app: FastAPI, ledger, policy: logins.LoginPolicy | None = None) -> N
 
     @app.get("/incidents", include_in_schema=False)
     def incidents_page(request: Request) -> Response:
-        from ..reviews import find_incidents
+        from ..reviews import incident_list
         who = auth.require(request, engine)
         f = _filters(request)
-        return render(request, "incidents.html", who, filters=f, incidents=find_incidents(ledger, **f))
+        found = incident_list(ledger, **f, limit=PAGE, offset=_offset(request), cursor=_param(request, "cursor"))
+        return render(request, "incidents.html", who, filters=f, incidents=found["items"], page=found)
 
     @app.get("/incidents/{ref}", include_in_schema=False)
     def incident_page(request: Request, ref: str) -> Response:
@@ -210,13 +211,17 @@ def install(app: FastAPI, ledger, policy: logins.LoginPolicy | None = None) -> N
 
     def _merge_candidates(one: dict, most: int = 200) -> list[str]:
         """Incidents to offer for a merge: the ones nearest in date (any id may be typed)."""
-        from ..store.incidents import list_incidents
+        from ..reviews import find_incidents
         day = _date(one.get("date_start") or one.get("date_end"))
 
         def gap(i: dict) -> int:
             other = _date(i["date_start"] or i["date_end"])
             return abs((other - day).days) if day and other else 1 << 30
-        found = [i for i in list_incidents(engine) if i["id"] != one["id"]]
+        near = {"since": day - dt.timedelta(days=90), "until": day + dt.timedelta(days=90)} if day else {}
+        found = find_incidents(ledger, **near, limit=most * 2) if near else []
+        if len(found) < most:                   # then the newest, so that a lone incident has some
+            found += find_incidents(ledger, limit=most)
+        found = list({i["id"]: i for i in found if i["id"] != one["id"]}.values())
         return [i["id"] for i in sorted(found, key=lambda i: (gap(i), i["type"] != one["type"], i["id"]))[:most]]
 
     @app.post("/incidents/{ref}/reviews", include_in_schema=False)
@@ -249,8 +254,8 @@ def install(app: FastAPI, ledger, policy: logins.LoginPolicy | None = None) -> N
         return RedirectResponse(f"/incidents/{ref}?done={_quote(action)}", status_code=303)
 
     def _holding(keys: list[str], fallback: str) -> str:
-        from ..store.incidents import list_incidents
-        return next((i["id"] for i in list_incidents(engine) if keys and keys[0] in i["members"]), fallback)
+        from ..store.queries import incidents_holding
+        return (incidents_holding(engine, keys[0]) if keys else None) or fallback
 
     # ------------------------------------------------------------ documents, tallies, search
 
@@ -292,9 +297,13 @@ def install(app: FastAPI, ledger, policy: logins.LoginPolicy | None = None) -> N
         if q:
             docs = ledger.search_documents(q)
             ql = q.lower()
-            named = {i["id"] for i in find_incidents(ledger, place=q) + find_incidents(ledger, actor=q)}
-            incs = [i for i in find_incidents(ledger) if i["id"] in named or i["id"].startswith(ql)
-                    or ql in i["type"].lower() or any(ql in s for s in i["sources"])]
+            incs = find_incidents(ledger, place=q, limit=PAGE) + find_incidents(ledger, actor=q, limit=PAGE)
+            if ql.replace("_", "").isalpha():
+                incs += find_incidents(ledger, type_=ql, limit=PAGE)
+            from ..store.queries import incident_detail
+            exact = incident_detail(engine, ql)
+            seen: set[str] = set()
+            incs = [i for i in ([exact] if exact else []) + incs if not (i["id"] in seen or seen.add(i["id"]))]
         return render(request, "search.html", who, q=q, docs=docs, incidents=incs)
 
 
