@@ -98,14 +98,18 @@ class DocumentEvent(BaseModel):
     attributions: list[AttributionSpan]
 
 
-class DocumentOut(BaseModel):
-    """One stored document with its text and every span read from it (offsets into ``text``)."""
+class SearchHit(BaseModel):
+    """A stored document as a list names it."""
     id: int
     doc_id: str
     sha256: str
     title: str | None
     source: str | None
     published: str | None
+
+
+class DocumentOut(SearchHit):
+    """One stored document with its text and every span read from it (offsets into ``text``)."""
     language: str | None
     text: str
     blocks: list[BlockOut]
@@ -265,14 +269,6 @@ class Suggestion(BaseModel):
     country: str | None
     level: str | None = Field(description="A place's level, an actor's kind.")
 
-
-class SearchHit(BaseModel):
-    id: int
-    doc_id: str
-    sha256: str
-    title: str | None
-    source: str | None
-    published: str | None
 
 
 # ---------------------------------------------------------------- events, tallies, users
