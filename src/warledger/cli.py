@@ -52,6 +52,22 @@ def _report_errors(errors: list[WarledgerError]) -> int:
     return max(e.exit_code for e in errors)
 
 
+def _extractions(files, input_format, settings, errors: list[WarledgerError]):
+    """The extractions of every document in FILE...; what cannot be read goes to ``errors``."""
+    from .extract import extract_documents
+    from .read import read_path
+
+    def items():
+        for path in files:
+            yield from read_path(path, input_format)
+
+    for item in extract_documents(items(), settings):
+        if isinstance(item, WarledgerError):
+            errors.append(item)
+        else:
+            yield item
+
+
 class _Main(click.Group):
     """The command group; a database failure anywhere in a command is one coded line, not a
     traceback (the store names the database and what went wrong)."""
@@ -172,28 +188,16 @@ def places(files, fmt, input_format, model, config) -> None:
     import json
 
     from .export.places import line, toponyms
-    from .extract import extract_documents
-    from .read import read_path
 
-    settings = _settings(model, config)
-    bad = 0
-
-    def items():
-        for path in files:
-            yield from read_path(path, input_format)
-
+    errors: list[WarledgerError] = []
     try:
-        for item in extract_documents(items(), settings):
-            if isinstance(item, WarledgerError):
-                click.echo(item.one_line(), err=True)
-                bad += 1
-                continue
+        for item in _extractions(files, input_format, _settings(model, config), errors):
             for row in toponyms(item):
                 click.echo(json.dumps(row, ensure_ascii=False) if fmt == "jsonl" else line(row))
     except WarledgerError as err:
         click.echo(err.one_line(), err=True)
         sys.exit(err.exit_code)
-    sys.exit(1 if bad else 0)
+    sys.exit(_report_errors(errors))
 
 @main.command()
 @click.option("--input", "input_path", metavar="PATH", help="A file or folder to read (default: the bundled sample).")
@@ -259,21 +263,10 @@ def actors(files, fmt, input_format, model, config) -> None:
     import json
 
     from .export.extract_json import actor_json
-    from .extract import extract_documents
-    from .read import read_path
 
-    settings = _settings(model, config)
     errors: list[WarledgerError] = []
-
-    def items():
-        for path in files:
-            yield from read_path(path, input_format)
-
     try:
-        for item in extract_documents(items(), settings):
-            if isinstance(item, WarledgerError):
-                errors.append(item)
-                continue
+        for item in _extractions(files, input_format, _settings(model, config), errors):
             text = item.document.text
             rows = [{**actor_json(a), "via": sorted({text[s:e] for s, e in a.mentions})} for a in item.actors]
             if fmt == "jsonl":
