@@ -44,7 +44,7 @@ def _identifier():
 
 
 def _letters(text: str) -> int:
-    return sum(c.isalpha() for c in text)
+    return sum(map(str.isalpha, text))
 
 
 def detect_language(text: str, *, min_letters: int = _MIN_LETTERS) -> str | None:
@@ -59,12 +59,17 @@ def detect_language(text: str, *, min_letters: int = _MIN_LETTERS) -> str | None
     return lang if prob >= _MIN_PROB else None
 
 
-def block_languages(text: str, blocks: list[Block], document: str | None) -> None:
-    """Set each block's language: its own when it says enough, else the document's."""
+def block_languages(text: str, blocks: list[Block], document: str | None) -> list[int]:
+    """Set each block's language: its own when it says enough, else the document's. Returns
+    each block's count of letters."""
+    counts = []
     for b in blocks:
         part = text[b.start:b.end]
-        own = detect_language(part, min_letters=_BLOCK_MIN_LETTERS) if _letters(part) >= _BLOCK_MIN_LETTERS else None
+        n = _letters(part)
+        own = detect_language(part, min_letters=_BLOCK_MIN_LETTERS) if n >= _BLOCK_MIN_LETTERS else None
         b.language = own or document
+        counts.append(n)
+    return counts
 
 
 def document_language(text: str, blocks: list[Block]) -> str | None:
@@ -72,11 +77,11 @@ def document_language(text: str, blocks: list[Block]) -> str | None:
     Russian post is English), and each block's language set on it. Without blocks, or when no
     block says enough, the language of the text as a whole."""
     whole = detect_language(text)
-    block_languages(text, blocks, None)
+    counts = block_languages(text, blocks, None)
     letters: dict[str, int] = {}
-    for b in blocks:
+    for b, n in zip(blocks, counts, strict=True):
         if b.language:
-            letters[b.language] = letters.get(b.language, 0) + _letters(text[b.start:b.end])
+            letters[b.language] = letters.get(b.language, 0) + n
     lang = max(letters, key=letters.get) if letters else whole
     for b in blocks:
         b.language = b.language or lang
