@@ -2,6 +2,7 @@
 name, package or path."""
 from __future__ import annotations
 
+import gc
 import importlib
 from functools import lru_cache
 from importlib import resources
@@ -123,7 +124,17 @@ def _load_pipeline(model: str | None, config: str | None) -> Language:
                                  path=str(cfg_path)) from None
     if section.get("fuse_rules", True):
         fuse_rule_pipes(nlp)
+    _settle()
     return nlp
+
+
+def _settle() -> None:
+    """A pipeline lives as long as its process, and so do the gazetteer, registry and lexicons
+    it loaded: after a collection they are moved out of the cyclic collector's reach
+    (``gc.freeze``), so that each collection during extraction walks only what extraction made
+    (about a twentieth of extraction time otherwise)."""
+    gc.collect()
+    gc.freeze()
 
 
 def blank_pipeline() -> Language:

@@ -63,6 +63,7 @@ class Registry:
                     self.capitals.setdefault(fold(form), a.id)
         self.demonyms = {fold(d): a.id for a in actors if a.kind == "state" for d in a.demonyms}
         self.by_initials: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._fuzzy: dict[str, list[str]] = {}
         for key, ids in self.index.items():
             if len(key) >= 10 and " " in key and len(ids) == 1:
                 self.by_initials[initials(key)].append((key, ids[0]))
@@ -76,13 +77,23 @@ class Registry:
         key = fold(text)
         if len(key) < 10 or " " not in key:
             return []
-        best, best_ratio = [], FUZZY_RATIO
-        for alias, aid in self.by_initials.get(initials(key), []):
-            ratio = SequenceMatcher(None, key, alias).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = [aid], ratio
-            elif ratio == best_ratio and aid not in best:
-                best.append(aid)
+        best = self._fuzzy.get(key)
+        if best is None:
+            best, best_ratio = [], FUZZY_RATIO
+            matcher = SequenceMatcher(None, key, "")
+            for alias, aid in self.by_initials.get(initials(key), []):
+                matcher.set_seq2(alias)
+                # the quick ratios bound the ratio from above: most aliases go without the full count
+                if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+                    continue
+                ratio = matcher.ratio()
+                if ratio > best_ratio:
+                    best, best_ratio = [aid], ratio
+                elif ratio == best_ratio and aid not in best:
+                    best.append(aid)
+            if len(self._fuzzy) > 100_000:
+                self._fuzzy.clear()
+            self._fuzzy[key] = best
         return [self.actors[i] for i in best]
 
     def organ(self, state_id: str, organ: str) -> Actor | None:
