@@ -7,8 +7,10 @@ no actor or place of conflict.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -35,6 +37,7 @@ class Trigger:
 
 class TriggerFinder:
     def __init__(self, nlp: Language, lex: dict | None = None):
+        self._spelt: dict[tuple[int, int, int], tuple[str, str, str]] = {}
         lex = lex or lexicon()
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         # a phrase also matches with its first word inflected ("take control" in "had taken
@@ -81,12 +84,24 @@ class TriggerFinder:
         if word not in table or self.priority[etype] > self.priority[table[word]]:
             table[word] = etype
 
-    @staticmethod
-    def _attrs(doc: Doc) -> list[tuple[str, str, str]]:
-        """(pos, lemma, lower) of every token, read once per document and kept on the Doc."""
+    def token_attrs(self, doc: Doc) -> list[tuple[str, str, str]]:
+        """(pos, lemma, lower) of every token, read once per document and kept on the Doc (from
+        one array of the three hashes, each hash spelt once per process)."""
         attrs = doc.user_data.get(USER_TOKEN_ATTRS)
         if attrs is None:
-            attrs = doc.user_data[USER_TOKEN_ATTRS] = [(t.pos_, t.lemma_.lower(), t.lower_) for t in doc]
+            spelt = self._spelt
+            strings = doc.vocab.strings
+            attrs = []
+            for pos, lemma, lower in doc.to_array([POS, LEMMA, LOWER]).tolist():
+                key = (pos, lemma, lower)
+                row = spelt.get(key)
+                if row is None:
+                    if len(spelt) > 200_000:
+                        spelt.clear()
+                    row = spelt[key] = (strings[pos] if pos else "", strings[lemma].lower() if lemma else "",
+                                        strings[lower])
+                attrs.append(row)
+            doc.user_data[USER_TOKEN_ATTRS] = attrs
         return attrs
 
     def phrase_hits(self, doc: Doc) -> list[tuple[int, int, int]]:
@@ -104,12 +119,13 @@ class TriggerFinder:
              conflict_spans: list[tuple[int, int]]) -> list[Trigger]:
         out: list[Trigger] = []
         covered: set[int] = set()
-        for match_id, s, e in [(m, s, e) for m, s, e in hits if sent.start <= s and e <= sent.end]:
+        first = bisect_left(hits, (sent.start,), key=lambda h: (h[1],))   # hits are sorted by start
+        for match_id, s, e in [(m, s, e) for m, s, e in hits[first:] if s < sent.end and e <= sent.end]:
             etype = self.strings[match_id]
             span = doc[s:e]
             out.append(Trigger(etype, self.priority[etype], span.root, s, e))
             covered.update(range(s, e))
-        attrs = self._attrs(doc)
+        attrs = self.token_attrs(doc)
         for i in range(sent.start, sent.end):
             pos, lemma, low = attrs[i]
             if pos == "VERB" and lemma in self.frame_verbs and i not in covered:
@@ -132,7 +148,7 @@ class TriggerFinder:
                                weak=low in self.weak or lemma in self.weak))
         if not out:
             return out
-        lows = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent}
+        lows = {w for _, lemma, low in attrs[sent.start:sent.end] for w in (low, lemma)}
         return [t for t in out if self.real(t, sent, conflict_spans, lows)]
 
     def _frame(self, verb: Token, lemma: str) -> str | None:

@@ -192,8 +192,13 @@ class EventExtractor:
         if any(t.type == "statement" for t in triggers) or self._counts(ctx, sent):
             return []
         violence = any(EVENT_TYPES[t.type].violent for t in triggers)
-        for tok in sent:
-            if tok.pos_ == "VERB" and tok.lemma_.lower() in self.saying and tok.dep_ == "ROOT":
+        attrs = self.finder.token_attrs(sent.doc)
+        for i in range(sent.start, sent.end):
+            pos, lemma, _ = attrs[i]
+            if pos != "VERB" or lemma not in self.saying:
+                continue
+            tok = sent.doc[i]
+            if tok.dep_ == "ROOT":
                 subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                 rec = index.at(subj) if subj is not None else None
                 if rec is not None and (rec.kind == "person" or (
@@ -398,9 +403,8 @@ class EventExtractor:
                     return True
         return False
 
-    @staticmethod
-    def _since(sent: Span) -> bool:
-        return any(t.lower_ == "since" for t in sent)
+    def _since(self, sent: Span) -> bool:
+        return any(low == "since" for _, _, low in self.finder.token_attrs(sent.doc)[sent.start:sent.end])
 
     @staticmethod
     def _all_dates(ctx: Reading, doc: Doc, ref: dt.date | None) -> list[DateRange]:
