@@ -45,8 +45,7 @@ def child(mode: str, n: int) -> None:
         import importlib
         wl_extract = importlib.import_module("warledger.extract")
         from warledger.export.extract_json import to_contract
-        from warledger.nlp.pipeline import load_pipeline
-        load_pipeline()
+        wl_extract.load_models()            # the pipeline and the language identifier, as a worker loads them
         wl_extract.BATCH = BATCH
         load = time.perf_counter() - t0
         import tempfile

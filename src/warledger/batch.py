@@ -129,7 +129,7 @@ def plan(paths: Iterable[str], size: int) -> tuple[list[Partition], list[Warledg
 
 class PipelinePlugin(WorkerPlugin):
     """A Dask worker plugin: each worker loads the spaCy pipeline (with the gazetteer its place
-    component opens) once, when it starts, not once per task."""
+    component opens) and the language identifier once, when it starts, not once per task."""
 
     name = PLUGIN
 
@@ -139,8 +139,8 @@ class PipelinePlugin(WorkerPlugin):
         self.loads = 0
 
     def setup(self, worker=None) -> None:
-        from .nlp.pipeline import load_pipeline
-        self.nlp = load_pipeline(self.settings.model, self.settings.config)
+        from .extract import load_models
+        self.nlp = load_models(self.settings)
         self.loads += 1
 
     def teardown(self, worker=None) -> None:

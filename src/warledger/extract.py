@@ -58,6 +58,17 @@ def _run(nlp, exs: list[Extraction]) -> None:
         ex.tallies = doc_tallies(sdoc)
 
 
+def load_models(settings: Settings | None = None):
+    """Load what extraction reads with — the English pipeline and the language identifier —
+    before the first document (else each on first use); returns the pipeline."""
+    from .nlp.pipeline import load_pipeline
+    from .structure.language import load_identifier
+
+    settings = settings or Settings()
+    load_identifier()
+    return load_pipeline(settings.model, settings.config)
+
+
 def extract_documents(items: Iterable[Document | WarledgerError], settings: Settings | None = None,
                       nlp=None) -> Iterator[Extraction | WarledgerError]:
     """Extractions for documents and the errors passed through, in input order.

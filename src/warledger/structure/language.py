@@ -43,6 +43,11 @@ def _identifier():
     return ident
 
 
+def load_identifier() -> None:
+    """Load the language identifier's model now (otherwise on the first text it is asked about)."""
+    _identifier()
+
+
 def _letters(text: str) -> int:
     return sum(map(str.isalpha, text))
 
