@@ -126,8 +126,11 @@ class ActorTagger:
             if span.label_.startswith("capital:") and ((span.start, span.end) in places or not self._acts(span)):
                 continue                                # a capital as the scene, not the state
             candidates.append(span)
+        demonyms = self.reg.demonyms
         for tok in doc:
-            state = self.reg.demonyms.get(tok.lower_)
+            state = demonyms.get(tok.lower_)
+            if not state and tok.ent_type_ != "NORP":
+                continue                                # neither a nationality nor an identity
             group = self._group_of(tok, state)
             if group is not None and usable(group):
                 candidates.append(group)
