@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from spacy.attrs import LEMMA
+from spacy.attrs import DEP, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Lemmatizer
@@ -27,6 +27,7 @@ _ATTRS: dict[str, Callable[[Token], object]] = {
     "DEP": lambda t: t.dep_, "IS_SPACE": lambda t: t.is_space,
 }
 _CACHE_MAX = 500_000
+_KEY = [ORTH, TAG, DEP, POS, MORPH, LEMMA]      # what a token's effect depends on, read before the pass
 
 
 class Unsupported(ValueError):
@@ -214,13 +215,13 @@ class RulePass:
             at = self.ruler.indices[attr_id]
             spans.setdefault((start if at >= 0 else end) + at, []).append(attr_id)
         effects = self._effects
-        for token in doc:
+        for token, row in zip(doc, doc.to_array(_KEY).tolist(), strict=True):
             if token.i in spans:                 # a rule over several tokens reaches it: in the ruler's order
                 for attr_id in sorted(set(self._rules_of(token)) | set(spans[token.i])):
                     set_token_attrs(token, self.ruler.attrs[attr_id])
                 self._lemma(token)
                 continue
-            key = (token.orth, token.tag, token.dep, token.pos, token.morph.key, token.lemma)
+            key = tuple(row)
             effect = effects.get(key)
             if effect is None:
                 self._effect(token, key)
