@@ -14,6 +14,8 @@ from .structure import analyse_structure
 from .structure.language import block_languages, document_language
 
 BATCH = 16
+_WARM_UP = ("Gunmen attacked a police post near the town on Monday, killing two officers, the governor said.\n\n"
+            "Residents said they could not confirm the toll.\n")
 
 
 def readable_languages(settings: Settings) -> tuple[str, ...]:
@@ -66,7 +68,11 @@ def load_models(settings: Settings | None = None):
 
     settings = settings or Settings()
     load_identifier()
-    return load_pipeline(settings.model, settings.config)
+    nlp = load_pipeline(settings.model, settings.config)
+    # one short text of the project's own through every stage: the lexicons, patterns and
+    # caches that load on first use load now
+    _run(nlp, [_prepare(Document(text=_WARM_UP), settings)])
+    return nlp
 
 
 def extract_documents(items: Iterable[Document | WarledgerError], settings: Settings | None = None,
