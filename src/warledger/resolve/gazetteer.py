@@ -215,21 +215,46 @@ def country_aliases() -> dict[str, list[str]]:
     return out
 
 
+MAIN_PART_SHARE = 0.7   # a country's largest part holds at least this share of its area ...
+COMPACT_FILL = 0.52     # ... and fills at least this share of its bounding box: then its centroid
+
+
+def main_centre(geom) -> tuple[float, float] | None:
+    """The geographic centre (centroid) of an outline's largest part when that part is compact:
+    it holds 70 % of the outline's area, fills more than half its bounding box and covers its
+    centroid. None for an archipelago, a country of several large parts (Canada's islands, New
+    Zealand), a long or bent shape (Chile, Norway, Mexico) or one across the antimeridian: the
+    centroid of such a shape is no centre people would name."""
+    parts = list(getattr(geom, "geoms", [geom]))
+    big = max(parts, key=lambda p: p.area)
+    if (geom.area <= 0 or big.area < MAIN_PART_SHARE * geom.area
+            or big.area < COMPACT_FILL * big.envelope.area):
+        return None
+    c = big.centroid
+    return (round(c.y, 5), round(c.x, 5)) if big.covers(c) else None
+
+
 def country_points(numeric_to_alpha2: dict[int, str], fallback) -> dict[str, tuple[float, float]]:
-    """A point for each country: countryinfo's ``latlng``, moved inside the country's outline on
-    the map (Natural Earth 1:50m) when it falls outside it: a rounded centre can fall in the sea
-    or across a border, so it becomes a point inside the outline's part nearest to it. A country
-    countryinfo lacks takes ``fallback(iso)`` (the centre of its towns), moved inside the same way."""
+    """A point for each country: the geographic centre of its main part on the map (Natural
+    Earth 1:50m; ``main_centre``), where gazetteers put a country (a label placed for a map, or
+    a centre rounded to whole degrees, can lie hundreds of km off it); else countryinfo's
+    ``latlng``, moved inside the country's outline when it falls outside it (a rounded centre in
+    the sea or across a border becomes a point inside the outline's part nearest to it). A
+    country with neither takes ``fallback(iso)`` (the centre of its towns), moved inside the same
+    way."""
     import countryinfo
 
     from .outlines import countries, inside
 
     shapes = countries(numeric_to_alpha2)
     out: dict[str, tuple[float, float]] = {}
+    for iso, geom in shapes.items():
+        if (pt := main_centre(geom)) is not None:
+            out[iso] = pt
     for c in countryinfo.all_countries():
         iso = (c.iso() or {}).get("alpha2")
         latlng = c.latlng()
-        if not iso or not latlng or len(latlng) != 2:
+        if not iso or iso in out or not latlng or len(latlng) != 2:
             continue
         lat, lon = float(latlng[0]), float(latlng[1])
         out[iso] = inside(shapes[iso], lat, lon) if iso in shapes else (lat, lon)

@@ -55,6 +55,12 @@ def _word_index(nlp: Language, parts: tuple[str, ...] = ("noun", "verb", "adj", 
     return frozenset(w for pos in parts for w in table.get(pos, []))
 
 
+def _standing(cands: list[Place]) -> bool:
+    """A country or province bearing the name as its own, or a town of 100,000 or more."""
+    return any((c.level in ("country", "admin1") and not c.alias) or c.population >= placing.SIZEABLE
+               for c in cands)
+
+
 def calendar_words() -> frozenset[str]:
     """Month and weekday names are capitalised but never places ("Thursday", "May")."""
     return frozenset(month_names()) | frozenset(weekday_names())
@@ -117,6 +123,7 @@ class PlaceRecognizer:
         self.directions = frozenset(lex["directions"])
         self.landforms = frozenset(lex["landforms"])
         self.locative_heads = frozenset(lex["locative_heads"])
+        self.locative_verbs = frozenset(lex["locative_verbs"])
         from ...resolve.names import fold
         from ...resolve.registry import load_registry
         registry = load_registry()
@@ -192,6 +199,17 @@ class PlaceRecognizer:
         return any(c.level in ("continent", "country", "admin1") or c.population >= placing.SIZEABLE
                    for c in self.gaz.lookup(name, fuzzy=False))
 
+    def _code(self, word: str) -> bool:
+        """A country's own short form in capitals ("US", "UK", "UAE"), not an acronym of
+        something else ("IS", "RT")."""
+        return word.isupper() and any(c.level == "country" and not c.alias for c in self.gaz.lookup(word, fuzzy=False))
+
+    def _stopped(self, t: _Toks, i: int) -> bool:
+        """A stop word, month or direction word that cannot start or end a name; a stop word
+        in capitals that is a country's short form ("US") is none."""
+        return t.lower[i] in self.stop and not (t.words[i].isupper() and len(t.words[i]) >= 2
+                                                and self._code(t.words[i]))
+
     def _is_word(self, t: _Toks, i: int) -> bool:
         """In the lemmatizer's word lists, as written or as a plural's singular."""
         low = t.lower[i]
@@ -204,7 +222,9 @@ class PlaceRecognizer:
         names no sizeable place."""
         low = t.lower[i]
         if low in self.nonnouns:
-            return True
+            # "Japan", "Buffalo", "Shanghai" are verbs too: a place label on a country, province
+            # or sizeable town still makes the name a place
+            return not (t.ent[i] in _PLACE_ENTS and _standing(cands))
         return low in t.lowercase_words and max((c.population for c in cands), default=0) < placing.SIZEABLE
 
     def _supplemented(self, t: _Toks, a: int, b: int) -> bool:
@@ -242,12 +262,12 @@ class PlaceRecognizer:
         hashtag = self._hashtag(t, a)
         place_ent = bool(ents & _PLACE_ENTS)
         if single and not hashtag:
-            if t.lower[a] in self.stop or t.lower[a] in self.feature_words or t.lower[a] in self.landforms:
+            if self._stopped(t, a) or t.lower[a] in self.feature_words or t.lower[a] in self.landforms:
                 return False                                       # "Camp", "Province", "Peninsula" alone
             if (t.pos[a] not in _NAME_POS and not place_ent
                     and (t.sent_start[a] or not self._sizeable(t.words[a]))):
                 return False                                       # "Will", "Mobile", "Leave"
-        if single and t.words[a].isupper() and len(t.words[a]) >= 2 and not place_ent:
+        if single and t.words[a].isupper() and len(t.words[a]) >= 2 and not place_ent and not self._code(t.words[a]):
             return False                                           # acronyms: "IS", "RT", "#IS", "NATO"
         if not single and "PROPN" not in t.pos[a:b] and not place_ent and not hashtag:
             return False
@@ -315,20 +335,20 @@ class PlaceRecognizer:
 
     def _match_run(self, t: _Toks, lo: int, hi: int) -> list[Mention]:
         out, a = [], lo
-        caps, stop, pos, ent = t.caps, self.stop, t.pos, t.ent
+        caps, pos, ent = t.caps, t.pos, t.ent
         while a < hi:
             found = self._direction_name(t, a, hi) if caps[a] and t.lower[a] in self.directions else None
             if found:
                 out.append(self._mention(t, a, found[0], found[1], False))
                 a = found[0]
                 continue
-            if (not caps[a] or t.lower[a] in stop
+            if (not caps[a] or self._stopped(t, a)
                     or (pos[a] not in _NAME_POS and not ent[a] and not self._hashtag(t, a)
                         and not self._cue_before(t, a, a + 1) and not self._supplemented(t, a, hi))):
                 a += 1                  # a name starts with a proper noun or an entity ("The", "Will")
                 continue
             for b in range(min(hi, a + _MAX_TOKENS), a, -1):
-                if not caps[b - 1] or t.lower[b - 1] in stop or self._splits(t, a, b, lo, hi):
+                if not caps[b - 1] or self._stopped(t, b - 1) or self._splits(t, a, b, lo, hi):
                     continue
                 if not self._may_be_place(t, a, b) and not self._supplemented(t, a, b):
                     continue
@@ -414,7 +434,7 @@ class PlaceRecognizer:
                        admin_hint=self._admin_after(t, a, b), place_ents=place_ent, tokens=(a, b))
 
     # ---------------------------------------------------------- states acting
-    def _acts(self, doc: Doc, m: Mention) -> bool:
+    def _acts(self, doc: Doc, m: Mention, located: bool = False) -> bool:
         """A country or capital as subject, agent or possessor: a state acting, not a place."""
         if not any(c.level == "country" or c.capital for c in m.candidates):
             return False
@@ -422,6 +442,10 @@ class PlaceRecognizer:
         possessive = root.dep_ == "poss" or (m.tokens[1] < len(doc) and doc[m.tokens[1]].text in ("'s", "’s"))
         if possessive and (root.head.lemma_.lower() in self.locative_heads or root.head.lower_ in self.locative_heads):
             return False                                      # "Kabul's streets": where, not who
+        if root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX") and root.head.lemma_.lower() in self.locative_verbs:
+            return False                                      # "France is the seventh country": what it is
+        if located:
+            return False                                      # "a farm in Surrey, UK": where a place lies
         if root.dep_ in ("nsubj", "nsubjpass", "poss"):
             return True
         if root.dep_ == "pobj" and root.head.lower_ == "by":
@@ -441,7 +465,10 @@ class PlaceRecognizer:
         placing.coordinate(t.text, mentions, plural)
         placing.contain(t.text, mentions)
         ctx = placing.context(mentions)          # a state acting still says what the story is about
-        acting = [m for m in mentions if self._acts(doc, m)]
+        # a country after "Town," ("Surrey, UK") only says where the town lies
+        located = {b.start for a, b in zip(mentions, mentions[1:], strict=False)
+                   if t.text[a.end:b.start].strip() == "," and a.candidates}
+        acting = [m for m in mentions if self._acts(doc, m, m.start in located)]
         mentions = placing.choose([m for m in mentions if m not in acting], ctx)
         placing.locate_unknown(t.text, mentions)
         self._parts(t.text, mentions)
