@@ -76,6 +76,7 @@ class _Toks:
     lower: list[str]
     pos: list[str]
     ent: list[str]
+    iob: list[str]
     idx: list[int]
     ws: list[bool]
     caps: list[bool]
@@ -85,21 +86,24 @@ class _Toks:
 
     @classmethod
     def of(cls, doc: Doc) -> _Toks:
-        words, lower, pos, ent, idx, ws, starts = [], [], [], [], [], [], []
+        words, lower, pos, ent, iob, idx, ws, starts = [], [], [], [], [], [], [], []
         for t in doc:
             words.append(t.text)
             lower.append(t.lower_)
             pos.append(t.pos_)
             ent.append(t.ent_type_)
+            iob.append(t.ent_iob_)
             idx.append(t.idx)
             ws.append(bool(t.whitespace_))
             starts.append(bool(t.is_sent_start))
-        caps = [w[:1].isupper() and any(c.isalpha() for c in w) and not w[:1].isdigit() for w in words]
+        # "d'Ivoire", "l'Aquila": an elided article before a capital
+        caps = [(w[:1].isupper() or (len(w) > 2 and w[1] in "'’" and w[0] in "dl" and w[2:3].isupper()))
+                and any(c.isalpha() for c in w) and not w[:1].isdigit() for w in words]
         block = [""] * len(words)
         for b in doc.spans.get(SPANS_BLOCKS, []):
             for i in range(b.start, b.end):
                 block[i] = b.label_
-        return cls(doc, doc.text, words, lower, pos, ent, idx, ws, caps, starts, block,
+        return cls(doc, doc.text, words, lower, pos, ent, iob, idx, ws, caps, starts, block,
                    frozenset(w for w in words if w.islower()))
 
     def name(self, a: int, b: int) -> str:
@@ -112,6 +116,8 @@ class PlaceRecognizer:
         self.gaz = gazetteer
         lex = lexicon()
         self.articles = frozenset(lex["articles"])
+        self.particles = frozenset(lex["name_particles"])
+        self.ends: set[int] = set()         # end tokens of the names found so far in the document
         self.admin1 = frozenset(lex["admin1_words"])
         self.admin2 = frozenset(lex["admin2_words"])
         self.camp = frozenset(w for w in lex["camp_words"] if " " not in w)
@@ -145,8 +151,9 @@ class PlaceRecognizer:
     def _ents(self, t: _Toks, a: int, b: int) -> set[str]:
         return {e for e in t.ent[a:b] if e}
 
-    def _cue_before(self, t: _Toks, a: int, b: int) -> bool:
-        """A word before the name that says "place": "in", "near", "the town of", "Syria's"."""
+    def _cue_before(self, t: _Toks, a: int, b: int, lists: bool = True) -> bool:
+        """A word before the name that says "place": "in", "near", "the town of", "Syria's";
+        with ``lists``, also a comma or "and" after a place name found before it."""
         i = a - 1
         while i >= 0 and (t.words[i] in ("#", "-") or t.lower[i] == "the" or t.lower[i] in self.articles):
             i -= 1
@@ -156,6 +163,10 @@ class PlaceRecognizer:
             j = i - 1
             if j >= 0 and t.lower[j] in self.nouns_of:
                 return True
+        if lists and t.lower[i] in ("and", "or", ",") and i - 1 in self.ends:
+            return True                                        # "Migori, Rongo": a list of places
+        if lists and t.lower[i] == "and" and t.words[i - 1] == "," and i - 2 in self.ends:
+            return True
         prev = t.words[i]
         if prev[:1].isupper() and (self._is_country(prev) or (prev.endswith("s") and self._is_country(prev[:-1]))):
             return True                                        # "Syria's Deir Ezzor", "Syrias Deir Ezzor"
@@ -303,6 +314,8 @@ class PlaceRecognizer:
             return False
         if t.words[j] in ("-", "‑") and not t.ws[j] and j > 0 and not t.ws[j - 1]:
             return True
+        if t.words[j] in self.particles and j > 0 and t.caps[j - 1] and t.caps[j + 1]:
+            return True                         # "Rio de Janeiro": read whole only when the gazetteer has it
         return t.lower[j] in self.articles and (t.caps[j + 1] or t.words[j + 1] == "-")
 
     def _runs(self, t: _Toks) -> list[tuple[int, int]]:
@@ -411,7 +424,7 @@ class PlaceRecognizer:
         if self.fold(t.words[a]) in self.actor_names:
             return None                                            # "Daesh" is an actor, not a place
         joined = a > 0 and t.words[a - 1] in ("&", "and")
-        if not (t.ent[a] in _PLACE_ENTS or joined or self._cue_before(t, a, a + 1) or self._hashtag(t, a)):
+        if not (t.ent[a] in _PLACE_ENTS or joined or self._cue_before(t, a, a + 1, lists=False) or self._hashtag(t, a)):
             return None
         b = a + 1
         while b < hi and not self.gaz.lookup(t.words[b], fuzzy=False):
@@ -428,7 +441,7 @@ class PlaceRecognizer:
             return None
         ents = self._ents(t, a, b)
         place_ent = bool(ents & _PLACE_ENTS) and not ents & _GUARDED_ENTS
-        if not (place_ent or joined or self._cue_before(t, a, b) or self._hashtag(t, a)):
+        if not (place_ent or joined or self._cue_before(t, a, b, lists=False) or self._hashtag(t, a)):
             return None
         return Mention(t.idx[a], t.idx[b - 1] + len(t.words[b - 1]), t.name(a, b), [], False,
                        admin_hint=self._admin_after(t, a, b), place_ents=place_ent, tokens=(a, b))
@@ -455,8 +468,16 @@ class PlaceRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         t = _Toks.of(doc)
         mentions: list[Mention] = []
+        self.ends = set()
         for a, b in self._runs(t):
-            mentions += self._match_run(t, a, b)
+            found = self._match_run(t, a, b)
+            self.ends.update(m.tokens[1] - 1 for m in found if m.candidates)
+            mentions += found
+        # a place name inside an organisation's name ("Kenya Red Cross Society") is embedded
+        inside_org = [m for m in mentions if self._in_org(t, m)]
+        mentions = [m for m in mentions if m not in inside_org]
+        for m in inside_org:
+            m.reading = "embedded"
         mentions = self._abbreviations(t, mentions)
         for m in mentions:
             if any(c.level == "country" for c in m.candidates):
@@ -476,7 +497,7 @@ class PlaceRecognizer:
         # ("Moscow denied"), a demonym ("Russian jets"), a name inside an organisation's name
         for m in acting:
             m.reading = "metonymic"
-        others = placing.choose(acting + self._not_literal(doc, t, mentions + acting), ctx)
+        others = placing.choose(acting + inside_org + self._not_literal(doc, t, mentions + acting + inside_org), ctx)
         spans = []
         for m in mentions:
             if m.chosen or m.near:
@@ -486,6 +507,21 @@ class PlaceRecognizer:
         doc._.wl_places = placing.records(mentions, t.text)
         doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text)
         return doc
+
+    def _in_org(self, t: _Toks, m: Mention) -> bool:
+        """The name begins an organisation's name that goes on in capitals after it ("Kenya Red
+        Cross Society", "Michigan State University"), with no admin word right after it."""
+        a, b = m.tokens
+        n = len(t.words)
+
+        def goes_on(k: int) -> bool:
+            return k < n and t.ent[k] == "ORG" and t.iob[k] == "I" and t.caps[k] and not t.sent_start[k]
+
+        if m.fuzzy or not goes_on(b) or t.ent[b - 1] != "ORG" or t.lower[b] in self.landforms:
+            return False
+        if m.admin_hint is not None or t.lower[b] in self.feature_words:
+            return goes_on(b + 1)           # "Michigan State University", not "Homs Province"
+        return True
 
     def _not_literal(self, doc: Doc, t: _Toks, found: list[Mention]) -> list[Mention]:
         """Demonyms (adjectival readings: "Russian", "Syrians") and countries or provinces named
@@ -536,24 +572,31 @@ class PlaceRecognizer:
         after a comma after a place name is a mention of that province (``contain`` then keeps
         the town in it)."""
         out: list[Mention] = []
-        taken = {m.start for m in mentions}
+        taken = {m.start: m for m in mentions}
+        dropped: set[int] = set()
         for m in mentions:
             out.append(m)
             if not m.candidates:
                 continue
             hit = self._ABBR.match(t.text, m.end)
-            if not hit or hit.start(1) in taken:
+            if not hit:
                 continue
             countries = {c.country for c in m.candidates}
+            there = taken.get(hit.start(1))
+            if there is not None and (there.end > hit.end(1) or any(
+                    c.level == "admin1" and c.country in countries for c in there.candidates)):
+                continue                # the province's own name ("Dublin, Ohio"), or a longer name
             provinces = [p for p in self.gaz.abbreviation(hit.group(1)) if p.country in countries]
             if not provinces:
                 continue
+            if there is not None:
+                dropped.add(id(there))  # a town that shares the abbreviation's letters ("Ont")
             start, end = hit.start(1), hit.end(1)
             a = next((i for i, x in enumerate(t.idx) if x >= start), len(t.idx))
             b = next((i for i, x in enumerate(t.idx) if x >= end), len(t.idx))
             out.append(Mention(start, end, hit.group(1), provinces, False, tokens=(a, max(b, a + 1)),
                                admin_hint="admin1"))
-        return out
+        return [m for m in out if id(m) not in dropped]
 
     def _parts(self, text: str, mentions: list[Mention]) -> None:
         """"northern Mali", "south-east Ukraine": a direction word right before a country or
