@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import WarledgerError
 from .names import _skeleton, fuzzy_key, lexicon, name_key
 
-VERSION = "2"
+VERSION = "3"            # a new version whenever the build changes: old files are rebuilt, not reused
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
 DEMONYM = 3             # names.alias: a country's demonym ("Russian"), an adjectival reading of it
 FUZZY_MIN_RATIO = 0.8
@@ -412,7 +412,7 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     db.executemany("INSERT INTO names VALUES (?,?,?,?)", names_rows)
     db.executescript("""
-        CREATE INDEX names_key ON names(key);
+        CREATE INDEX names_key ON names(key, alias, place);
         CREATE INDEX places_country ON places(country, level);
         CREATE INDEX names_fuzzy ON names(fuzzy) WHERE fuzzy IS NOT NULL;
     """)
@@ -452,6 +452,7 @@ class Gazetteer:
             self._load_supplement(Path(supplement))
         self._cache: dict[tuple[str, object], list[Place]] = {}
         self._parts: dict[tuple, tuple[float, float] | None] = {}
+        self._kinds: dict[int, dict[str, list[Place]]] = {}
         self._towns: dict[tuple, list] = {}
 
     def _load_supplement(self, path: Path) -> None:
@@ -483,9 +484,14 @@ class Gazetteer:
         if hit is not None:
             return hit
         key = name_key(name)
-        found = list(self.extra.get(key, [])) + self._rows(
-            "SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? "
-            "AND n.alias < 2 GROUP BY p.id", key)
+        exact = self._cache.get((name, False)) if fuzzy else None
+        if exact is None:
+            exact = list(self.extra.get(key, [])) + self._rows(
+                "SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? "
+                "AND n.alias < 2 GROUP BY p.id", key)
+            if fuzzy:
+                self._cache[(name, False)] = exact      # the exact answer serves both lookups
+        found = list(exact)
         if not found and fuzzy and (fk := fuzzy_key(name)):
             found = list(self.extra_fuzzy.get(fk, []))
             seen = set()
@@ -497,41 +503,40 @@ class Gazetteer:
                         and sm.quick_ratio() >= FUZZY_MIN_RATIO and sm.ratio() >= FUZZY_MIN_RATIO):
                     seen.add(r[0])
                     found.append(_place(r))
-        if not found and fuzzy:
-            # a doubled consonant written single or the other way ("Raqa" / "Raqqa",
-            # "Hassakeh" / "Hasakeh"): transliterations differ on gemination
-            seen = set()
-            for variant in gemination_variants(key):
-                for p in self._rows("SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place "
-                                    "WHERE n.key = ? AND n.alias < 2 GROUP BY p.id", variant):
-                    if p.id not in seen:
-                        seen.add(p.id)
-                        found.append(p)
+        # a doubled consonant written single or the other way ("Raqa" / "Raqqa", "Hassakeh" /
+        # "Hasakeh"): transliterations differ on gemination; one query for all the variants
+        if not found and fuzzy and (variants := gemination_variants(key)):
+            marks = ",".join("?" * len(variants))
+            rows = self.db.execute(
+                f"SELECT p.*, MIN(n.alias), MIN(n.key) FROM names n JOIN places p ON p.id = n.place "
+                f"WHERE n.key IN ({marks}) AND n.alias < 2 GROUP BY p.id", variants).fetchall()
+            order = {v: i for i, v in enumerate(variants)}
+            rows.sort(key=lambda r: (order[r[-1]], r[0]))
+            found = [_place(r[:-1]) for r in rows]
         if len(self._cache) > _CACHE_MAX:
             self._cache.clear()
         self._cache[(name, fuzzy)] = found
         return found
 
+    def _kind(self, alias: int) -> dict[str, list[Place]]:
+        """Every name of one kind (abbreviations, demonyms: a few thousand rows), read once."""
+        table = self._kinds.get(alias)
+        if table is None:
+            table = self._kinds[alias] = defaultdict(list)
+            for r in self.db.execute("SELECT n.key, p.* FROM names n JOIN places p ON p.id = n.place "
+                                     "WHERE n.alias = ?", (alias,)):
+                table[r[0]].append(_place(r[1:]))
+        return table
+
     def abbreviation(self, text: str) -> list[Place]:
         """The provinces an abbreviation stands for ("Ont.", "Calif.", "NSW")."""
-        key = ("abbr", text)
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = self._cache[key] = self._rows(
-                "SELECT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? AND n.alias = 2",
-                name_key(text))
-        return hit
+        return list(self._kind(ABBREVIATION).get(name_key(text), ()))
 
     def demonym(self, text: str) -> list[Place]:
         """The country a demonym names ("Russian", "Russians" → Russia)."""
-        key = ("demonym", text)
-        hit = self._cache.get(key)
-        if hit is None:
-            sql = "SELECT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? AND n.alias = 3"
-            k = name_key(text)
-            hit = self._rows(sql, k) or (self._rows(sql, k[:-1]) if k.endswith("s") else [])
-            self._cache[key] = hit
-        return hit
+        table = self._kind(DEMONYM)
+        k = name_key(text)
+        return list(table.get(k, ()) or (table.get(k[:-1], ()) if k.endswith("s") else ()))
 
     def country(self, code: str) -> Place | None:
         rows = self._rows("SELECT * FROM places WHERE level = 'country' AND country = ?", code)

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LOWER, ORTH, POS, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -40,6 +41,7 @@ _GUARDED_ENTS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "PROD
 _NAME_POS = frozenset({"PROPN", "X"})      # the tagger calls some transliterated names "X" ("Sana'a")
 _TITLE_CASE_BLOCKS = frozenset({"heading", "navigation", "caption"})
 _MAX_TOKENS = 6
+_IOB = ("", "I", "O", "B")          # spaCy's ENT_IOB values
 _BIG = 500_000
 
 
@@ -86,23 +88,29 @@ class _Toks:
 
     @classmethod
     def of(cls, doc: Doc) -> _Toks:
-        words, lower, pos, ent, iob, idx, ws, starts = [], [], [], [], [], [], [], []
-        for t in doc:
-            words.append(t.text)
-            lower.append(t.lower_)
-            pos.append(t.pos_)
-            ent.append(t.ent_type_)
-            iob.append(t.ent_iob_)
-            idx.append(t.idx)
-            ws.append(bool(t.whitespace_))
-            starts.append(bool(t.is_sent_start))
+        # one array read: making a Token object per word costs more than the rest of the stage
+        if len(doc):
+            cols = list(zip(*doc.to_array([ORTH, LOWER, POS, ENT_TYPE, ENT_IOB, IDX, SENT_START, SPACY]).tolist(),
+                             strict=True))
+        else:
+            cols = [()] * 8
+        strings = doc.vocab.strings
+        names = {h: strings[h] for h in {*cols[0], *cols[1], *cols[2], *cols[3]}}
+        names[0] = ""
+        words, lower, pos, ent = ([names[h] for h in col] for col in cols[:4])
+        iob = [_IOB[v] for v in cols[4]]
+        idx = list(cols[5])
+        starts = [v == 1 for v in cols[6]]
+        if starts:
+            starts[0] = True
+        ws = [v != 0 for v in cols[7]]
         # "d'Ivoire", "l'Aquila": an elided article before a capital
-        caps = [(w[:1].isupper() or (len(w) > 2 and w[1] in "'’" and w[0] in "dl" and w[2:3].isupper()))
-                and any(c.isalpha() for c in w) and not w[:1].isdigit() for w in words]
+        # (a capital is a letter: no digit or sign starts a capitalised word)
+        caps = [w[:1].isupper() or (w[1:2] in ("'", "’") and w[:1] in ("d", "l") and w[2:3].isupper())
+                for w in words]
         block = [""] * len(words)
         for b in doc.spans.get(SPANS_BLOCKS, []):
-            for i in range(b.start, b.end):
-                block[i] = b.label_
+            block[b.start:b.end] = [b.label_] * (b.end - b.start)
         return cls(doc, doc.text, words, lower, pos, ent, iob, idx, ws, caps, starts, block,
                    frozenset(w for w in words if w.islower()))
 
@@ -130,6 +138,7 @@ class PlaceRecognizer:
         self.landforms = frozenset(lex["landforms"])
         self.locative_heads = frozenset(lex["locative_heads"])
         self.locative_verbs = frozenset(lex["locative_verbs"])
+        self.facilities = frozenset(lex["facility_heads"])
         from ...resolve.names import fold
         from ...resolve.registry import load_registry
         registry = load_registry()
@@ -314,8 +323,12 @@ class PlaceRecognizer:
             return False
         if t.words[j] in ("-", "‑") and not t.ws[j] and j > 0 and not t.ws[j - 1]:
             return True
-        if t.words[j] in self.particles and j > 0 and t.caps[j - 1] and t.caps[j + 1]:
-            return True                         # "Rio de Janeiro": read whole only when the gazetteer has it
+        if t.words[j] in self.particles and j > 0 and (t.caps[j - 1] or t.words[j - 1] in self.particles):
+            # "Rio de Janeiro", "Republic of the Congo": read whole only when the gazetteer has it
+            k = j + 1
+            while k < len(t.words) and k - j < 2 and t.words[k] in self.particles:
+                k += 1
+            return k < len(t.words) and t.caps[k]
         return t.lower[j] in self.articles and (t.caps[j + 1] or t.words[j + 1] == "-")
 
     def _runs(self, t: _Toks) -> list[tuple[int, int]]:
@@ -350,7 +363,10 @@ class PlaceRecognizer:
         out, a = [], lo
         caps, pos, ent = t.caps, t.pos, t.ent
         while a < hi:
-            found = self._direction_name(t, a, hi) if caps[a] and t.lower[a] in self.directions else None
+            # a whole name that begins with a direction word ("North Korea") or with a word that
+            # starts no name alone ("New South Wales", "Democratic Republic of the Congo")
+            found = (self._standing_name(t, a, hi) if caps[a] and (
+                t.lower[a] in self.directions or (pos[a] not in _NAME_POS and a + 1 < hi)) else None)
             if found:
                 out.append(self._mention(t, a, found[0], found[1], False))
                 a = found[0]
@@ -393,9 +409,10 @@ class PlaceRecognizer:
             a = b
         return out
 
-    def _direction_name(self, t: _Toks, a: int, hi: int) -> tuple[int, list[Place]] | None:
-        """A whole name that begins with a direction word ("North Korea", "South Sudan", "West
-        Bank"), looked up exactly; the direction word alone never starts a name."""
+    def _standing_name(self, t: _Toks, a: int, hi: int) -> tuple[int, list[Place]] | None:
+        """A whole name of two words or more that begins with a direction word ("North Korea",
+        "South Sudan", "West Bank") or an adjective ("New South Wales"), looked up exactly; such
+        a word alone never starts a name."""
         for b in range(min(hi, a + _MAX_TOKENS), a + 1, -1):
             if not t.caps[b - 1] or t.lower[b - 1] in self.stop:
                 continue
@@ -485,7 +502,12 @@ class PlaceRecognizer:
         plural = {m.tokens[1]: m.tokens[1] < len(t.words) and t.lower[m.tokens[1]].endswith("s") for m in mentions}
         placing.coordinate(t.text, mentions, plural)
         placing.contain(t.text, mentions)
-        ctx = placing.context(mentions)          # a state acting still says what the story is about
+        # a state acting, a country in an organisation's name and a demonym ("Syrian forces")
+        # still say what the story is about (a demonym as a modifier does: weight 1)
+        demonyms = self._not_literal(doc, t, mentions + inside_org)
+        ctx = placing.context(mentions + inside_org)
+        for m in demonyms:
+            ctx.update({c.country: 1 for c in m.candidates if c.level == "country"})
         # a country after "Town," ("Surrey, UK") only says where the town lies
         located = {b.start for a, b in zip(mentions, mentions[1:], strict=False)
                    if t.text[a.end:b.start].strip() == "," and a.candidates}
@@ -497,7 +519,7 @@ class PlaceRecognizer:
         # ("Moscow denied"), a demonym ("Russian jets"), a name inside an organisation's name
         for m in acting:
             m.reading = "metonymic"
-        others = placing.choose(acting + inside_org + self._not_literal(doc, t, mentions + acting + inside_org), ctx)
+        others = placing.choose(acting + inside_org + demonyms, ctx)
         spans = []
         for m in mentions:
             if m.chosen or m.near:
@@ -510,7 +532,9 @@ class PlaceRecognizer:
 
     def _in_org(self, t: _Toks, m: Mention) -> bool:
         """The name begins an organisation's name that goes on in capitals after it ("Kenya Red
-        Cross Society", "Michigan State University"), with no admin word right after it."""
+        Cross Society", "Michigan State University"), with no admin word right after it; a
+        building or site named after the place (a hotel, a hospital: ``facility_heads``) stands
+        in it, and the name stays literal."""
         a, b = m.tokens
         n = len(t.words)
 
@@ -519,6 +543,13 @@ class PlaceRecognizer:
 
         if m.fuzzy or not goes_on(b) or t.ent[b - 1] != "ORG" or t.lower[b] in self.landforms:
             return False
+        if _standing([c for c in self.gaz.lookup(t.words[b], fuzzy=False) if c.level in ("country", "admin1")]):
+            return False                    # "Tabqa Syria": a town and its country, not one name
+        e = b
+        while goes_on(e):
+            e += 1
+        if t.lower[e - 1] in self.facilities:
+            return False                    # "Damascus Sheraton Hotel" stands in Damascus: literal
         if m.admin_hint is not None or t.lower[b] in self.feature_words:
             return goes_on(b + 1)           # "Michigan State University", not "Homs Province"
         return True
