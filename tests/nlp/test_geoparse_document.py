@@ -30,6 +30,7 @@ def literal(nlp, text) -> dict[str, object]:
     ("In Japan, the new rail line opened to passengers on Monday.", "Japan", "JP"),
     ("Two nurses flew back to the US last week after the outbreak.", "US", "US"),
     ("Snow closed the schools of Shanghai for a second day.", "Shanghai", "CN"),
+    ("Prices of bird feed rose across the U.K. this winter.", "U.K.", "GB"),
 ])
 def test_a_place_that_is_also_a_word_or_a_code(nlp, text, name, country):
     rec = literal(nlp, text)[name]

@@ -193,8 +193,8 @@ def _initials(name: str) -> str:
 def country_aliases() -> dict[str, list[str]]:
     """countryinfo's spellings of each country ("UK", "DR Congo", "DRC"); a bare ISO code is
     kept only when it is the initials of one of its names ("US", "USA" of "United States of
-    America"; not "CAN", "AFG"), and a name with "the" inside is also kept without it
-    ("Democratic Republic of Congo")."""
+    America"; not "CAN", "AFG"), initials also with stops ("U.K."), and a name with "the"
+    inside is also kept without it ("Democratic Republic of Congo")."""
     import countryinfo
 
     out: dict[str, list[str]] = defaultdict(list)
@@ -210,6 +210,8 @@ def country_aliases() -> dict[str, list[str]]:
             if not n or (n in (a2, iso.get("alpha3")) and n not in initials):
                 continue
             out[a2].append(n)
+            if n.isalpha() and n.isupper() and len(n) <= 3:
+                out[a2].append("".join(f"{c}." for c in n))     # "UK" is also written "U.K."
             if " the " in n:
                 out[a2].append(n.replace(" the ", " "))
     return out
