@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..resolve.gazetteer import Place, km
+from ..resolve.names import fuzzy_key
 
 NEAR_KM = 250
 SIZEABLE = 100_000
@@ -31,6 +32,8 @@ MODIFIER_DEPS = ("compound", "amod", "poss", "nmod")
 ALIAS_PENALTY = 1.5
 CAPITAL_PRIOR = 0.75
 SEAT_MIN = 20_000
+SEAT_BIG = 1_000_000
+JOINT_BONUS = 1.5
 
 
 @dataclass
@@ -112,7 +115,7 @@ def score(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> float:
     if c.capital:
         s += CAPITAL_PRIOR          # a bare "Washington" in the news is the capital, not the state
     if (c.alias and m.division_named and c.level not in ("country", "admin1") and c.population < SIZEABLE
-            and not c.capital and not _seat(c, m.division_named)):
+            and not c.capital and not _seat(c, m.division_named, m.text)):
         s -= ALIAS_PENALTY          # a town's alternate name that a state bears: "Minnesota" is no Minneota
     if anchors and any(a.id != c.id and km(a.lat, a.lon, c.lat, c.lon) <= NEAR_KM for a in anchors):
         s += 1.5
@@ -144,16 +147,51 @@ def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
     anchors = [m.candidates[0] for m in kept if len(m.candidates) == 1 and not m.fuzzy
                and m.candidates[0].level not in ("country", "admin1")]
     for m in kept:
+        if m.admin_hint != "airport":
+            # an airport found by its city's name is that city's airport only when the text says
+            # "airport" ("Cairo" is no airstrip in Illinois)
+            m.candidates = [c for c in m.candidates if c.level != "airport" or not c.alias] or m.candidates
         m.division_named = {(c.country, c.admin1) for c in m.candidates
                             if c.level in ("country", "admin1") and not c.alias}
         if m.candidates:
-            pool = m.candidates if m.admin_hint else _city_over_its_province(m.candidates)
+            pool = m.candidates if m.admin_hint else _city_over_its_province(m.candidates, m.text)
             if len(pool) < len(m.candidates):
                 m.why.append("a province named after its seat: the seat")
-            ranked = sorted(((score(m, c, ctx, anchors), c) for c in pool), key=lambda x: -x[0])
+            # the story's countries as the other mentions say them: "Georgia" alone does not make
+            # the story Georgian, the state of Georgia beside Atlanta and Florida stays American
+            own = _says(m)
+            others = ctx - own if own else ctx
+            ranked = sorted(((score(m, c, others, anchors), c) for c in pool), key=lambda x: -x[0])
             m.chosen, m.ranked = ranked[0][1], ranked[:4]
-            m.why += _reasons(m, m.chosen, ctx, anchors)
+            m.why += _reasons(m, m.chosen, others, anchors)
+    _jointly(kept, ctx)
     return kept
+
+
+def _jointly(kept: list[Mention], ctx: Counter) -> None:
+    """A second pass over the names with several candidates, now that every name has a first
+    choice: a candidate near the other names' choices, or a province holding them, gains the
+    nearness bonus ("Georgia" beside Atlanta is the state)."""
+    for m in kept:
+        if len(m.ranked) < 2 or m.admin_hint:
+            continue
+        others = [x.chosen for x in kept if x is not m and x.chosen and x.text != m.text]
+        towns = [o for o in others if o.level not in ("continent", "country", "admin1", "admin2")]
+        if not towns:
+            continue
+        own = _says(m)
+        said = ctx - own if own else ctx
+        pool = [c for _, c in m.ranked]
+        rescored = []
+        for c in pool:
+            s = score(m, c, said, towns)
+            if c.level in ("admin1", "admin2") and any(o.country == c.country and o.admin1 == c.admin1 for o in towns):
+                s += JOINT_BONUS                # a province holding the story's towns
+            rescored.append((s, c))
+        rescored.sort(key=lambda x: -x[0])
+        if rescored[0][1] is not m.chosen:
+            m.why.append("near the story's other places or holding them")
+        m.chosen, m.ranked = rescored[0][1], rescored
 
 
 def _reasons(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> list[str]:
@@ -171,19 +209,25 @@ def _reasons(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> list[s
     return out
 
 
-def _seat(c: Place, divisions: set[tuple[str, str | None]]) -> bool:
-    """A town inside a province that bears the name: its seat, when found by its own name or of
-    some size ("Dar‘ā" found as "Daraa"); a village with the province's name as an alternate
-    name is not ("Minneota" has "Minnesota")."""
-    return (c.level == "populated_place" and (c.country, c.admin1) in divisions
-            and (not c.alias or c.population >= SEAT_MIN))
+def _seat(c: Place, divisions: set[tuple[str, str | None]], name: str = "") -> bool:
+    """A town inside a province that bears the name: its seat, when found by its own name, or
+    of some size by another spelling of it ("Dar‘ā" found as "Daraa"); a village with the
+    province's name as an alternate name is not ("Minneota" has "Minnesota"), nor a town whose
+    own name says more ("Oklahoma City" is no seat named "Oklahoma") unless it is a city of a
+    million, which its bare name means ("New York")."""
+    if c.level != "populated_place" or (c.country, c.admin1) not in divisions:
+        return False
+    if not c.alias:
+        return True
+    spelled = not name or fuzzy_key(name) in (fuzzy_key(c.name), fuzzy_key(c.native_name or c.name))
+    return c.population >= SEAT_BIG or (c.population >= SEAT_MIN and spelled)
 
 
-def _city_over_its_province(cands: list[Place]) -> list[Place]:
+def _city_over_its_province(cands: list[Place], name: str = "") -> list[Place]:
     """A bare name shared by a province and its seat ("Donetsk", "Kherson") is the town: a
     province named after its seat is written with its admin word when it is meant."""
     divisions = {(c.country, c.admin1) for c in cands if c.level == "admin1"}
-    seats = {(c.country, c.admin1) for c in cands if _seat(c, divisions)}
+    seats = {(c.country, c.admin1) for c in cands if _seat(c, divisions, name)}
     return [c for c in cands if not (c.level == "admin1" and (c.country, c.admin1) in seats)] or cands
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import WarledgerError
 from .names import _skeleton, fuzzy_key, lexicon, name_key
 
-VERSION = "2"
+VERSION = "3"            # a new version whenever the build changes: old files are rebuilt, not reused
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
 DEMONYM = 3             # names.alias: a country's demonym ("Russian"), an adjectival reading of it
 FUZZY_MIN_RATIO = 0.8
@@ -193,8 +193,8 @@ def _initials(name: str) -> str:
 def country_aliases() -> dict[str, list[str]]:
     """countryinfo's spellings of each country ("UK", "DR Congo", "DRC"); a bare ISO code is
     kept only when it is the initials of one of its names ("US", "USA" of "United States of
-    America"; not "CAN", "AFG"), and a name with "the" inside is also kept without it
-    ("Democratic Republic of Congo")."""
+    America"; not "CAN", "AFG"), initials also with stops ("U.K."), and a name with "the"
+    inside is also kept without it ("Democratic Republic of Congo")."""
     import countryinfo
 
     out: dict[str, list[str]] = defaultdict(list)
@@ -210,26 +210,53 @@ def country_aliases() -> dict[str, list[str]]:
             if not n or (n in (a2, iso.get("alpha3")) and n not in initials):
                 continue
             out[a2].append(n)
+            if n.isalpha() and n.isupper() and len(n) <= 3:
+                out[a2].append("".join(f"{c}." for c in n))     # "UK" is also written "U.K."
             if " the " in n:
                 out[a2].append(n.replace(" the ", " "))
     return out
 
 
+MAIN_PART_SHARE = 0.7   # a country's largest part holds at least this share of its area ...
+COMPACT_FILL = 0.52     # ... and fills at least this share of its bounding box: then its centroid
+
+
+def main_centre(geom) -> tuple[float, float] | None:
+    """The geographic centre (centroid) of an outline's largest part when that part is compact:
+    it holds 70 % of the outline's area, fills more than half its bounding box and covers its
+    centroid. None for an archipelago, a country of several large parts (Canada's islands, New
+    Zealand), a long or bent shape (Chile, Norway, Mexico) or one across the antimeridian: the
+    centroid of such a shape is no centre people would name."""
+    parts = list(getattr(geom, "geoms", [geom]))
+    big = max(parts, key=lambda p: p.area)
+    if (geom.area <= 0 or big.area < MAIN_PART_SHARE * geom.area
+            or big.area < COMPACT_FILL * big.envelope.area):
+        return None
+    c = big.centroid
+    return (round(c.y, 5), round(c.x, 5)) if big.covers(c) else None
+
+
 def country_points(numeric_to_alpha2: dict[int, str], fallback) -> dict[str, tuple[float, float]]:
-    """A point for each country: countryinfo's ``latlng``, moved inside the country's outline on
-    the map (Natural Earth 1:50m) when it falls outside it: a rounded centre can fall in the sea
-    or across a border, so it becomes a point inside the outline's part nearest to it. A country
-    countryinfo lacks takes ``fallback(iso)`` (the centre of its towns), moved inside the same way."""
+    """A point for each country: the geographic centre of its main part on the map (Natural
+    Earth 1:50m; ``main_centre``), where gazetteers put a country (a label placed for a map, or
+    a centre rounded to whole degrees, can lie hundreds of km off it); else countryinfo's
+    ``latlng``, moved inside the country's outline when it falls outside it (a rounded centre in
+    the sea or across a border becomes a point inside the outline's part nearest to it). A
+    country with neither takes ``fallback(iso)`` (the centre of its towns), moved inside the same
+    way."""
     import countryinfo
 
     from .outlines import countries, inside
 
     shapes = countries(numeric_to_alpha2)
     out: dict[str, tuple[float, float]] = {}
+    for iso, geom in shapes.items():
+        if (pt := main_centre(geom)) is not None:
+            out[iso] = pt
     for c in countryinfo.all_countries():
         iso = (c.iso() or {}).get("alpha2")
         latlng = c.latlng()
-        if not iso or not latlng or len(latlng) != 2:
+        if not iso or iso in out or not latlng or len(latlng) != 2:
             continue
         lat, lon = float(latlng[0]), float(latlng[1])
         out[iso] = inside(shapes[iso], lat, lon) if iso in shapes else (lat, lon)
@@ -387,7 +414,7 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     db.executemany("INSERT INTO names VALUES (?,?,?,?)", names_rows)
     db.executescript("""
-        CREATE INDEX names_key ON names(key);
+        CREATE INDEX names_key ON names(key, alias, place);
         CREATE INDEX places_country ON places(country, level);
         CREATE INDEX names_fuzzy ON names(fuzzy) WHERE fuzzy IS NOT NULL;
     """)
@@ -427,6 +454,7 @@ class Gazetteer:
             self._load_supplement(Path(supplement))
         self._cache: dict[tuple[str, object], list[Place]] = {}
         self._parts: dict[tuple, tuple[float, float] | None] = {}
+        self._kinds: dict[int, dict[str, list[Place]]] = {}
         self._towns: dict[tuple, list] = {}
 
     def _load_supplement(self, path: Path) -> None:
@@ -458,9 +486,14 @@ class Gazetteer:
         if hit is not None:
             return hit
         key = name_key(name)
-        found = list(self.extra.get(key, [])) + self._rows(
-            "SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? "
-            "AND n.alias < 2 GROUP BY p.id", key)
+        exact = self._cache.get((name, False)) if fuzzy else None
+        if exact is None:
+            exact = list(self.extra.get(key, [])) + self._rows(
+                "SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? "
+                "AND n.alias < 2 GROUP BY p.id", key)
+            if fuzzy:
+                self._cache[(name, False)] = exact      # the exact answer serves both lookups
+        found = list(exact)
         if not found and fuzzy and (fk := fuzzy_key(name)):
             found = list(self.extra_fuzzy.get(fk, []))
             seen = set()
@@ -472,41 +505,40 @@ class Gazetteer:
                         and sm.quick_ratio() >= FUZZY_MIN_RATIO and sm.ratio() >= FUZZY_MIN_RATIO):
                     seen.add(r[0])
                     found.append(_place(r))
-        if not found and fuzzy:
-            # a doubled consonant written single or the other way ("Raqa" / "Raqqa",
-            # "Hassakeh" / "Hasakeh"): transliterations differ on gemination
-            seen = set()
-            for variant in gemination_variants(key):
-                for p in self._rows("SELECT p.*, MIN(n.alias) FROM names n JOIN places p ON p.id = n.place "
-                                    "WHERE n.key = ? AND n.alias < 2 GROUP BY p.id", variant):
-                    if p.id not in seen:
-                        seen.add(p.id)
-                        found.append(p)
+        # a doubled consonant written single or the other way ("Raqa" / "Raqqa", "Hassakeh" /
+        # "Hasakeh"): transliterations differ on gemination; one query for all the variants
+        if not found and fuzzy and (variants := gemination_variants(key)):
+            marks = ",".join("?" * len(variants))
+            rows = self.db.execute(
+                f"SELECT p.*, MIN(n.alias), MIN(n.key) FROM names n JOIN places p ON p.id = n.place "
+                f"WHERE n.key IN ({marks}) AND n.alias < 2 GROUP BY p.id", variants).fetchall()
+            order = {v: i for i, v in enumerate(variants)}
+            rows.sort(key=lambda r: (order[r[-1]], r[0]))
+            found = [_place(r[:-1]) for r in rows]
         if len(self._cache) > _CACHE_MAX:
             self._cache.clear()
         self._cache[(name, fuzzy)] = found
         return found
 
+    def _kind(self, alias: int) -> dict[str, list[Place]]:
+        """Every name of one kind (abbreviations, demonyms: a few thousand rows), read once."""
+        table = self._kinds.get(alias)
+        if table is None:
+            table = self._kinds[alias] = defaultdict(list)
+            for r in self.db.execute("SELECT n.key, p.* FROM names n JOIN places p ON p.id = n.place "
+                                     "WHERE n.alias = ?", (alias,)):
+                table[r[0]].append(_place(r[1:]))
+        return table
+
     def abbreviation(self, text: str) -> list[Place]:
         """The provinces an abbreviation stands for ("Ont.", "Calif.", "NSW")."""
-        key = ("abbr", text)
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = self._cache[key] = self._rows(
-                "SELECT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? AND n.alias = 2",
-                name_key(text))
-        return hit
+        return list(self._kind(ABBREVIATION).get(name_key(text), ()))
 
     def demonym(self, text: str) -> list[Place]:
         """The country a demonym names ("Russian", "Russians" → Russia)."""
-        key = ("demonym", text)
-        hit = self._cache.get(key)
-        if hit is None:
-            sql = "SELECT p.* FROM names n JOIN places p ON p.id = n.place WHERE n.key = ? AND n.alias = 3"
-            k = name_key(text)
-            hit = self._rows(sql, k) or (self._rows(sql, k[:-1]) if k.endswith("s") else [])
-            self._cache[key] = hit
-        return hit
+        table = self._kind(DEMONYM)
+        k = name_key(text)
+        return list(table.get(k, ()) or (table.get(k[:-1], ()) if k.endswith("s") else ()))
 
     def country(self, code: str) -> Place | None:
         rows = self._rows("SELECT * FROM places WHERE level = 'country' AND country = ?", code)

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LOWER, ORTH, POS, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -40,6 +41,7 @@ _GUARDED_ENTS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "PROD
 _NAME_POS = frozenset({"PROPN", "X"})      # the tagger calls some transliterated names "X" ("Sana'a")
 _TITLE_CASE_BLOCKS = frozenset({"heading", "navigation", "caption"})
 _MAX_TOKENS = 6
+_IOB = ("", "I", "O", "B")          # spaCy's ENT_IOB values
 _BIG = 500_000
 
 
@@ -53,6 +55,12 @@ def _word_index(nlp: Language, parts: tuple[str, ...] = ("noun", "verb", "adj", 
         return frozenset()
     table = lookups.get_table("lemma_index")
     return frozenset(w for pos in parts for w in table.get(pos, []))
+
+
+def _standing(cands: list[Place]) -> bool:
+    """A country or province bearing the name as its own, or a town of 100,000 or more."""
+    return any((c.level in ("country", "admin1") and not c.alias) or c.population >= placing.SIZEABLE
+               for c in cands)
 
 
 def calendar_words() -> frozenset[str]:
@@ -70,6 +78,7 @@ class _Toks:
     lower: list[str]
     pos: list[str]
     ent: list[str]
+    iob: list[str]
     idx: list[int]
     ws: list[bool]
     caps: list[bool]
@@ -79,21 +88,30 @@ class _Toks:
 
     @classmethod
     def of(cls, doc: Doc) -> _Toks:
-        words, lower, pos, ent, idx, ws, starts = [], [], [], [], [], [], []
-        for t in doc:
-            words.append(t.text)
-            lower.append(t.lower_)
-            pos.append(t.pos_)
-            ent.append(t.ent_type_)
-            idx.append(t.idx)
-            ws.append(bool(t.whitespace_))
-            starts.append(bool(t.is_sent_start))
-        caps = [w[:1].isupper() and any(c.isalpha() for c in w) and not w[:1].isdigit() for w in words]
+        # one array read: making a Token object per word costs more than the rest of the stage
+        if len(doc):
+            cols = list(zip(*doc.to_array([ORTH, LOWER, POS, ENT_TYPE, ENT_IOB, IDX, SENT_START, SPACY]).tolist(),
+                             strict=True))
+        else:
+            cols = [()] * 8
+        strings = doc.vocab.strings
+        names = {h: strings[h] for h in {*cols[0], *cols[1], *cols[2], *cols[3]}}
+        names[0] = ""
+        words, lower, pos, ent = ([names[h] for h in col] for col in cols[:4])
+        iob = [_IOB[v] for v in cols[4]]
+        idx = list(cols[5])
+        starts = [v == 1 for v in cols[6]]
+        if starts:
+            starts[0] = True
+        ws = [v != 0 for v in cols[7]]
+        # "d'Ivoire", "l'Aquila": an elided article before a capital
+        # (a capital is a letter: no digit or sign starts a capitalised word)
+        caps = [w[:1].isupper() or (w[1:2] in ("'", "’") and w[:1] in ("d", "l") and w[2:3].isupper())
+                for w in words]
         block = [""] * len(words)
         for b in doc.spans.get(SPANS_BLOCKS, []):
-            for i in range(b.start, b.end):
-                block[i] = b.label_
-        return cls(doc, doc.text, words, lower, pos, ent, idx, ws, caps, starts, block,
+            block[b.start:b.end] = [b.label_] * (b.end - b.start)
+        return cls(doc, doc.text, words, lower, pos, ent, iob, idx, ws, caps, starts, block,
                    frozenset(w for w in words if w.islower()))
 
     def name(self, a: int, b: int) -> str:
@@ -106,6 +124,8 @@ class PlaceRecognizer:
         self.gaz = gazetteer
         lex = lexicon()
         self.articles = frozenset(lex["articles"])
+        self.particles = frozenset(lex["name_particles"])
+        self.ends: set[int] = set()         # end tokens of the names found so far in the document
         self.admin1 = frozenset(lex["admin1_words"])
         self.admin2 = frozenset(lex["admin2_words"])
         self.camp = frozenset(w for w in lex["camp_words"] if " " not in w)
@@ -117,6 +137,8 @@ class PlaceRecognizer:
         self.directions = frozenset(lex["directions"])
         self.landforms = frozenset(lex["landforms"])
         self.locative_heads = frozenset(lex["locative_heads"])
+        self.locative_verbs = frozenset(lex["locative_verbs"])
+        self.facilities = frozenset(lex["facility_heads"])
         from ...resolve.names import fold
         from ...resolve.registry import load_registry
         registry = load_registry()
@@ -138,8 +160,9 @@ class PlaceRecognizer:
     def _ents(self, t: _Toks, a: int, b: int) -> set[str]:
         return {e for e in t.ent[a:b] if e}
 
-    def _cue_before(self, t: _Toks, a: int, b: int) -> bool:
-        """A word before the name that says "place": "in", "near", "the town of", "Syria's"."""
+    def _cue_before(self, t: _Toks, a: int, b: int, lists: bool = True) -> bool:
+        """A word before the name that says "place": "in", "near", "the town of", "Syria's";
+        with ``lists``, also a comma or "and" after a place name found before it."""
         i = a - 1
         while i >= 0 and (t.words[i] in ("#", "-") or t.lower[i] == "the" or t.lower[i] in self.articles):
             i -= 1
@@ -149,6 +172,10 @@ class PlaceRecognizer:
             j = i - 1
             if j >= 0 and t.lower[j] in self.nouns_of:
                 return True
+        if lists and t.lower[i] in ("and", "or", ",") and i - 1 in self.ends:
+            return True                                        # "Migori, Rongo": a list of places
+        if lists and t.lower[i] == "and" and t.words[i - 1] == "," and i - 2 in self.ends:
+            return True
         prev = t.words[i]
         if prev[:1].isupper() and (self._is_country(prev) or (prev.endswith("s") and self._is_country(prev[:-1]))):
             return True                                        # "Syria's Deir Ezzor", "Syrias Deir Ezzor"
@@ -192,6 +219,17 @@ class PlaceRecognizer:
         return any(c.level in ("continent", "country", "admin1") or c.population >= placing.SIZEABLE
                    for c in self.gaz.lookup(name, fuzzy=False))
 
+    def _code(self, word: str) -> bool:
+        """A country's own short form in capitals ("US", "UK", "UAE"), not an acronym of
+        something else ("IS", "RT")."""
+        return word.isupper() and any(c.level == "country" and not c.alias for c in self.gaz.lookup(word, fuzzy=False))
+
+    def _stopped(self, t: _Toks, i: int) -> bool:
+        """A stop word, month or direction word that cannot start or end a name; a stop word
+        in capitals that is a country's short form ("US") is none."""
+        return t.lower[i] in self.stop and not (t.words[i].isupper() and len(t.words[i]) >= 2
+                                                and self._code(t.words[i]))
+
     def _is_word(self, t: _Toks, i: int) -> bool:
         """In the lemmatizer's word lists, as written or as a plural's singular."""
         low = t.lower[i]
@@ -204,7 +242,9 @@ class PlaceRecognizer:
         names no sizeable place."""
         low = t.lower[i]
         if low in self.nonnouns:
-            return True
+            # "Japan", "Buffalo", "Shanghai" are verbs too: a place label on a country, province
+            # or sizeable town still makes the name a place
+            return not (t.ent[i] in _PLACE_ENTS and _standing(cands))
         return low in t.lowercase_words and max((c.population for c in cands), default=0) < placing.SIZEABLE
 
     def _supplemented(self, t: _Toks, a: int, b: int) -> bool:
@@ -242,12 +282,12 @@ class PlaceRecognizer:
         hashtag = self._hashtag(t, a)
         place_ent = bool(ents & _PLACE_ENTS)
         if single and not hashtag:
-            if t.lower[a] in self.stop or t.lower[a] in self.feature_words or t.lower[a] in self.landforms:
+            if self._stopped(t, a) or t.lower[a] in self.feature_words or t.lower[a] in self.landforms:
                 return False                                       # "Camp", "Province", "Peninsula" alone
             if (t.pos[a] not in _NAME_POS and not place_ent
                     and (t.sent_start[a] or not self._sizeable(t.words[a]))):
                 return False                                       # "Will", "Mobile", "Leave"
-        if single and t.words[a].isupper() and len(t.words[a]) >= 2 and not place_ent:
+        if single and t.words[a].isupper() and len(t.words[a]) >= 2 and not place_ent and not self._code(t.words[a]):
             return False                                           # acronyms: "IS", "RT", "#IS", "NATO"
         if not single and "PROPN" not in t.pos[a:b] and not place_ent and not hashtag:
             return False
@@ -283,6 +323,12 @@ class PlaceRecognizer:
             return False
         if t.words[j] in ("-", "‑") and not t.ws[j] and j > 0 and not t.ws[j - 1]:
             return True
+        if t.words[j] in self.particles and j > 0 and (t.caps[j - 1] or t.words[j - 1] in self.particles):
+            # "Rio de Janeiro", "Republic of the Congo": read whole only when the gazetteer has it
+            k = j + 1
+            while k < len(t.words) and k - j < 2 and t.words[k] in self.particles:
+                k += 1
+            return k < len(t.words) and t.caps[k]
         return t.lower[j] in self.articles and (t.caps[j + 1] or t.words[j + 1] == "-")
 
     def _runs(self, t: _Toks) -> list[tuple[int, int]]:
@@ -315,20 +361,23 @@ class PlaceRecognizer:
 
     def _match_run(self, t: _Toks, lo: int, hi: int) -> list[Mention]:
         out, a = [], lo
-        caps, stop, pos, ent = t.caps, self.stop, t.pos, t.ent
+        caps, pos, ent = t.caps, t.pos, t.ent
         while a < hi:
-            found = self._direction_name(t, a, hi) if caps[a] and t.lower[a] in self.directions else None
+            # a whole name that begins with a direction word ("North Korea") or with a word that
+            # starts no name alone ("New South Wales", "Democratic Republic of the Congo")
+            found = (self._standing_name(t, a, hi) if caps[a] and (
+                t.lower[a] in self.directions or (pos[a] not in _NAME_POS and a + 1 < hi)) else None)
             if found:
                 out.append(self._mention(t, a, found[0], found[1], False))
                 a = found[0]
                 continue
-            if (not caps[a] or t.lower[a] in stop
+            if (not caps[a] or self._stopped(t, a)
                     or (pos[a] not in _NAME_POS and not ent[a] and not self._hashtag(t, a)
                         and not self._cue_before(t, a, a + 1) and not self._supplemented(t, a, hi))):
                 a += 1                  # a name starts with a proper noun or an entity ("The", "Will")
                 continue
             for b in range(min(hi, a + _MAX_TOKENS), a, -1):
-                if not caps[b - 1] or t.lower[b - 1] in stop or self._splits(t, a, b, lo, hi):
+                if not caps[b - 1] or self._stopped(t, b - 1) or self._splits(t, a, b, lo, hi):
                     continue
                 if not self._may_be_place(t, a, b) and not self._supplemented(t, a, b):
                     continue
@@ -360,9 +409,10 @@ class PlaceRecognizer:
             a = b
         return out
 
-    def _direction_name(self, t: _Toks, a: int, hi: int) -> tuple[int, list[Place]] | None:
-        """A whole name that begins with a direction word ("North Korea", "South Sudan", "West
-        Bank"), looked up exactly; the direction word alone never starts a name."""
+    def _standing_name(self, t: _Toks, a: int, hi: int) -> tuple[int, list[Place]] | None:
+        """A whole name of two words or more that begins with a direction word ("North Korea",
+        "South Sudan", "West Bank") or an adjective ("New South Wales"), looked up exactly; such
+        a word alone never starts a name."""
         for b in range(min(hi, a + _MAX_TOKENS), a + 1, -1):
             if not t.caps[b - 1] or t.lower[b - 1] in self.stop:
                 continue
@@ -391,7 +441,7 @@ class PlaceRecognizer:
         if self.fold(t.words[a]) in self.actor_names:
             return None                                            # "Daesh" is an actor, not a place
         joined = a > 0 and t.words[a - 1] in ("&", "and")
-        if not (t.ent[a] in _PLACE_ENTS or joined or self._cue_before(t, a, a + 1) or self._hashtag(t, a)):
+        if not (t.ent[a] in _PLACE_ENTS or joined or self._cue_before(t, a, a + 1, lists=False) or self._hashtag(t, a)):
             return None
         b = a + 1
         while b < hi and not self.gaz.lookup(t.words[b], fuzzy=False):
@@ -408,13 +458,13 @@ class PlaceRecognizer:
             return None
         ents = self._ents(t, a, b)
         place_ent = bool(ents & _PLACE_ENTS) and not ents & _GUARDED_ENTS
-        if not (place_ent or joined or self._cue_before(t, a, b) or self._hashtag(t, a)):
+        if not (place_ent or joined or self._cue_before(t, a, b, lists=False) or self._hashtag(t, a)):
             return None
         return Mention(t.idx[a], t.idx[b - 1] + len(t.words[b - 1]), t.name(a, b), [], False,
                        admin_hint=self._admin_after(t, a, b), place_ents=place_ent, tokens=(a, b))
 
     # ---------------------------------------------------------- states acting
-    def _acts(self, doc: Doc, m: Mention) -> bool:
+    def _acts(self, doc: Doc, m: Mention, located: bool = False) -> bool:
         """A country or capital as subject, agent or possessor: a state acting, not a place."""
         if not any(c.level == "country" or c.capital for c in m.candidates):
             return False
@@ -422,6 +472,10 @@ class PlaceRecognizer:
         possessive = root.dep_ == "poss" or (m.tokens[1] < len(doc) and doc[m.tokens[1]].text in ("'s", "’s"))
         if possessive and (root.head.lemma_.lower() in self.locative_heads or root.head.lower_ in self.locative_heads):
             return False                                      # "Kabul's streets": where, not who
+        if root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX") and root.head.lemma_.lower() in self.locative_verbs:
+            return False                                      # "France is the seventh country": what it is
+        if located:
+            return False                                      # "a farm in Surrey, UK": where a place lies
         if root.dep_ in ("nsubj", "nsubjpass", "poss"):
             return True
         if root.dep_ == "pobj" and root.head.lower_ == "by":
@@ -431,8 +485,16 @@ class PlaceRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         t = _Toks.of(doc)
         mentions: list[Mention] = []
+        self.ends = set()
         for a, b in self._runs(t):
-            mentions += self._match_run(t, a, b)
+            found = self._match_run(t, a, b)
+            self.ends.update(m.tokens[1] - 1 for m in found if m.candidates)
+            mentions += found
+        # a place name inside an organisation's name ("Kenya Red Cross Society") is embedded
+        inside_org = [m for m in mentions if self._in_org(t, m)]
+        mentions = [m for m in mentions if m not in inside_org]
+        for m in inside_org:
+            m.reading = "embedded"
         mentions = self._abbreviations(t, mentions)
         for m in mentions:
             if any(c.level == "country" for c in m.candidates):
@@ -440,8 +502,16 @@ class PlaceRecognizer:
         plural = {m.tokens[1]: m.tokens[1] < len(t.words) and t.lower[m.tokens[1]].endswith("s") for m in mentions}
         placing.coordinate(t.text, mentions, plural)
         placing.contain(t.text, mentions)
-        ctx = placing.context(mentions)          # a state acting still says what the story is about
-        acting = [m for m in mentions if self._acts(doc, m)]
+        # a state acting, a country in an organisation's name and a demonym ("Syrian forces")
+        # still say what the story is about (a demonym as a modifier does: weight 1)
+        demonyms = self._not_literal(doc, t, mentions + inside_org)
+        ctx = placing.context(mentions + inside_org)
+        for m in demonyms:
+            ctx.update({c.country: 1 for c in m.candidates if c.level == "country"})
+        # a country after "Town," ("Surrey, UK") only says where the town lies
+        located = {b.start for a, b in zip(mentions, mentions[1:], strict=False)
+                   if t.text[a.end:b.start].strip() == "," and a.candidates}
+        acting = [m for m in mentions if self._acts(doc, m, m.start in located)]
         mentions = placing.choose([m for m in mentions if m not in acting], ctx)
         placing.locate_unknown(t.text, mentions)
         self._parts(t.text, mentions)
@@ -449,7 +519,7 @@ class PlaceRecognizer:
         # ("Moscow denied"), a demonym ("Russian jets"), a name inside an organisation's name
         for m in acting:
             m.reading = "metonymic"
-        others = placing.choose(acting + self._not_literal(doc, t, mentions + acting), ctx)
+        others = placing.choose(acting + inside_org + demonyms, ctx)
         spans = []
         for m in mentions:
             if m.chosen or m.near:
@@ -459,6 +529,30 @@ class PlaceRecognizer:
         doc._.wl_places = placing.records(mentions, t.text)
         doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text)
         return doc
+
+    def _in_org(self, t: _Toks, m: Mention) -> bool:
+        """The name begins an organisation's name that goes on in capitals after it ("Kenya Red
+        Cross Society", "Michigan State University"), with no admin word right after it; a
+        building or site named after the place (a hotel, a hospital: ``facility_heads``) stands
+        in it, and the name stays literal."""
+        a, b = m.tokens
+        n = len(t.words)
+
+        def goes_on(k: int) -> bool:
+            return k < n and t.ent[k] == "ORG" and t.iob[k] == "I" and t.caps[k] and not t.sent_start[k]
+
+        if m.fuzzy or not goes_on(b) or t.ent[b - 1] != "ORG" or t.lower[b] in self.landforms:
+            return False
+        if _standing([c for c in self.gaz.lookup(t.words[b], fuzzy=False) if c.level in ("country", "admin1")]):
+            return False                    # "Tabqa Syria": a town and its country, not one name
+        e = b
+        while goes_on(e):
+            e += 1
+        if t.lower[e - 1] in self.facilities:
+            return False                    # "Damascus Sheraton Hotel" stands in Damascus: literal
+        if m.admin_hint is not None or t.lower[b] in self.feature_words:
+            return goes_on(b + 1)           # "Michigan State University", not "Homs Province"
+        return True
 
     def _not_literal(self, doc: Doc, t: _Toks, found: list[Mention]) -> list[Mention]:
         """Demonyms (adjectival readings: "Russian", "Syrians") and countries or provinces named
@@ -509,24 +603,31 @@ class PlaceRecognizer:
         after a comma after a place name is a mention of that province (``contain`` then keeps
         the town in it)."""
         out: list[Mention] = []
-        taken = {m.start for m in mentions}
+        taken = {m.start: m for m in mentions}
+        dropped: set[int] = set()
         for m in mentions:
             out.append(m)
             if not m.candidates:
                 continue
             hit = self._ABBR.match(t.text, m.end)
-            if not hit or hit.start(1) in taken:
+            if not hit:
                 continue
             countries = {c.country for c in m.candidates}
+            there = taken.get(hit.start(1))
+            if there is not None and (there.end > hit.end(1) or any(
+                    c.level == "admin1" and c.country in countries for c in there.candidates)):
+                continue                # the province's own name ("Dublin, Ohio"), or a longer name
             provinces = [p for p in self.gaz.abbreviation(hit.group(1)) if p.country in countries]
             if not provinces:
                 continue
+            if there is not None:
+                dropped.add(id(there))  # a town that shares the abbreviation's letters ("Ont")
             start, end = hit.start(1), hit.end(1)
             a = next((i for i, x in enumerate(t.idx) if x >= start), len(t.idx))
             b = next((i for i, x in enumerate(t.idx) if x >= end), len(t.idx))
             out.append(Mention(start, end, hit.group(1), provinces, False, tokens=(a, max(b, a + 1)),
                                admin_hint="admin1"))
-        return out
+        return [m for m in out if id(m) not in dropped]
 
     def _parts(self, text: str, mentions: list[Mention]) -> None:
         """"northern Mali", "south-east Ukraine": a direction word right before a country or

@@ -1,0 +1,140 @@
+"""Geoparsing rules on sentences written for these tests: names the lemmatizer also knows as
+words, country codes in capitals, what a country subject is or has, the second, joint pass,
+lists of places, particles and whole names, organisations and buildings named after a place,
+provinces and their seats, demonyms as context, and country points."""
+from __future__ import annotations
+
+import pytest
+
+from warledger.resolve.gazetteer import km, main_centre
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from warledger.nlp.pipeline import load_pipeline
+    return load_pipeline()
+
+
+def toponyms(nlp, text) -> dict[str, tuple]:
+    """text of each mention -> (record, reading) over every toponym of the document."""
+    doc = nlp(text)
+    return {text[s:e]: (p, r) for p in doc._.wl_toponyms for (s, e), r in zip(p.mentions, p.readings, strict=True)}
+
+
+def literal(nlp, text) -> dict[str, object]:
+    return {name: rec for name, (rec, reading) in toponyms(nlp, text).items() if reading == "literal"}
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country", [
+    ("In Japan, the new rail line opened to passengers on Monday.", "Japan", "JP"),
+    ("Two nurses flew back to the US last week after the outbreak.", "US", "US"),
+    ("Snow closed the schools of Shanghai for a second day.", "Shanghai", "CN"),
+    ("Prices of bird feed rose across the U.K. this winter.", "U.K.", "GB"),
+])
+def test_a_place_that_is_also_a_word_or_a_code(nlp, text, name, country):
+    rec = literal(nlp, text)[name]
+    assert rec.place.country == country
+    start = text.index(name)
+    assert (start, start + len(name)) in rec.mentions
+
+
+@pytest.mark.issue(20)
+def test_a_pronoun_in_lower_case_is_no_country(nlp):
+    assert "us" not in toponyms(nlp, "Tell us what you saw on the road that night.")
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,reading", [
+    ("Canada is the second largest country by area.", "Canada", "literal"),
+    ("Chile now has more than forty cases of the disease.", "Chile", "literal"),
+    ("A barn near Exeter, England burned down overnight.", "England", "literal"),
+    ("Peru denied the claim in a statement on Tuesday.", "Peru", "metonymic"),
+    ("The drought has hurt Kenya's farmers and Kenya's provinces alike.", "Kenya", "literal"),
+])
+def test_what_a_country_is_or_has_is_literal_what_it_does_is_metonymic(nlp, text, name, reading):
+    rec, got = toponyms(nlp, text)[name]
+    assert got == reading
+    assert rec.place is not None
+
+
+@pytest.mark.issue(20)
+def test_the_joint_pass_reads_a_state_beside_its_towns(nlp):
+    text = "Storms hit Atlanta and Savannah on Sunday, and the floods later reached Georgia."
+    rec = literal(nlp, text)["Georgia"]
+    assert (rec.place.country, rec.place.level) == ("US", "admin1")
+    alone = literal(nlp, "The new ambassador arrived in Georgia on Monday.")["Georgia"]
+    assert alone.place.level == "country" and alone.place.country == "GE"
+
+
+@pytest.mark.issue(20)
+def test_a_bare_city_name_is_the_city_not_an_airport_named_for_it(nlp):
+    rec = literal(nlp, "All flights to Cairo were cancelled because of the storm.")["Cairo"]
+    assert rec.place.level == "populated_place" and rec.place.country == "EG"
+
+
+@pytest.mark.issue(20)
+def test_a_list_of_places_carries_the_cue_of_its_first_name(nlp):
+    text = "Medical teams visited Kisii, Bomet and Kericho last week."
+    found = literal(nlp, text)
+    for name in ("Kisii", "Bomet", "Kericho"):
+        assert found[name].place.country == "KE", name
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country,level", [
+    ("Tourists returned to Rio de Janeiro after the carnival.", "Rio de Janeiro", "BR", "populated_place"),
+    ("Cocoa prices rose sharply in Côte d'Ivoire this year.", "Côte d'Ivoire", "CI", "country"),
+    ("Bushfires spread across New South Wales overnight.", "New South Wales", "AU", "admin1"),
+    ("Aid convoys reached the Democratic Republic of the Congo on Friday.",
+     "Democratic Republic of the Congo", "CD", "country"),
+])
+def test_whole_names_with_particles_or_an_adjective_first(nlp, text, name, country, level):
+    rec = literal(nlp, text)[name]
+    assert (rec.place.country, rec.place.level) == (country, level)
+
+
+@pytest.mark.issue(20)
+def test_a_place_beginning_an_organisation_name_is_embedded_a_building_stays_literal(nlp):
+    found = toponyms(nlp, "A spokesman for the Ohio Farm Bureau Federation said prices fell.")
+    rec, reading = found["Ohio"]
+    assert reading == "embedded" and rec.place.country == "US"
+    rec = literal(nlp, "Two rounds struck the Kabul Serena Hotel on Friday, police said.")["Kabul"]
+    assert rec.place.country == "AF"
+
+
+@pytest.mark.issue(20)
+def test_a_state_is_not_read_as_a_city_that_only_bears_its_name(nlp):
+    rec = literal(nlp, "Tornadoes struck Oklahoma on Monday evening.")["Oklahoma"]
+    assert (rec.place.country, rec.place.level) == ("US", "admin1")
+    city = literal(nlp, "Talks in New York ended without a deal.")["New York"]
+    assert city.place.level == "populated_place" and city.place.population >= 1_000_000
+
+
+@pytest.mark.issue(20)
+def test_a_demonym_says_which_country_a_variant_spelling_lies_in(nlp):
+    text = "US-backed fighters and Syrian troops fought in Raqa at dawn."
+    rec = literal(nlp, text)["Raqa"]
+    assert rec.place is not None and rec.place.country == "SY"
+
+
+@pytest.mark.issue(20)
+def test_main_centre_of_compact_and_scattered_shapes():
+    from shapely.geometry import MultiPolygon, box
+
+    square = box(10, 40, 20, 50)
+    assert main_centre(square) == (45.0, 15.0)
+    two_halves = MultiPolygon([box(0, 0, 10, 10), box(20, 0, 30, 10)])
+    assert main_centre(two_halves) is None                      # no part holds most of it
+    crescent = square.difference(box(12, 42, 20, 48))
+    assert main_centre(crescent) is None                        # its centroid falls outside it
+
+
+@pytest.mark.issue(20)
+def test_a_compact_country_sits_at_its_centre():
+    from warledger.resolve.gazetteer import Gazetteer
+
+    gaz = Gazetteer()
+    us = next(c for c in gaz.lookup("United States", fuzzy=False) if c.level == "country")
+    # the geographic centre of the 48 contiguous states lies near Lebanon, Kansas (39.83 N, 98.58 W)
+    assert km(us.lat, us.lon, 39.83, -98.58) < 100
