@@ -138,3 +138,14 @@ def test_a_compact_country_sits_at_its_centre():
     us = next(c for c in gaz.lookup("United States", fuzzy=False) if c.level == "country")
     # the geographic centre of the 48 contiguous states lies near Lebanon, Kansas (39.83 N, 98.58 W)
     assert km(us.lat, us.lon, 39.83, -98.58) < 100
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name", [
+    ("Shells fell on Douma and Harasta overnight, and in Damascus the ministry said it would respond.", "Damascus"),
+    ("Rebels in Douma said the road to Damascus was cut; Harasta was quiet.", "Damascus"),
+])
+def test_a_capital_stays_the_city_beside_towns_of_a_province_bearing_its_name(nlp, text, name):
+    rec = literal(nlp, text)[name]
+    assert rec.place.level == "populated_place" and rec.place.country == "SY"
+    assert km(rec.lat, rec.lon, 33.51, 36.29) < 15

@@ -185,8 +185,10 @@ def _jointly(kept: list[Mention], ctx: Counter) -> None:
         rescored = []
         for c in pool:
             s = score(m, c, said, towns)
-            if c.level in ("admin1", "admin2") and any(o.country == c.country and o.admin1 == c.admin1 for o in towns):
-                s += JOINT_BONUS                # a province holding the story's towns
+            if c.level in ("admin1", "admin2") and not c.alias and any(
+                    o.country == c.country and o.admin1 == c.admin1 for o in towns):
+                s += JOINT_BONUS                # a province holding the story's towns, by its own name
+                # (a province that only bears a city's name as an alternate one is no reading of it)
             rescored.append((s, c))
         rescored.sort(key=lambda x: -x[0])
         if rescored[0][1] is not m.chosen:
