@@ -1,0 +1,163 @@
+"""The incidents stage's own tables (``aggregate_events``, ``aggregate_names``,
+``aggregate_tokens``): read by window, by key and by machine group, written in the transaction
+that writes the incidents. Plain rows in, plain rows out: the store does not import aggregate/."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+
+from .tables import AggregateEventRow, AggregateNameRow, AggregateTokenRow, EventRow
+
+A = AggregateEventRow
+CHUNK = 900            # keys per IN list (under SQLite's bound-parameter limit)
+MAX_TIER = 16          # windows of up to 2^16 days
+
+
+def _chunks(items: Iterable, n: int = CHUNK) -> Iterator[list]:
+    items = list(items)
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def missing_events(conn: Connection, limit: int | None = None) -> list[int]:
+    """Ids of stored events the stage has no row for (stored since it last ran), in id order."""
+    q = (select(EventRow.id).where(~select(A.event_id).where(A.event_id == EventRow.id).exists())
+         .order_by(EventRow.id))
+    return list(conn.scalars(q.limit(limit) if limit else q))
+
+
+def counts(conn: Connection) -> tuple[int, int]:
+    """(events stored, events the stage has a row for)."""
+    return (conn.scalar(select(func.count()).select_from(EventRow)) or 0,
+            conn.scalar(select(func.count()).select_from(A)) or 0)
+
+
+def rows_by_key(conn: Connection, keys: Iterable[str]) -> list[tuple[str, dict, str | None]]:
+    out = []
+    for part in _chunks(sorted(keys)):
+        out += conn.execute(select(A.key, A.record, A.machine).where(A.key.in_(part))).all()
+    return [tuple(r) for r in out]
+
+
+def machine_of(conn: Connection, keys: Iterable[str]) -> dict[str, str | None]:
+    out = {}
+    for part in _chunks(sorted(keys)):
+        out.update(conn.execute(select(A.key, A.machine).where(A.key.in_(part))).all())
+    return out
+
+
+def members_of(conn: Connection, groups: Iterable[str]) -> dict[str, list[str]]:
+    """Machine group → its member keys."""
+    out: dict[str, list[str]] = {}
+    for part in _chunks(sorted(set(groups))):
+        for key, g in conn.execute(select(A.key, A.machine).where(A.machine.in_(part))):
+            out.setdefault(g, []).append(key)
+    return out
+
+
+def tiers(conn: Connection) -> list[int]:
+    return sorted(t for t in conn.scalars(select(A.tier).where(A.tier.is_not(None)).distinct()))
+
+
+def around(conn: Connection, family: str, lo: int, hi: int, tiers_: list[int],
+           lat: tuple[float, float, float] | None) -> list[tuple[str, dict, str | None]]:
+    """Rows of ``family`` whose windows overlap [lo, hi], each tier a range of its index; with
+    ``lat`` (lowest, highest latitude, reach in km), only rows unplaced or whose latitudes lie
+    within the larger of the two reaches."""
+    ranges = [and_(A.tier == t, A.w0.between(lo - (1 << t), hi)) for t in tiers_]
+    q = select(A.key, A.record, A.machine).where(A.family == family, or_(*ranges), A.w1 >= lo)
+    if lat is not None:
+        lat_lo, lat_hi, reach = lat
+        wide = func.max(A.reach, reach) if conn.dialect.name == "sqlite" else func.greatest(A.reach, reach)
+        q = q.where(or_(A.lat_lo.is_(None), and_(A.lat_hi >= lat_lo - wide / 111.0, A.lat_lo <= lat_hi + wide / 111.0)))
+    return [tuple(r) for r in conn.execute(q)]
+
+
+def window_rows(conn: Connection, lo: int | None, hi: int | None) -> list[tuple[str, dict, str | None]]:
+    """Rows whose windows start in [lo, hi) (``lo`` None: the undated rows)."""
+    if lo is None:
+        q = select(A.key, A.record, A.machine).where(A.w0.is_(None))
+    else:
+        q = select(A.key, A.record, A.machine).where(A.w0 >= lo, A.w0 < hi)
+    return [tuple(r) for r in conn.execute(q)]
+
+
+def starts_by_day(conn: Connection) -> list[tuple[int, int]]:
+    """(window start, events) for every start day, in order: to cut a rebuild into parts."""
+    return [tuple(r) for r in conn.execute(select(A.w0, func.count()).where(A.w0.is_not(None))
+                                           .group_by(A.w0).order_by(A.w0))]
+
+
+def name_counts(conn: Connection, tokens: Iterable[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    wanted = set(tokens)
+    out: dict[tuple[str, int], int] = {}
+    for part in _chunks(sorted({t for t, _ in wanted})):
+        for t, y, n in conn.execute(select(AggregateNameRow.token, AggregateNameRow.year, AggregateNameRow.docs)
+                                    .where(AggregateNameRow.token.in_(part))):
+            if (t, y) in wanted:
+                out[(t, y)] = n
+    return out
+
+
+def events_naming(conn: Connection, tokens: Iterable[tuple[str, int]]) -> set[str]:
+    """Keys of the events that name these (token, year)s."""
+    wanted = set(tokens)
+    out = set()
+    for part in _chunks(sorted({t for t, _ in wanted})):
+        for t, y, key in conn.execute(select(AggregateTokenRow.token, AggregateTokenRow.year, A.key)
+                                      .join(A, A.event_id == AggregateTokenRow.event_id)
+                                      .where(AggregateTokenRow.token.in_(part))):
+            if (t, y) in wanted:
+                out.add(key)
+    return out
+
+
+def add_rows(conn: Connection, rows: list[dict[str, Any]], tokens: list[dict[str, Any]]) -> None:
+    """New events' rows (``event_id``, ``key``, ``family``, ``tier``, ``w0``, ``w1``,
+    ``lat_lo``, ``lat_hi``, ``reach``, ``record``, ``machine``) and their (token, year) rows."""
+    for part in _chunks(rows, 2000):
+        conn.execute(insert(A), part)
+    for part in _chunks(tokens, 5000):
+        conn.execute(insert(AggregateTokenRow), part)
+
+
+def bump_names(conn: Connection, deltas: dict[tuple[str, int], int], before: dict[tuple[str, int], int]) -> None:
+    """Add ``deltas`` to the name counts (``before``: the counts as read)."""
+    new = [{"token": t, "year": y, "docs": d} for (t, y), d in deltas.items() if (t, y) not in before]
+    if new:
+        for part in _chunks(new, 5000):
+            conn.execute(insert(AggregateNameRow), part)
+    for (t, y), d in deltas.items():
+        if (t, y) in before:
+            conn.execute(update(AggregateNameRow).where(AggregateNameRow.token == t, AggregateNameRow.year == y)
+                         .values(docs=AggregateNameRow.docs + d))
+
+
+def set_machine(conn: Connection, groups: dict[str, list[str]]) -> None:
+    """Machine group → member keys: each member's group."""
+    for g, keys in groups.items():
+        for part in _chunks(keys):
+            conn.execute(update(A).where(A.key.in_(part)).values(machine=g))
+
+
+def clear(conn: Connection) -> None:
+    from sqlalchemy import delete
+    conn.execute(delete(AggregateTokenRow))
+    conn.execute(delete(AggregateNameRow))
+    conn.execute(delete(A))
+
+
+def put_names(conn: Connection, names: dict[tuple[str, int], int]) -> None:
+    rows = [{"token": t, "year": y, "docs": d} for (t, y), d in names.items()]
+    for part in _chunks(rows, 5000):
+        conn.execute(insert(AggregateNameRow), part)
+
+
+def event_ids(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
+    out = {}
+    for part in _chunks(sorted(keys)):
+        out.update(conn.execute(select(A.key, A.event_id).where(A.key.in_(part))).all())
+    return out
