@@ -14,7 +14,7 @@ import pytest
 from warledger.aggregate import EventRecord
 from warledger.aggregate.incidents import Rarity, _Grouper, prepare, rarity_weight, token_years
 from warledger.aggregate.incremental import MemorySource, settle
-from warledger.aggregate.maintain import rebuild, reapply_reviews, update
+from warledger.aggregate.maintain import reapply_reviews, rebuild, update
 from warledger.store import Ledger
 from warledger.store.incidents import add_review, list_incidents
 
