@@ -19,6 +19,7 @@ group of its own), ``prepared`` (events by key) and ``rarity`` (the name counts)
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -46,24 +47,24 @@ def linked(g: _Grouper, a: _Prepared, b: _Prepared) -> bool:
 
 def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> dict[str, set[str]]:
     """For each of ``events``, the keys of ``others`` (and of ``events``) linked to it."""
-    pool: dict[str, list[_Prepared]] = {}
+    pool: dict[tuple[str, int], dict[str, _Prepared]] = {}
     for q in list(others) + list(events):
         if q.window is not None:
-            pool.setdefault(q.family, []).append(q)
+            pool.setdefault((q.family, (q.window[1] - q.window[0]).bit_length()), {})[q.e.key] = q
+    by_family: dict[str, list[tuple[int, list[int], list[_Prepared]]]] = {}
+    for (fam, tier), qs in pool.items():
+        rows = sorted(qs.values(), key=lambda q: q.window[0])
+        by_family.setdefault(fam, []).append((tier, [q.window[0] for q in rows], rows))
     out: dict[str, set[str]] = {p.e.key: set() for p in events}
-    seen: dict[str, set[str]] = {}
-    for fam, qs in pool.items():
-        uniq = {q.e.key: q for q in qs}
-        seen[fam] = set(uniq)
-        pool[fam] = sorted(uniq.values(), key=lambda q: q.window[0])
     for p in events:
         if p.window is None:
             continue
-        for q in pool.get(p.family, ()):
-            if q.window[0] > p.window[1]:
-                break
-            if q.e.key != p.e.key and linked(g, p, q):
-                out[p.e.key].add(q.e.key)
+        for tier, starts, rows in by_family.get(p.family, ()):
+            i = bisect.bisect_left(starts, p.window[0] - (1 << tier))
+            end = bisect.bisect_right(starts, p.window[1])
+            for q in rows[i:end]:
+                if q.e.key != p.e.key and linked(g, p, q):
+                    out[p.e.key].add(q.e.key)
     return out
 
 
@@ -94,12 +95,11 @@ def settle(seeds: set[str], source: Source, dirty: set[str] | None = None
     while frontier:
         pull(frontier)
         batch = [region[k] for k in sorted(frontier)]
-        near = list(source.around(batch))
-        for q in near:
-            region.setdefault(q.e.key, q)
-        found = links(helper, batch, near + [p for p in region.values()])
+        near = {q.e.key: q for q in source.around(batch)}
+        near.update(region)
+        found = links(helper, batch, near.values())
         scanned |= frontier
-        pull({k for ks in found.values() for k in ks})
+        pull({k for ks in found.values() for k in ks})       # whole groups only: a part would regroup otherwise
         built = _Grouper(prepared=list(region.values()), rarity=source.rarity).build()
         before = set(old.values())
         new_groups = [tuple(sorted(m.key for m in g)) for g in built]

@@ -3,13 +3,14 @@ new events reach is regrouped, ``incremental.settle``), ``rebuild`` from every e
 by time window (on this machine or a Dask cluster), with the same result."""
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
 from .incidents import Rarity, _Grouper, _Prepared, finish, rarity_weight
 from .incremental import apply_groups, linked, settle
-from .records import Counts, from_row, group_key, prepared_of, to_row, tokens_of
+from .records import Counts, from_row, group_key, prepared_of, record_of, to_row, tokens_of
 from .review import apply_structure
 
 REBUILD_SHARE = 0.25      # more new events than this share of the ledger: rebuild instead
@@ -55,10 +56,9 @@ class LedgerSource:
         for key, rec, machine in rows:
             p = self.cache.get(key)
             if p is None:
-                p = self.cache[key] = from_row(key, rec)
+                p = self.cache[key] = from_row(key, json.loads(rec) if isinstance(rec, str) else rec)
             self.machine[key] = machine
             out.append(p)
-        self.counts.load(out)
         return out
 
     def around(self, events: list[_Prepared]) -> list[_Prepared]:
@@ -110,7 +110,7 @@ def _incident_rows(groups: list[list[str]], records: dict[str, _Prepared]) -> li
     for g in groups:
         if not g:
             continue
-        i = finish([records[k].e for k in g])
+        i = finish([getattr(records[k], "e", records[k]) for k in g])
         out.append({"key": i.key, "type": i.type, "date_start": i.date_start, "date_end": i.date_end, "low": i.low,
                     "best": i.best, "high": i.high, "acled": i.acled, "status": i.status, "sources": i.sources,
                     "members": [m.key for m in i.members]})
@@ -331,7 +331,8 @@ def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART
     tail: list[_Prepared] = []
     with engine.connect() as conn:
         for (lo, hi), part_groups in zip(cuts, results, strict=True):
-            part = [from_row(k, rec) for k, rec, _ in st.window_rows(conn, lo, hi)]
+            reach = max((p.window[1] for p in tail), default=lo - 1)
+            part = [from_row(k, rec) for k, rec, _ in st.edge_rows(conn, lo, hi, reach)]
             for g in part_groups:
                 for k in g:
                     groups[k] = g
@@ -352,5 +353,5 @@ def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART
 
 def _finish_rows(conn, groups: list[list[str]]) -> list[dict]:
     from ..store import aggregate_state as st
-    records = {k: from_row(k, rec) for k, rec, _ in st.rows_by_key(conn, {k for g in groups for k in g})}
+    records = {k: record_of(k, rec) for k, rec, _ in st.rows_by_key(conn, {k for g in groups for k in g})}
     return _incident_rows(groups, records)

@@ -54,13 +54,17 @@ def from_row(key: str, rec: dict[str, Any]) -> _Prepared:
     s = rec["story"]
     st = _Story({g: frozenset(ws) for g, ws in s["words"].items()}, frozenset(s["names"]), frozenset(s["victims"]),
                 s["figure"], frozenset(s["actors"]), frozenset(s["sources"]))
-    e = EventRecord(key=key, document=rec["document"], outlet=rec["outlet"], type=rec["type"],
+    return prepare(record_of(key, rec), st)
+
+
+def record_of(key: str, rec: dict[str, Any]) -> EventRecord:
+    """The event record of a stored row (without its story: what an incident's figures need)."""
+    return EventRecord(key=key, document=rec["document"], outlet=rec["outlet"], type=rec["type"],
                     date_start=_date(rec["date_start"]), date_end=_date(rec["date_end"]), precision=rec["precision"],
                     published=_date(rec["published"]), places=[tuple(x) for x in rec["places"]],
                     perpetrators=set(rec["perpetrators"]), low=rec["low"], best=rec["best"], high=rec["high"],
                     attributions=[tuple(a) for a in rec["attributions"]],
                     place_names=[tuple(x) for x in rec["place_names"]], victims=set(rec["victims"]))
-    return prepare(e, st)
 
 
 def tokens_of(p: _Prepared) -> set[tuple[str, int]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from .tables import AggregateEventRow, AggregateNameRow, AggregateTokenRow, EventRow
@@ -62,18 +62,31 @@ def tiers(conn: Connection) -> list[int]:
     return sorted(t for t in conn.scalars(select(A.tier).where(A.tier.is_not(None)).distinct()))
 
 
+_AROUND: dict[tuple[int, ...], Any] = {}
+
+
+def _around_sql(tiers_: tuple[int, ...]):
+    """One statement for every tier: a range of the (family, tier, w0) index each."""
+    from sqlalchemy import text
+    if tiers_ not in _AROUND:
+        wide = "(CASE WHEN reach > :r THEN reach ELSE :r END) / 111.0"
+        one = ("SELECT key, record, machine FROM aggregate_events WHERE family = :f AND tier = {t} "
+               "AND w0 BETWEEN :lo - {span} AND :hi AND w1 >= :lo "
+               f"AND (lat_lo IS NULL OR (lat_hi >= :la - {wide} AND lat_lo <= :lb + {wide}))")
+        _AROUND[tiers_] = text(" UNION ALL ".join(one.format(t=t, span=1 << t) for t in tiers_))
+    return _AROUND[tiers_]
+
+
 def around(conn: Connection, family: str, lo: int, hi: int, tiers_: list[int],
-           lat: tuple[float, float, float] | None) -> list[tuple[str, dict, str | None]]:
+           lat: tuple[float, float, float] | None) -> list[tuple[str, Any, str | None]]:
     """Rows of ``family`` whose windows overlap [lo, hi], each tier a range of its index; with
     ``lat`` (lowest, highest latitude, reach in km), only rows unplaced or whose latitudes lie
-    within the larger of the two reaches."""
-    ranges = [and_(A.tier == t, A.w0.between(lo - (1 << t), hi)) for t in tiers_]
-    q = select(A.key, A.record, A.machine).where(A.family == family, or_(*ranges), A.w1 >= lo)
-    if lat is not None:
-        lat_lo, lat_hi, reach = lat
-        wide = func.max(A.reach, reach) if conn.dialect.name == "sqlite" else func.greatest(A.reach, reach)
-        q = q.where(or_(A.lat_lo.is_(None), and_(A.lat_hi >= lat_lo - wide / 111.0, A.lat_lo <= lat_hi + wide / 111.0)))
-    return [tuple(r) for r in conn.execute(q)]
+    within the larger of the two reaches. The record comes as the driver gives it (text or dict)."""
+    if not tiers_:
+        return []
+    la, lb, r = lat if lat is not None else (-1e6, 1e6, 0.0)
+    return [tuple(row) for row in conn.execute(_around_sql(tuple(tiers_)),
+                                               {"f": family, "lo": lo, "hi": hi, "la": la, "lb": lb, "r": r})]
 
 
 def window_rows(conn: Connection, lo: int | None, hi: int | None) -> list[tuple[str, dict, str | None]]:
@@ -82,6 +95,13 @@ def window_rows(conn: Connection, lo: int | None, hi: int | None) -> list[tuple[
         q = select(A.key, A.record, A.machine).where(A.w0.is_(None))
     else:
         q = select(A.key, A.record, A.machine).where(A.w0 >= lo, A.w0 < hi)
+    return [tuple(r) for r in conn.execute(q)]
+
+
+def edge_rows(conn: Connection, lo: int, hi: int, reach: int) -> list[tuple[str, dict, str | None]]:
+    """Rows whose windows start in [lo, hi) and either start by day ``reach`` (they may meet
+    what came before) or end at ``hi`` or later (they may meet what comes after)."""
+    q = select(A.key, A.record, A.machine).where(A.w0 >= lo, A.w0 < hi, or_(A.w0 <= reach, A.w1 >= hi))
     return [tuple(r) for r in conn.execute(q)]
 
 

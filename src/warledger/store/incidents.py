@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -311,47 +311,80 @@ def _insert_incidents(conn, incidents: list[dict[str, Any]], ids: dict[str, int]
     return incidents
 
 
-def _cells(rows) -> Counter:
-    """Map cell and day deltas of incident rows (lat, lon, best, date_start)."""
-    from .summary import MAP_ZOOMS, cell_size
-    out: Counter = Counter()
-    for lat, lon, _best, day in rows:
-        if lat is not None and lon is not None:
-            for z in MAP_ZOOMS:
-                size = cell_size(z)
-                out[("cell", z, math.floor(lon / size), math.floor(lat / size))] += 1
-        if day is not None:
-            out[("day", day)] += 1
-    return out
-
-
-def _refresh_aggregates(conn, touched: set) -> None:
-    """Recompute the map cells and incident days that incidents were added to or removed from."""
-    from sqlalchemy import and_, func
-
+def _cell_of(lat: float, lon: float, zoom: int) -> tuple[int, int]:
     from .summary import cell_size
+    size = cell_size(zoom)
+    return math.floor(lon / size), math.floor(lat / size)
+
+
+def _refresh_aggregates(conn, gone: list[tuple], added: list[tuple]) -> None:
+    """The map cells and incident days that incidents (lat, lon, best, date_start) were removed
+    from (``gone``) or added to: cells by difference (a cell whose edge a removed incident
+    held is recomputed), days recomputed."""
+    from sqlalchemy import and_, func, tuple_, update
+
+    from .summary import MAP_ZOOMS, cell_size
     from .tables import IncidentDayRow, MapCellRow
-    for t in touched:
-        if t[0] == "day":
-            day = t[1]
-            conn.execute(delete(IncidentDayRow).where(IncidentDayRow.day == day))
-            n, best = conn.execute(select(func.count(), func.sum(IncidentRow.best)).where(
-                IncidentRow.sort_key >= f"{day.isoformat()}|", IncidentRow.sort_key < f"{day.isoformat()}|~")).one()
-            if n:
-                conn.execute(insert(IncidentDayRow).values(day=day, n=n, best=best))
-            continue
-        _, z, gx, gy = t
-        size = cell_size(z)
-        conn.execute(delete(MapCellRow).where(MapCellRow.zoom == z, MapCellRow.gx == gx, MapCellRow.gy == gy))
-        q = select(func.count(), func.sum(IncidentRow.lat), func.sum(IncidentRow.lon), func.min(IncidentRow.lat),
-                   func.min(IncidentRow.lon), func.max(IncidentRow.lat), func.max(IncidentRow.lon),
-                   func.sum(IncidentRow.best)).where(and_(
-                       IncidentRow.lat >= gy * size, IncidentRow.lat < (gy + 1) * size,
-                       IncidentRow.lon >= gx * size, IncidentRow.lon < (gx + 1) * size))
-        n, ls, os_, s, w, nn, e, best = conn.execute(q).one()
+    for day in sorted({r[3] for r in gone + added if r[3] is not None}):
+        conn.execute(delete(IncidentDayRow).where(IncidentDayRow.day == day))
+        n, best = conn.execute(select(func.count(), func.sum(IncidentRow.best)).where(
+            IncidentRow.sort_key >= f"{day.isoformat()}|", IncidentRow.sort_key < f"{day.isoformat()}|~")).one()
         if n:
-            conn.execute(insert(MapCellRow).values(zoom=z, gx=gx, gy=gy, n=n, lat_sum=ls, lon_sum=os_, south=s,
-                                                   west=w, north=nn, east=e, best=best))
+            conn.execute(insert(IncidentDayRow).values(day=day, n=n, best=best))
+    for z in MAP_ZOOMS:
+        delta: dict[tuple[int, int], list] = {}
+        for sign, rows in ((-1, gone), (1, added)):
+            for lat, lon, best, _day in rows:
+                if lat is None or lon is None:
+                    continue
+                d = delta.setdefault(_cell_of(lat, lon, z), [0, 0.0, 0.0, 0, False, [], []])
+                d[0] += sign
+                d[1] += sign * lat
+                d[2] += sign * lon
+                if best is not None:
+                    d[3] += sign * best
+                    d[4] = True
+                (d[5] if sign < 0 else d[6]).append((lat, lon))
+        if not delta:
+            continue
+        cells = list(delta)
+        have = {}
+        for i in range(0, len(cells), 400):
+            for r in conn.execute(select(MapCellRow).where(MapCellRow.zoom == z, tuple_(MapCellRow.gx, MapCellRow.gy)
+                                                           .in_(cells[i:i + 400]))):
+                have[(r.gx, r.gy)] = r
+        size = cell_size(z)
+        for (gx, gy), (dn, dlat, dlon, dbest, has_best, out, into) in delta.items():
+            old = have.get((gx, gy))
+            edge = old is not None and any(la in (old.south, old.north) or lo in (old.west, old.east) for la, lo in out)
+            if old is None and out:
+                edge = True
+            if edge or old is None and not into:
+                conn.execute(delete(MapCellRow).where(MapCellRow.zoom == z, MapCellRow.gx == gx, MapCellRow.gy == gy))
+                q = select(func.count(), func.sum(IncidentRow.lat), func.sum(IncidentRow.lon), func.min(IncidentRow.lat),
+                           func.min(IncidentRow.lon), func.max(IncidentRow.lat), func.max(IncidentRow.lon),
+                           func.sum(IncidentRow.best)).where(and_(
+                               IncidentRow.lat >= gy * size, IncidentRow.lat < (gy + 1) * size,
+                               IncidentRow.lon >= gx * size, IncidentRow.lon < (gx + 1) * size))
+                n, ls, os_, so, we, no, ea, best = conn.execute(q).one()
+                if n:
+                    conn.execute(insert(MapCellRow).values(zoom=z, gx=gx, gy=gy, n=n, lat_sum=ls, lon_sum=os_,
+                                                           south=so, west=we, north=no, east=ea, best=best))
+                continue
+            lats = [la for la, _ in into]
+            lons = [lo for _, lo in into]
+            if old is None:
+                conn.execute(insert(MapCellRow).values(zoom=z, gx=gx, gy=gy, n=dn, lat_sum=dlat, lon_sum=dlon,
+                                                       south=min(lats), west=min(lons), north=max(lats),
+                                                       east=max(lons), best=dbest if has_best else None))
+            elif old.n + dn <= 0:
+                conn.execute(delete(MapCellRow).where(MapCellRow.id == old.id))
+            else:
+                conn.execute(update(MapCellRow).where(MapCellRow.id == old.id).values(
+                    n=old.n + dn, lat_sum=old.lat_sum + dlat, lon_sum=old.lon_sum + dlon,
+                    south=min([old.south] + lats), west=min([old.west] + lons), north=max([old.north] + lats),
+                    east=max([old.east] + lons),
+                    best=(old.best or 0) + dbest if (has_best or old.best is not None) else None))
 
 
 def replace_incidents(conn, drop: list[str], add: list[dict[str, Any]], ids: dict[str, int],
@@ -361,12 +394,10 @@ def replace_incidents(conn, drop: list[str], add: list[dict[str, Any]], ids: dic
     ``mark`` if no document came in since it was read."""
     if mark is not None:
         conn.execute(delete(LedgerStateRow).where(LedgerStateRow.key == NEEDS_REBUILD, LedgerStateRow.value == mark))
-    touched: Counter = Counter()
     gone = []
     for part in _parts(sorted(drop)):
         gone += conn.execute(select(IncidentRow.id, IncidentRow.lat, IncidentRow.lon, IncidentRow.best,
                                     IncidentRow.date_start).where(IncidentRow.key.in_(part))).all()
-    touched.update(_cells([g[1:] for g in gone]))
     gone_ids = [g[0] for g in gone]
     for table in (IncidentPlaceRow, IncidentActorRow, IncidentEventRow):
         for part in _parts(gone_ids):
@@ -374,8 +405,8 @@ def replace_incidents(conn, drop: list[str], add: list[dict[str, Any]], ids: dic
     for part in _parts(gone_ids):
         conn.execute(delete(IncidentRow).where(IncidentRow.id.in_(part)))
     added = _insert_incidents(conn, add, ids)
-    touched.update(_cells([(r.get("lat"), r.get("lon"), r.get("best"), r.get("date_start")) for r in added]))
-    _refresh_aggregates(conn, set(touched))
+    _refresh_aggregates(conn, [tuple(g[1:]) for g in gone],
+                        [(r.get("lat"), r.get("lon"), r.get("best"), r.get("date_start")) for r in added])
 
 
 def write_incidents_stream(engine: Engine, groups: list[list[str]], machine: list[tuple[str, ...]], finish_rows,
