@@ -230,6 +230,7 @@ def test_updates_in_two_orders_and_all_at_once_equal_a_rebuild_with_reviews(
         random.Random(seed).shuffle(order)
         _ingest_one_by_one(url, order, reviews, half)
         assert _state(url) == want
+        assert _cells(url) == _cells(db_url)          # the map cells and days kept by difference too
     all_at_once = Ledger(fourth_db)
     _review(fourth_db, reviews)
     all_at_once.add_partition(items)
@@ -250,3 +251,50 @@ def test_a_rebuild_in_parts_is_the_grouping_of_every_event_at_once(extractions, 
     whole = sorted(tuple(sorted(m.key for m in g)) for g in _Grouper(records).build())
     assert got == whole
     assert sorted(tuple(r["members"]) for r in list_incidents(ledger.engine)) == got
+
+
+def test_death_between_storing_and_updating_leaves_nothing_stale(db_url, second_db, seed_path):
+    import signal
+
+    from click.testing import CliRunner
+
+    from warledger.cli import main
+    from warledger.sample import sample_paths
+    paths = [str(p) for p in sample_paths()]
+    first = CliRunner().invoke(main, ["ingest", "--no-progress", "--db", db_url, *paths])
+    assert first.exit_code == 0, first.output
+    assert not Ledger(db_url).needs_rebuild()
+    code = ("import os, signal\n"
+            "from warledger.ingest import documents, ingest_documents\n"
+            "from warledger.store import Ledger\n"
+            f"s = ingest_documents(documents([{str(seed_path)!r}]), Ledger({db_url!r}))\n"
+            "assert s.ingested == 1, s.line()\n"
+            "os.kill(os.getpid(), signal.SIGKILL)    # dies after storing, before the incidents are updated\n")
+    died = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert died.returncode == -signal.SIGKILL, died.stderr
+    ledger = Ledger(db_url)
+    assert ledger.needs_rebuild()
+    stale = {k for r in list_incidents(ledger.engine) for k in r["members"]}
+    report = update(ledger)                          # the next update takes in what was left
+    assert report.mode == "update" and report.events > 0
+    assert not ledger.needs_rebuild()
+    assert {k for r in list_incidents(ledger.engine) for k in r["members"]} > stale
+    ledger.engine.dispose()
+    whole = CliRunner().invoke(main, ["ingest", "--no-progress", "--db", second_db, *paths, str(seed_path)])
+    assert whole.exit_code == 0, whole.output
+    rebuild(Ledger(second_db))
+    assert _state(db_url) == _state(second_db)
+    assert _cells(db_url) == _cells(second_db)
+
+
+def _cells(url: str) -> list[tuple]:
+    from sqlalchemy import select
+
+    from warledger.store.tables import IncidentDayRow, MapCellRow
+    ledger = Ledger(url)
+    with ledger.engine.connect() as conn:
+        cells = sorted((r.zoom, r.gx, r.gy, r.n, round(r.lat_sum, 6), round(r.lon_sum, 6), r.south, r.west, r.north,
+                        r.east, r.best) for r in conn.execute(select(MapCellRow)))
+        days = sorted(tuple(r) for r in conn.execute(select(IncidentDayRow.day, IncidentDayRow.n, IncidentDayRow.best)))
+    ledger.engine.dispose()
+    return cells + days

@@ -41,8 +41,7 @@ class LedgerSource:
         self.rarity = Rarity(self.counts)
         self.cache: dict[str, _Prepared] = dict(pending)
         self.machine: dict[str, str | None] = {}
-        self.tiers = sorted(set(st.tiers(conn)) | {(p.window[1] - p.window[0]).bit_length()
-                                                   for p in pending.values() if p.window})
+        self.tiers = st.tiers(conn)
         self.fixed = groups                  # key → group, when the groups are held in memory
         self.upto = upto                     # only events whose windows start before this day
         by_family: dict[str, list[_Prepared]] = {}
@@ -141,7 +140,7 @@ def update(ledger, progress: bool = False) -> UpdateReport:
     mark = rebuild_mark(engine)
     with engine.connect() as conn:
         total, have = st.counts(conn)
-        missing = st.missing_events(conn)
+        missing = st.missing_events(conn, total, have)
     if mark is not None and mark.startswith("migrated") or (total and not have) or \
             len(missing) > max(REBUILD_SHARE * total, 5_000):
         return rebuild(ledger, progress=progress)

@@ -8,6 +8,8 @@ from typing import Any
 
 from .incidents import EventRecord, _Prepared, _reach, _Story, prepare, story, token_years
 
+MAX_TIER = 16          # as store.aggregate_state.MAX_TIER: the last tier, any window length beyond
+
 
 def group_key(members) -> str:
     """A machine group's id: as an incident's key, from its sorted members."""
@@ -45,7 +47,7 @@ def to_row(event_id: int, p: _Prepared) -> dict[str, Any]:
     w = p.window
     lats = [x[0] for x in p.best]
     return {"event_id": event_id, "key": e.key, "family": p.family,
-            "tier": (w[1] - w[0]).bit_length() if w else None, "w0": w[0] if w else None, "w1": w[1] if w else None,
+            "tier": min((w[1] - w[0]).bit_length(), MAX_TIER) if w else None, "w0": w[0] if w else None, "w1": w[1] if w else None,
             "lat_lo": min(lats) if lats else None, "lat_hi": max(lats) if lats else None,
             "reach": _reach(p.best[0][2]) if p.best else None, "record": rec}
 

@@ -13,7 +13,7 @@ from .tables import AggregateEventRow, AggregateNameRow, AggregateTokenRow, Even
 
 A = AggregateEventRow
 CHUNK = 900            # keys per IN list (under SQLite's bound-parameter limit)
-MAX_TIER = 16          # windows of up to 2^16 days
+MAX_TIER = 16          # the last tier holds every window of 2^15 days or more (records.MAX_TIER)
 
 
 def _chunks(items: Iterable, n: int = CHUNK) -> Iterator[list]:
@@ -22,11 +22,17 @@ def _chunks(items: Iterable, n: int = CHUNK) -> Iterator[list]:
         yield items[i:i + n]
 
 
-def missing_events(conn: Connection, limit: int | None = None) -> list[int]:
-    """Ids of stored events the stage has no row for (stored since it last ran), in id order."""
+def missing_events(conn: Connection, total: int, have: int) -> list[int]:
+    """Ids of stored events the stage has no row for (stored since it last ran), in id order:
+    those after the last it has, when that accounts for all ``total - have`` of them, else every
+    event without a row."""
+    last = conn.scalar(select(func.max(A.event_id))) or 0
+    after = list(conn.scalars(select(EventRow.id).where(EventRow.id > last).order_by(EventRow.id)))
+    if len(after) == total - have:
+        return after
     q = (select(EventRow.id).where(~select(A.event_id).where(A.event_id == EventRow.id).exists())
          .order_by(EventRow.id))
-    return list(conn.scalars(q.limit(limit) if limit else q))
+    return list(conn.scalars(q))
 
 
 def counts(conn: Connection) -> tuple[int, int]:
@@ -59,7 +65,8 @@ def members_of(conn: Connection, groups: Iterable[str]) -> dict[str, list[str]]:
 
 
 def tiers(conn: Connection) -> list[int]:
-    return sorted(t for t in conn.scalars(select(A.tier).where(A.tier.is_not(None)).distinct()))
+    """Every tier a window may have (a probe of an empty one costs one index seek)."""
+    return list(range(MAX_TIER + 1))
 
 
 _AROUND: dict[tuple[int, ...], Any] = {}
@@ -73,7 +80,9 @@ def _around_sql(tiers_: tuple[int, ...]):
         one = ("SELECT key, record, machine FROM aggregate_events WHERE family = :f AND tier = {t} "
                "AND w0 BETWEEN :lo - {span} AND :hi AND w1 >= :lo "
                f"AND (lat_lo IS NULL OR (lat_hi >= :la - {wide} AND lat_lo <= :lb + {wide}))")
-        _AROUND[tiers_] = text(" UNION ALL ".join(one.format(t=t, span=1 << t) for t in tiers_))
+        last = one.replace("w0 BETWEEN :lo - {span} AND :hi", "w0 <= :hi")   # the widest: any start
+        _AROUND[tiers_] = text(" UNION ALL ".join((last if t == MAX_TIER else one).format(t=t, span=1 << t)
+                                                  for t in tiers_))
     return _AROUND[tiers_]
 
 
