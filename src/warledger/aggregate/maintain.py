@@ -126,6 +126,28 @@ def _review_keys(reviews: list[dict]) -> set[str]:
 
 
 def update(ledger, progress: bool = False) -> UpdateReport:
+    """``_update``, again when another process grouped the same new events first (its rows are
+    then in the stage's tables: the next try finds what is still left)."""
+    import time
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from ..store.engine import is_transient
+    for attempt in range(8):
+        try:
+            return _update(ledger, progress)
+        except (IntegrityError, OperationalError, _Again) as exc:
+            if attempt == 7 or (isinstance(exc, OperationalError) and not is_transient(exc)):
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise RuntimeError("unreachable")
+
+
+class _Again(Exception):
+    """The update's view of the new events went stale: start again."""
+
+
+def _update(ledger, progress: bool = False) -> UpdateReport:
     """Bring the incidents up to date with the stored events: the events the incidents stage has
     not seen are grouped with what they reach (``incremental.settle``), the incidents that changed
     are rewritten, the others keep their rows and keys. A ledger never grouped, or one given more
@@ -160,6 +182,10 @@ def update(ledger, progress: bool = False) -> UpdateReport:
     report.seconds["read"] = round(time.perf_counter() - t0, 3)
     reviews = _structure_reviews(engine)
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":        # one update at a time; what it sees after the lock is committed
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(2323)")
+        if st.missing_events(conn, *st.counts(conn)) != missing:
+            raise _Again                             # another process grouped some of them meanwhile
         before = st.name_counts(conn, deltas)
         moved = [t for t, d in deltas.items() if rarity_weight(before.get(t, 0)) != rarity_weight(before.get(t, 0) + d)]
         reweighed = st.events_naming(conn, moved) if moved else set()
