@@ -59,6 +59,7 @@ SIZES ?= 10000 100000 1000000
 DBS   ?= sqlite postgresql
 bench-scale: install
 	$(BIN)/python benchmarks/bench_scale.py --events $(SIZES) --db $(DBS)
+	$(BIN)/python benchmarks/bench_incidents.py --events $(SIZES) --dask 2
 
 # make eval [BASE=<commit>] [RULES=1|events.yaml]: see README.md (Development)
 eval: install

@@ -320,7 +320,7 @@ def load(outdir: Path, partitions: list[Partition], db: str | None, report: Batc
     """Every part file into the ledger, one transaction per partition, then the incidents."""
     import pyarrow.parquet as pq
 
-    from .aggregate import rebuild
+    from .aggregate import update
     from .export.extract_json import from_contract
     from .store import Ledger
 
@@ -338,7 +338,7 @@ def load(outdir: Path, partitions: list[Partition], db: str | None, report: Batc
         report.skipped += counts["skipped"]
     report.load_seconds = time.perf_counter() - t0
     t1 = time.perf_counter()
-    report.incidents = rebuild(ledger)
+    report.incidents = update(ledger)
     report.aggregate_seconds = time.perf_counter() - t1
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import WarledgerError
+from .errors import UsageError, WarledgerError
 from .settings import Settings
 from .vocab import CORRECTABLE_FIELDS, INCIDENT_STATUSES
 
@@ -342,16 +342,43 @@ def document(ref, db) -> None:
 
 @main.command()
 @_db_opt
-@click.option("--rebuild", is_flag=True, help="Recompute every incident from the stored events.")
-def aggregate(db, rebuild) -> None:
+@click.option("--rebuild", is_flag=True, help="Recompute every incident from the stored events (else: only what "
+              "events stored since the last grouping reach).")
+@click.option("--workers", type=click.IntRange(1, 1024), help="--rebuild: group the time windows on this many local "
+              "Dask workers.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="--rebuild: group the time windows on this Dask scheduler's "
+              "workers.")
+@click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when a terminal).")
+def aggregate(db, rebuild, workers, scheduler, progress) -> None:
     """Group the stored events of all documents into incidents (ingest does this too). An event
     joins an incident only when it fits the incident's core (its most precise members), with
     evidence that both reports tell one story; the events are sorted first, so --rebuild gives the
-    same incidents whatever order the documents came in."""
+    same incidents whatever order the documents came in. Without --rebuild only the events stored
+    since the last grouping are grouped, with every incident they can reach (the same result)."""
     from .aggregate import rebuild as rebuild_incidents
+    from .aggregate import update as update_incidents
     from .store import Ledger
 
-    n = _or_exit(lambda: rebuild_incidents(Ledger(db)))
+    if progress is None:
+        progress = sys.stderr.isatty()
+
+    def run() -> int:
+        ledger = Ledger(db)
+        if not rebuild:
+            if workers or scheduler:
+                raise UsageError("E101", "--workers and --scheduler go with --rebuild")
+            return update_incidents(ledger, progress=progress)
+        if not (workers or scheduler):
+            return rebuild_incidents(ledger, progress=progress)
+        from .batch import _cluster
+        client, cluster = _cluster(scheduler, workers, lambda m: click.echo(m, err=True))
+        try:
+            return rebuild_incidents(ledger, progress=progress, client=client)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    n = _or_exit(run)
     click.echo(f"{n} incident(s)")
 
 

@@ -108,12 +108,13 @@ def ingest_documents(items: Iterable[Document | WarledgerError], ledger, setting
 
 def ingest_and_group(items: Iterable[Document | WarledgerError], ledger, settings: Settings | None = None,
                      *, progress: bool = False, on_extraction=None) -> tuple[IngestSummary, int | None]:
-    """Store read documents, then regroup the incidents when something was stored (or an earlier
-    run died before regrouping): the summary and the number of incidents (None: not regrouped)."""
-    from .aggregate import rebuild
+    """Store read documents, then bring the incidents up to date when something was stored (or an
+    earlier run died before that): only the incidents the new events can reach are regrouped
+    (``aggregate.update``); the summary and the number of incidents (None: not regrouped)."""
+    from .aggregate import update
     summary = ingest_documents(items, ledger, settings, progress=progress, on_extraction=on_extraction)
     summary.needs_rebuild = ledger.needs_rebuild()
-    incidents = rebuild(ledger) if summary.ingested or summary.needs_rebuild else None
+    incidents = update(ledger) if summary.ingested or summary.needs_rebuild else None
     return summary, incidents
 
 

@@ -117,7 +117,7 @@ def record_review(ledger, ref: str, *, action: str, who: str, field: str | None 
                   other: str | None = None, events: list[str] | None = None, why: str | None = None) -> int:
     """Check and store one review of incident ``ref``; merges and splits regroup at once.
     Returns the review's id; raises ReviewError (404 unknown incident, 422 bad values)."""
-    from .aggregate import rebuild
+    from .aggregate.maintain import reapply_reviews
     from .store.incidents import add_review, member_keys
     keys = member_keys(ledger.engine, ref)
     if not keys:
@@ -155,5 +155,5 @@ def record_review(ledger, ref: str, *, action: str, who: str, field: str | None 
         kw["events"] = list(events)
     rid = add_review(ledger.engine, **kw)
     if action in ("merge", "split"):
-        rebuild(ledger)
+        reapply_reviews(ledger)
     return rid

@@ -7,7 +7,7 @@ from .incidents import (
            combined_status,
            same_occurrence,
 )
-from .runner import rebuild, tally_series
+from .runner import rebuild, tally_series, update
 
-__all__ = ["EventRecord", "Incident", "build_incidents", "combined_estimate", "combined_status", "rebuild", "tally_series",
+__all__ = ["EventRecord", "Incident", "build_incidents", "combined_estimate", "combined_status", "rebuild", "tally_series", "update",
            "same_occurrence"]

@@ -276,22 +276,65 @@ def story(e: EventRecord) -> _Story:
     return _Story(words, names - {""}, victims, figure, actor_stems(e.perpetrators), sources)
 
 
+COMMON = 3              # a name this many documents of a year use is still telling
+
+
+def years(window: tuple[int, int] | None) -> range:
+    """The calendar years a window (day ordinals) touches."""
+    if window is None:
+        return range(0)
+    return range(dt.date.fromordinal(window[0]).year, dt.date.fromordinal(window[1]).year + 1)
+
+
+def story_tokens(st: _Story) -> set[tuple[str, str]]:
+    """The names of a story that rarity weighs: places, victims, relayed sources."""
+    return {("n", x) for x in st.names} | {("v", x) for x in st.victims} | {("s", x) for x in st.sources}
+
+
+def token_years(st: _Story, window: tuple[int, int] | None) -> set[tuple[str, str, int]]:
+    """(kind, name, year) of each weighed name and each year the event's window touches."""
+    ys = years(window)
+    return {(k, n, y) for k, n in story_tokens(st) for y in ys}
+
+
+def rarity_weight(docs: int) -> float:
+    """The weight of a name shared by two reports, from how many documents of the year use it:
+    1 up to ``COMMON``, then ``COMMON`` over that count rounded up to a power of two (so that a
+    weight changes only when a name's count doubles, which an update can afford to follow)."""
+    if docs <= COMMON:
+        return 1.0
+    return COMMON / (1 << (docs - 1).bit_length())
+
+
 class Rarity:
-    """How telling a shared name is: 1 for a name few documents of the ledger use, falling as
-    more do (a capital named in every other report says little)."""
+    """How telling a shared name is, local in time: from how many documents use it in the years
+    the two reports' dates touch (a capital named in every other report of a year says little).
+    ``counts``: (kind, name, year) → documents; the ledger keeps them with the events."""
 
-    def __init__(self, stories: dict[str, _Story], docs: dict[str, str]):
-        self.df: Counter = Counter()
-        seen: dict[str, set[str]] = {}
-        for key, st in stories.items():
-            for token in {("n", x) for x in st.names} | {("v", x) for x in st.victims} | {("s", x) for x in st.sources}:
-                seen.setdefault(token, set()).add(docs[key])
-        self.df.update({t: len(d) for t, d in seen.items()})
-        self.common = max(3.0, len(set(docs.values())) / 100)
+    def __init__(self, counts: dict[tuple[str, str, int], int]):
+        self.counts = counts
 
-    def weight(self, kind: str, name: str) -> float:
-        n = self.df.get((kind, name), 1)
-        return 1.0 if n <= self.common else self.common / n
+    @classmethod
+    def of(cls, items) -> Rarity:
+        """From (document, story, window) of every event."""
+        seen: dict[tuple[str, str, int], set[str]] = {}
+        for doc, st, window in items:
+            for t in token_years(st, window):
+                seen.setdefault(t, set()).add(doc)
+        return cls({t: len(d) for t, d in seen.items()})
+
+    def pair(self, wa: tuple[int, int] | None, wb: tuple[int, int] | None):
+        ys = sorted(set(years(wa)) | set(years(wb)))
+        counts = self.counts
+
+        def weight(kind: str, name: str) -> float:
+            return rarity_weight(max((counts.get((kind, name, y), 1) for y in ys), default=1))
+        return _Weights(weight)
+
+
+@dataclass
+class _Weights:
+    weight: object
 
 
 def _figures(fa: int | None, fb: int | None) -> tuple[float, str | None]:
@@ -307,7 +350,7 @@ def _figures(fa: int | None, fb: int | None) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def evidence(a: EventRecord, b: EventRecord, sa: _Story, sb: _Story, rarity: Rarity | None = None,
+def evidence(a: EventRecord, b: EventRecord, sa: _Story, sb: _Story, rarity: _Weights | None = None,
              say: bool = True) -> tuple[float, float, list[str]]:
     """(story, context, reasons): how strongly the two reports tell one story (figures, victims,
     distinctive words, named places below the province) and how well their setting agrees
@@ -320,7 +363,7 @@ def evidence(a: EventRecord, b: EventRecord, sa: _Story, sb: _Story, rarity: Rar
         s += f
         if say:
             reasons.append(why)
-    w = rarity.weight if rarity else (lambda kind, name: 1.0)
+    w = rarity.weight if rarity else (lambda kind, name: 1.0)   # no weights: the most evidence there can be
     shared = sa.victims & sb.victims
     if shared:
         s += min(2.0, sum(w("v", v) for v in shared))
@@ -398,19 +441,24 @@ class _Prepared:
     unplaced: frozenset[str] = frozenset()    # when none has coordinates: the names it gives
 
 
-class _Grouper:
-    """The three passes over prepared events (see the module's docstring)."""
+def prepare(e: EventRecord, st: _Story | None = None) -> _Prepared:
+    """One event as the grouping reads it (``st``: its story when already known)."""
+    w = _window(e)
+    named = frozenset(_fold(n) for n, _, _ in e.place_names) - {""}
+    return _Prepared(e, FAMILY_OF.get(e.type, e.type), (w[0].toordinal(), w[1].toordinal()) if w else None,
+                     _best_places(e), date_class(e), place_class(e), is_low(e), st or story(e),
+                     named, frozenset() if e.places else named)
 
-    def __init__(self, events: list[EventRecord]):
-        self.p: dict[str, _Prepared] = {}
-        for e in sorted(events, key=lambda e: e.key):
-            w = _window(e)
-            named = frozenset(_fold(n) for n, _, _ in e.place_names) - {""}
-            self.p[e.key] = _Prepared(e, FAMILY_OF.get(e.type, e.type),
-                                      (w[0].toordinal(), w[1].toordinal()) if w else None,
-                                      _best_places(e), date_class(e), place_class(e), is_low(e), story(e),
-                                      named, frozenset() if e.places else named)
-        self.rarity = Rarity({k: p.story for k, p in self.p.items()}, {k: p.e.document for k, p in self.p.items()})
+
+class _Grouper:
+    """The three passes over prepared events (see the module's docstring). ``rarity``: the
+    ledger's name counts (by default those of these events alone)."""
+
+    def __init__(self, events: list[EventRecord] | None = None, rarity: Rarity | None = None,
+                 prepared: list[_Prepared] | None = None):
+        items = prepared if prepared is not None else [prepare(e) for e in events or []]
+        self.p: dict[str, _Prepared] = {p.e.key: p for p in sorted(items, key=lambda p: p.e.key)}
+        self.rarity = rarity or Rarity.of((p.e.document, p.story, p.window) for p in self.p.values())
         self._near: dict[tuple[str, str], bool] = {}
         self._score: dict[tuple[str, str], tuple[float, float, bool]] = {}
         self.joined: dict[str, tuple[str, str]] = {}       # event → (how it joined, the member it matched)
@@ -427,6 +475,15 @@ class _Grouper:
                                       for x in a.best for y in b.best
                                       for r in (max(_reach(x[2]), _reach(y[2])),))
         return got
+
+    def reach(self, a: _Prepared, b: _Prepared) -> bool:
+        """One family, overlapping dates, places in reach: what two events must share for anything
+        the grouping does to link them (``incremental.linked`` follows the same)."""
+        if a.family != b.family or a.window is None or b.window is None:
+            return False
+        if a.window[0] > b.window[1] or b.window[0] > a.window[1]:
+            return False
+        return self.near(a, b)
 
     def compat(self, a: _Prepared, b: _Prepared) -> bool:
         if a.family != b.family or a.window is None or b.window is None:
@@ -446,7 +503,7 @@ class _Grouper:
         k = (a.e.key, b.e.key) if a.e.key < b.e.key else (b.e.key, a.e.key)
         got = self._score.get(k)
         if got is None:
-            s, c, _ = evidence(a.e, b.e, a.story, b.story, self.rarity, say=False)
+            s, c, _ = evidence(a.e, b.e, a.story, b.story, self.rarity.pair(a.window, b.window), say=False)
             got = self._score[k] = (s, c, self.enough(a, b, s, c))
         return got
 
@@ -555,6 +612,8 @@ class _Grouper:
                     continue                 # an incident is of several reports: not of its own alone
                 top = partner = None
                 for m in ms:
+                    if not self.reach(e, m):
+                        continue             # the evidence is with a member it may be one occurrence with
                     s, c, ok = self.score(e, m)
                     if ok and (top is None or s + c > top):
                         top, partner = s + c, m.e.key
@@ -623,7 +682,8 @@ def explain(events: list[EventRecord], members: list[str], reviews: list[dict] |
                           + (f": {merges[-1]['why']}" if merges[-1].get("why") else "") + ")" if merges else ""))
         elif k in g.joined:
             how, other = g.joined[k]
-            s, c, reasons = evidence(e, g.p[other].e, p.story, g.p[other].story, g.rarity)
+            s, c, reasons = evidence(e, g.p[other].e, p.story, g.p[other].story,
+                                     g.rarity.pair(p.window, g.p[other].window))
             row.update(how=HOW[how], matched=other, evidence={"story": round(s, 2), "setting": round(c, 2),
                                                               "reasons": reasons})
         else:

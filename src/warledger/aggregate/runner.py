@@ -4,29 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .incidents import EventRecord, build_incidents, finish
-from .review import apply_structure
 
-
-def rebuild(ledger) -> int:
+def rebuild(ledger, progress: bool = False, client=None) -> int:
     """Recompute every incident of ``ledger`` (a store.Ledger) from its events; returns how many.
     Deterministic: events are sorted before they are grouped, so the order of arrival does not matter;
-    reviews' merges and splits are applied after, in the order they were made."""
-    from ..store.incidents import event_rows, rebuild_mark, review_rows, write_incidents
+    reviews' merges and splits are applied after, in the order they were made. Streams by time
+    window (``maintain.rebuild``); with a Dask ``client``, the windows are grouped on its workers."""
+    from .maintain import rebuild as full
+    return full(ledger, progress=progress, client=client).incidents or 0
 
-    mark = rebuild_mark(ledger.engine)              # before the events: a later document keeps it set
-    rows, ids = event_rows(ledger.engine)
-    records = {r["key"]: EventRecord(**r) for r in rows}
-    machine = build_incidents(list(records.values()))
-    reviews = [r for r in review_rows(ledger.engine) if r["action"] in ("merge", "split")]
-    groups = apply_structure([[m.key for m in i.members] for i in machine], reviews)
-    incidents = sorted((finish([records[k] for k in g if k in records]) for g in groups if g),
-                       key=lambda i: (str(i.date_start or ""), i.key))
-    write_incidents(ledger.engine, [
-        {"key": i.key, "type": i.type, "date_start": i.date_start, "date_end": i.date_end, "low": i.low,
-         "best": i.best, "high": i.high, "acled": i.acled, "status": i.status, "sources": i.sources,
-         "members": [m.key for m in i.members]} for i in incidents], ids, mark)
-    return len(incidents)
+
+def update(ledger, progress: bool = False) -> int:
+    """Bring the incidents up to date after documents were stored (``maintain.update``: only what
+    the new events reach is regrouped); returns how many incidents there are."""
+    from ..store.incidents import incident_count
+    from .maintain import update as incremental
+    incremental(ledger, progress=progress)
+    return incident_count(ledger.engine)
 
 
 def tally_series(ledger) -> list[dict]:

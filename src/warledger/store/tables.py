@@ -353,6 +353,51 @@ class LoginThrottleRow(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class AggregateEventRow(Base):
+    """What the incidents stage reads of an event, kept by it (``aggregate.incremental``): its
+    family, date window (day ordinals) and the window's tier (``w1 - w0``'s bit length: an
+    event of tier t starts at most 2^t days before any day its window holds), its best places'
+    latitudes and reach, the record it groups by (story included, text left out), and the group
+    the machine put it in (``machine``, before reviews)."""
+    __tablename__ = "aggregate_events"
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(96), unique=True)
+    family: Mapped[str] = mapped_column(String(32))
+    tier: Mapped[int | None] = mapped_column(Integer)
+    w0: Mapped[int | None] = mapped_column(Integer)
+    w1: Mapped[int | None] = mapped_column(Integer)
+    lat_lo: Mapped[float | None] = mapped_column(Float)
+    lat_hi: Mapped[float | None] = mapped_column(Float)
+    reach: Mapped[float | None] = mapped_column(Float)
+    record: Mapped[dict] = mapped_column(JSON)
+    machine: Mapped[str | None] = mapped_column(String(16))
+
+
+Index("ix_aggregate_events_window", AggregateEventRow.family, AggregateEventRow.tier, AggregateEventRow.w0)
+Index("ix_aggregate_events_w0", AggregateEventRow.w0)
+Index("ix_aggregate_events_machine", AggregateEventRow.machine)
+
+
+class AggregateNameRow(Base):
+    """How many documents name a place, victim or source (``token``: a hash of kind and folded
+    name) in events whose windows touch a year: the rarity the grouping weighs names by."""
+    __tablename__ = "aggregate_names"
+    token: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    docs: Mapped[int] = mapped_column(Integer)
+
+
+class AggregateTokenRow(Base):
+    """Which events name a token in a year (to find the events whose weights change)."""
+    __tablename__ = "aggregate_tokens"
+    token: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+
+
+Index("ix_aggregate_tokens_event", AggregateTokenRow.event_id)
+
+
 class LedgerStateRow(Base):
     """Facts about the ledger as a whole, by key. ``needs_rebuild``: the incidents are older than
     the stored documents. Each document's transaction writes it (a fresh token), and a rebuild

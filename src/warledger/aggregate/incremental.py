@@ -1,0 +1,155 @@
+"""Incidents kept up to date without regrouping the whole ledger.
+
+The grouping (``incidents._Grouper``) only ever relates two events that are *linked*: of one
+family, with overlapping date windows, places in reach, and enough evidence when every name is
+given its full weight (the most evidence any rarity can give). Its decisions about a group
+depend on the group's own members alone (a merge on the two groups' members, an attachment on
+the groups a low report fits), so a group whose members and whose links did not change comes
+out the same. ``settle`` uses that: from the *seeds* (new events, events whose names' weights
+changed, events on both sides of a boundary between two parts grouped apart) it takes the
+current groups of every event linked to them, groups that region again, and, for each group
+that came out different, takes in the groups linked to its members too, until every group
+that changed is linked to nothing outside the region. The region's new groups are then those
+of a full regrouping: the rest of the ledger is untouched, and so are the keys of its
+incidents.
+
+A *source* gives what ``settle`` reads: ``around`` (the events whose windows overlap an
+event's, of its family), ``groups`` (an event's current group, by member keys; a new event is a
+group of its own), ``prepared`` (events by key) and ``rarity`` (the name counts).
+"""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from typing import Protocol
+
+from .incidents import Rarity, _Grouper, _Prepared, enough, evidence
+
+
+class Source(Protocol):
+    rarity: Rarity
+
+    def around(self, events: list[_Prepared]) -> Iterable[_Prepared]: ...
+
+    def groups(self, keys: set[str]) -> dict[str, tuple[str, ...]]: ...
+
+    def prepared(self, keys: set[str]) -> dict[str, _Prepared]: ...
+
+
+def linked(g: _Grouper, a: _Prepared, b: _Prepared) -> bool:
+    """Whether the grouping could ever relate the two events (see the module's docstring)."""
+    if not g.reach(a, b):
+        return False
+    s, c, _ = evidence(a.e, b.e, a.story, b.story, None, say=False)
+    pa, pb = a.story.actors, b.story.actors
+    return enough(a.e, b.e, s, c, bool(pa and pb and not (pa & pb)))
+
+
+def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> dict[str, set[str]]:
+    """For each of ``events``, the keys of ``others`` (and of ``events``) linked to it."""
+    pool: dict[tuple[str, int], dict[str, _Prepared]] = {}
+    for q in list(others) + list(events):
+        if q.window is not None:
+            pool.setdefault((q.family, (q.window[1] - q.window[0]).bit_length()), {})[q.e.key] = q
+    by_family: dict[str, list[tuple[int, list[int], list[_Prepared]]]] = {}
+    for (fam, tier), qs in pool.items():
+        rows = sorted(qs.values(), key=lambda q: q.window[0])
+        by_family.setdefault(fam, []).append((tier, [q.window[0] for q in rows], rows))
+    out: dict[str, set[str]] = {p.e.key: set() for p in events}
+    for p in events:
+        if p.window is None:
+            continue
+        for tier, starts, rows in by_family.get(p.family, ()):
+            i = bisect.bisect_left(starts, p.window[0] - (1 << tier))
+            end = bisect.bisect_right(starts, p.window[1])
+            for q in rows[i:end]:
+                if q.e.key != p.e.key and linked(g, p, q):
+                    out[p.e.key].add(q.e.key)
+    return out
+
+
+def settle(seeds: set[str], source: Source, dirty: set[str] | None = None
+           ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], dict[str, _Prepared]]:
+    """Regroup what ``seeds`` can reach: (the region's groups before, its groups after, its
+    events). ``dirty``: events whose links or weights changed (the seeds are): a group holding
+    one is taken as changed even when its members are the same."""
+    dirty = set(dirty or ()) | set(seeds)
+    region: dict[str, _Prepared] = {}
+    old: dict[str, tuple[str, ...]] = {}          # a member → its group before
+    scanned: set[str] = set()
+    helper = _Grouper(prepared=[], rarity=source.rarity)
+
+    def pull(keys: set[str]) -> None:
+        keys = keys - old.keys()
+        if not keys:
+            return
+        for members in set(source.groups(keys).values()):
+            for m in members:
+                old[m] = members
+        need = {m for k in keys for m in old[k]} - region.keys()
+        if need:
+            region.update(source.prepared(need))
+
+    frontier = set(seeds)
+    new_groups: list[tuple[str, ...]] = []
+    while frontier:
+        pull(frontier)
+        batch = [region[k] for k in sorted(frontier)]
+        near = {q.e.key: q for q in source.around(batch)}
+        near.update(region)
+        found = links(helper, batch, near.values())
+        scanned |= frontier
+        pull({k for ks in found.values() for k in ks})       # whole groups only: a part would regroup otherwise
+        built = _Grouper(prepared=list(region.values()), rarity=source.rarity).build()
+        before = set(old.values())
+        new_groups = [tuple(sorted(m.key for m in g)) for g in built]
+        frontier = set()
+        for g in new_groups:
+            if g not in before or dirty.intersection(g):
+                frontier |= set(g) - scanned
+    return sorted(set(old.values())), sorted(new_groups), region
+
+
+class MemorySource:
+    """A source over events and groups held in memory (tests; the parts of a full rebuild)."""
+
+    def __init__(self, events: dict[str, _Prepared], groups: dict[str, tuple[str, ...]], rarity: Rarity):
+        self.events = events
+        self.group_of = groups            # key → members (a key absent: a group of its own)
+        self.rarity = rarity
+        self._by_family: dict[str, list[_Prepared]] | None = None
+
+    def around(self, events: list[_Prepared]) -> Iterable[_Prepared]:
+        if self._by_family is None:
+            self._by_family = {}
+            for p in self.events.values():
+                if p.window is not None:
+                    self._by_family.setdefault(p.family, []).append(p)
+        out = {}
+        for p in events:
+            if p.window is None:
+                continue
+            for q in self._by_family.get(p.family, ()):
+                if q.window[0] <= p.window[1] and p.window[0] <= q.window[1]:
+                    out[q.e.key] = q
+        return out.values()
+
+    def groups(self, keys: set[str]) -> dict[str, tuple[str, ...]]:
+        return {k: self.group_of.get(k, (k,)) for k in keys}
+
+    def prepared(self, keys: set[str]) -> dict[str, _Prepared]:
+        return {k: self.events[k] for k in keys}
+
+    def apply(self, before: list[tuple[str, ...]], after: list[tuple[str, ...]]) -> None:
+        apply_groups(self.group_of, before, after)
+
+
+def apply_groups(group_of: dict[str, tuple[str, ...]], before: list[tuple[str, ...]],
+                 after: list[tuple[str, ...]]) -> None:
+    """Replace a region's groups ``before`` with ``after`` in a key → group map."""
+    for g in before:
+        for k in g:
+            group_of.pop(k, None)
+    for g in after:
+        for k in g:
+            group_of[k] = g

@@ -1,0 +1,382 @@
+"""Incidents of the store kept up to date: ``update`` after documents are stored (only what the
+new events reach is regrouped, ``incremental.settle``), ``rebuild`` from every event, in parts
+by time window (on this machine or a Dask cluster), with the same result."""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .incidents import Rarity, _Grouper, _Prepared, finish, rarity_weight
+from .incremental import apply_groups, linked, settle
+from .records import Counts, from_row, group_key, prepared_of, record_of, to_row, tokens_of
+from .review import apply_structure
+
+REBUILD_SHARE = 0.25      # more new events than this share of the ledger: rebuild instead
+PART_EVENTS = 20_000      # events per part of a rebuild
+
+
+@dataclass
+class UpdateReport:
+    mode: str = "none"                  # none | update | rebuild
+    events: int = 0                     # events new to the incidents stage
+    region: int = 0                     # events regrouped
+    removed: int = 0                    # incidents removed
+    added: int = 0                      # incidents added
+    incidents: int | None = None        # after a rebuild: how many
+    parts: int = 0
+    seconds: dict = field(default_factory=dict)
+
+
+class LedgerSource:
+    """``incremental.Source`` over the store's aggregate tables within one transaction, plus the
+    events being added (``pending``: a group of its own each)."""
+
+    def __init__(self, conn, pending: dict[str, _Prepared], deltas: dict[tuple[str, int], int],
+                 groups: dict[str, tuple[str, ...]] | None = None, upto: int | None = None):
+        from ..store import aggregate_state as st
+        self.st, self.conn, self.pending = st, conn, pending
+        self.counts = Counts(lambda want: st.name_counts(conn, want), deltas)
+        self.rarity = Rarity(self.counts)
+        self.cache: dict[str, _Prepared] = dict(pending)
+        self.machine: dict[str, str | None] = {}
+        self.tiers = st.tiers(conn)
+        self.fixed = groups                  # key → group, when the groups are held in memory
+        self.upto = upto                     # only events whose windows start before this day
+        by_family: dict[str, list[_Prepared]] = {}
+        for p in pending.values():
+            if p.window is not None:
+                by_family.setdefault(p.family, []).append(p)
+        self.pending_by_family = by_family
+
+    def _take(self, rows) -> list[_Prepared]:
+        out = []
+        for key, rec, machine in rows:
+            p = self.cache.get(key)
+            if p is None:
+                p = self.cache[key] = from_row(key, json.loads(rec) if isinstance(rec, str) else rec)
+            self.machine[key] = machine
+            out.append(p)
+        return out
+
+    def around(self, events: list[_Prepared]) -> list[_Prepared]:
+        out: dict[str, _Prepared] = {}
+        for p in events:
+            if p.window is None:
+                continue
+            lat = (min(x[0] for x in p.best), max(x[0] for x in p.best),
+                   max(_reach_of(x) for x in p.best)) if p.best else None
+            for q in self._take(self.st.around(self.conn, p.family, p.window[0], p.window[1], self.tiers, lat)):
+                if self.upto is None or q.window[0] < self.upto:
+                    out[q.e.key] = q
+            for q in self.pending_by_family.get(p.family, ()):
+                if q.window[0] <= p.window[1] and p.window[0] <= q.window[1]:
+                    out[q.e.key] = q
+        return list(out.values())
+
+    def groups(self, keys: set[str]) -> dict[str, tuple[str, ...]]:
+        if self.fixed is not None:
+            return {k: self.fixed.get(k, (k,)) for k in keys}
+        out = {k: (k,) for k in keys if k in self.pending}
+        rest = [k for k in keys if k not in out]
+        unknown = [k for k in rest if k not in self.machine]
+        if unknown:
+            self.machine.update(self.st.machine_of(self.conn, unknown))
+        gids = {self.machine.get(k) for k in rest} - {None}
+        members = self.st.members_of(self.conn, gids)
+        for k in rest:
+            g = self.machine.get(k)
+            out[k] = tuple(sorted(members.get(g, [k]))) if g else (k,)
+        return out
+
+    def prepared(self, keys: set[str]) -> dict[str, _Prepared]:
+        need = [k for k in keys if k not in self.cache]
+        if need:
+            self._take(self.st.rows_by_key(self.conn, need))
+        got = {k: self.cache[k] for k in keys}
+        self.counts.load(got.values())
+        return got
+
+
+def _reach_of(place) -> float:
+    from .incidents import _reach
+    return _reach(place[2])
+
+
+def _incident_rows(groups: list[list[str]], records: dict[str, _Prepared]) -> list[dict]:
+    out = []
+    for g in groups:
+        if not g:
+            continue
+        i = finish([getattr(records[k], "e", records[k]) for k in g])
+        out.append({"key": i.key, "type": i.type, "date_start": i.date_start, "date_end": i.date_end, "low": i.low,
+                    "best": i.best, "high": i.high, "acled": i.acled, "status": i.status, "sources": i.sources,
+                    "members": [m.key for m in i.members]})
+    return out
+
+
+def _structure_reviews(engine) -> list[dict]:
+    from ..store.incidents import review_rows
+    return [r for r in review_rows(engine) if r["action"] in ("merge", "split")]
+
+
+def _review_keys(reviews: list[dict]) -> set[str]:
+    return {k for r in reviews for k in list(r.get("anchor") or []) + list(r.get("events") or [])}
+
+
+def update(ledger, progress: bool = False) -> UpdateReport:
+    """``_update``, again when another process grouped the same new events first (its rows are
+    then in the stage's tables: the next try finds what is still left)."""
+    import time
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from ..store.engine import is_transient
+    for attempt in range(8):
+        try:
+            return _update(ledger, progress)
+        except (IntegrityError, OperationalError, _Again) as exc:
+            if attempt == 7 or (isinstance(exc, OperationalError) and not is_transient(exc)):
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise RuntimeError("unreachable")
+
+
+class _Again(Exception):
+    """The update's view of the new events went stale: start again."""
+
+
+def _update(ledger, progress: bool = False) -> UpdateReport:
+    """Bring the incidents up to date with the stored events: the events the incidents stage has
+    not seen are grouped with what they reach (``incremental.settle``), the incidents that changed
+    are rewritten, the others keep their rows and keys. A ledger never grouped, or one given more
+    new events than ``REBUILD_SHARE`` of it, is rebuilt instead. Clears the "needs rebuild" mark
+    as it was read first (a document stored meanwhile keeps it set)."""
+    import time
+
+    from ..store import aggregate_state as st
+    from ..store.incidents import event_rows, rebuild_mark
+    t0 = time.perf_counter()
+    engine = ledger.engine
+    mark = rebuild_mark(engine)
+    with engine.connect() as conn:
+        total, have = st.counts(conn)
+        missing = st.missing_events(conn, total, have)
+    if mark is not None and mark.startswith("migrated") or (total and not have) or \
+            len(missing) > max(REBUILD_SHARE * total, 5_000):
+        return rebuild(ledger, progress=progress)
+    report = UpdateReport(mode="update", events=len(missing))
+    if not missing:
+        if mark is not None:
+            from ..store.incidents import clear_mark
+            clear_mark(engine, mark)
+        report.mode = "none"
+        return report
+    rows, ids = event_rows(engine, event_ids=missing)
+    pending = {r["key"]: prepared_of(r) for r in rows}
+    by_doc: dict[str, set] = {}
+    for p in pending.values():
+        by_doc.setdefault(p.e.document, set()).update(tokens_of(p))
+    deltas = Counter(t for ts in by_doc.values() for t in ts)
+    report.seconds["read"] = round(time.perf_counter() - t0, 3)
+    reviews = _structure_reviews(engine)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":        # one update at a time; what it sees after the lock is committed
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(2323)")
+        if st.missing_events(conn, *st.counts(conn)) != missing:
+            raise _Again                             # another process grouped some of them meanwhile
+        before = st.name_counts(conn, deltas)
+        moved = [t for t, d in deltas.items() if rarity_weight(before.get(t, 0)) != rarity_weight(before.get(t, 0) + d)]
+        reweighed = st.events_naming(conn, moved) if moved else set()
+        source = LedgerSource(conn, pending, dict(deltas))
+        old, new, region = settle(set(pending) | reweighed, source, dirty=reweighed)
+        report.region = len(region)
+        report.seconds["settle"] = round(time.perf_counter() - t0, 3)
+        stored = {g for g in old if not any(k in pending for k in g)}    # a new event's own group is not stored
+        removed = sorted(stored - set(new))
+        added = sorted(set(new) - stored)
+        machine = {k: group_key(g) for g in new for k in g}
+        st.add_rows(conn, [dict(to_row(ids[k], p), machine=machine[k]) for k, p in pending.items()],
+                    [{"token": t, "year": y, "event_id": ids[k]} for k, p in pending.items() for t, y in tokens_of(p)])
+        st.bump_names(conn, dict(deltas), before)
+        st.set_machine(conn, {group_key(g): [k for k in g if k not in pending] for g in added})
+        _rewrite(conn, engine, removed, added, reviews, source, mark)
+    report.removed, report.added = len(removed), len(added)
+    report.seconds["total"] = round(time.perf_counter() - t0, 3)
+    return report
+
+
+def _rewrite(conn, engine, removed, added, reviews, source: LedgerSource, mark) -> None:
+    """The stored incidents of the groups that changed (and of every group a merge or split
+    review names, when one of them did) written anew; the others untouched."""
+    from ..store import aggregate_state as st
+    from ..store.incidents import incident_keys_of, replace_incidents
+    touched = {k for g in removed + added for k in g}
+    groups = [list(g) for g in added]
+    rkeys = _review_keys(reviews)
+    if rkeys & touched or (rkeys and not touched):
+        machine = st.machine_of(conn, rkeys)                  # as written now, not as read before
+        members = st.members_of(conn, {g for g in machine.values() if g})
+        bound = {tuple(sorted(ms)) for ms in members.values()}
+        bound |= {(k,) for k, g in machine.items() if not g}
+        for g in sorted(bound - set(added)):
+            groups.append(list(g))
+        touched |= {k for g in bound for k in g}
+    groups = apply_structure(groups, reviews) if reviews else groups
+    records = source.prepared({k for g in groups for k in g})
+    new_rows = _incident_rows(groups, records)
+    ids = st.event_ids(conn, touched | {k for g in groups for k in g})
+    old_keys = incident_keys_of(conn, [ids[k] for k in touched if k in ids])
+    keep = old_keys & {r["key"] for r in new_rows}
+    replace_incidents(conn, sorted(old_keys - keep), [r for r in new_rows if r["key"] not in keep], ids, mark)
+
+
+def reapply_reviews(ledger) -> UpdateReport:
+    """After a merge or split review: the incidents of the groups reviews name, written anew."""
+    from ..store.incidents import rebuild_mark
+    if rebuild_mark(ledger.engine) is not None:
+        return update(ledger)
+    reviews = _structure_reviews(ledger.engine)
+    with ledger.engine.begin() as conn:
+        source = LedgerSource(conn, {}, {})
+        _rewrite(conn, ledger.engine, [], [], reviews, source, None)
+    return UpdateReport(mode="reviews")
+
+
+# ---------------------------------------------------------------- a full rebuild, in parts
+
+def _cuts(starts: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """Day ranges [lo, hi) of about ``size`` events each, by window start."""
+    out, lo, n = [], None, 0
+    for day, c in starts:
+        if lo is None:
+            lo = day
+        n += c
+        if n >= size:
+            out.append((lo, day + 1))
+            lo, n = None, 0
+    if lo is not None:
+        out.append((lo, starts[-1][0] + 1))
+    return out
+
+
+def group_part(url: str, lo: int | None, hi: int | None) -> list[tuple[str, ...]]:
+    """The machine groups of the events whose windows start in [lo, hi) (``lo`` None: the
+    undated), grouped alone, with the ledger's name counts: one part of a rebuild (it runs on a
+    Dask worker as well as here)."""
+    from ..store import Ledger
+    from ..store import aggregate_state as st
+    ledger = Ledger(url, read_only=True) if isinstance(url, str) else url
+    try:
+        with ledger.engine.connect() as conn:
+            events = [from_row(k, rec) for k, rec, _ in st.window_rows(conn, lo, hi)]
+            counts = Counts(lambda want: st.name_counts(conn, want))
+            counts.load(events)
+            built = _Grouper(prepared=events, rarity=Rarity(counts)).build()
+    finally:
+        if isinstance(url, str):
+            ledger.engine.dispose()
+    return [tuple(sorted(m.key for m in g)) for g in built]
+
+
+def _stitch(conn, groups: dict[str, tuple[str, ...]], tail: list[_Prepared], part: list[_Prepared], upto: int) -> int:
+    """Join a part grouped alone to what came before: the events on both sides linked across the
+    boundary are the seeds; returns the events regrouped."""
+    helper = _Grouper(prepared=[], rarity=Rarity({}))
+    if not tail or not part:
+        return 0
+    reach = max(p.window[1] for p in tail)
+    seeds: set[str] = set()
+    tail_by = {}
+    for p in tail:
+        tail_by.setdefault(p.family, []).append(p)
+    for q in part:
+        if q.window[0] > reach:
+            continue
+        for p in tail_by.get(q.family, ()):
+            if p.window[1] >= q.window[0] and linked(helper, p, q):
+                seeds.update((p.e.key, q.e.key))
+    if not seeds:
+        return 0
+    source = LedgerSource(conn, {}, {}, groups=groups, upto=upto)
+    old, new, region = settle(seeds, source)
+    apply_groups(groups, old, new)
+    return len(region)
+
+
+def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART_EVENTS) -> UpdateReport:
+    """Every incident recomputed from the stored events, in parts of about ``part_events`` events
+    by window start: the stage's event rows and name counts written anew (read document by
+    document, never all at once), each part grouped alone (on ``client``'s Dask workers when
+    given), each joined to the ones before it by ``settle`` from the events linked across the
+    boundary (windows overlap at most by the widest reach), then the reviews' merges and splits
+    and the incidents written. The same incidents as grouping every event at once."""
+    import time
+
+    from ..store import aggregate_state as st
+    from ..store.incidents import iter_event_ids, rebuild_mark, write_incidents_stream
+    t0 = time.perf_counter()
+    engine = ledger.engine
+    mark = rebuild_mark(engine)
+    report = UpdateReport(mode="rebuild")
+    with engine.begin() as conn:
+        st.clear(conn)
+    names: Counter = Counter()
+    from ..store.incidents import event_rows
+    for chunk in iter_event_ids(engine, 5_000):
+        rows, ids = event_rows(engine, event_ids=chunk)
+        prepared = [prepared_of(r) for r in rows]
+        by_doc: dict[str, set] = {}
+        for p in prepared:
+            by_doc.setdefault(p.e.document, set()).update(tokens_of(p))
+        names.update(t for ts in by_doc.values() for t in ts)
+        with engine.begin() as conn:
+            st.add_rows(conn, [to_row(ids[p.e.key], p) for p in prepared],
+                        [{"token": t, "year": y, "event_id": ids[p.e.key]} for p in prepared for t, y in tokens_of(p)])
+        report.events += len(prepared)
+        if progress:
+            print(f"rebuild: {report.events} events read", file=sys.stderr, flush=True)
+    with engine.begin() as conn:
+        st.put_names(conn, dict(names))
+    del names
+    report.seconds["records"] = round(time.perf_counter() - t0, 1)
+    with engine.connect() as conn:
+        cuts = _cuts(st.starts_by_day(conn), part_events)
+    if client is not None:
+        url = ledger.engine.url.render_as_string(hide_password=False)
+        futures = [client.submit(group_part, url, lo, hi, pure=False) for lo, hi in [(None, None)] + cuts]
+        results = iter(client.gather(futures))
+    else:
+        results = (group_part(ledger, lo, hi) for lo, hi in [(None, None)] + cuts)
+    groups: dict[str, tuple[str, ...]] = {}
+    for g in next(results):                       # the undated: alone
+        for k in g:
+            groups[k] = g
+    tail: list[_Prepared] = []
+    with engine.connect() as conn:
+        for (lo, hi), part_groups in zip(cuts, results, strict=True):
+            reach = max((p.window[1] for p in tail), default=lo - 1)
+            part = [from_row(k, rec) for k, rec, _ in st.edge_rows(conn, lo, hi, reach)]
+            for g in part_groups:
+                for k in g:
+                    groups[k] = g
+            report.region += _stitch(conn, groups, tail, part, hi)
+            tail = [p for p in tail + part if p.window[1] >= hi]
+            report.parts += 1
+            if progress:
+                print(f"rebuild: part {report.parts}/{len(cuts)} grouped", file=sys.stderr, flush=True)
+    report.seconds["group"] = round(time.perf_counter() - t0, 1)
+    machine = sorted(set(groups.values()))
+    del groups
+    reviews = _structure_reviews(engine)
+    structured = apply_structure([list(g) for g in machine], reviews) if reviews else [list(g) for g in machine]
+    report.incidents = write_incidents_stream(engine, structured, machine, _finish_rows, mark)
+    report.seconds["total"] = round(time.perf_counter() - t0, 1)
+    return report
+
+
+def _finish_rows(conn, groups: list[list[str]]) -> list[dict]:
+    from ..store import aggregate_state as st
+    records = {k: record_of(k, rec) for k, rec, _ in st.rows_by_key(conn, {k for g in groups for k in g})}
+    return _incident_rows(groups, records)

@@ -1,0 +1,300 @@
+"""Incidents kept up to date: an update regroups only what new events reach, with the result of
+a full rebuild, whatever order documents come in, reviews applied; a rebuild in parts is the
+same as grouping every event at once."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from warledger.aggregate import EventRecord
+from warledger.aggregate.incidents import Rarity, _Grouper, prepare, rarity_weight, token_years
+from warledger.aggregate.incremental import MemorySource, settle
+from warledger.aggregate.maintain import reapply_reviews, rebuild, update
+from warledger.store import Ledger
+from warledger.store.incidents import add_review, list_incidents
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+TYPES = ("airstrike", "shelling", "armed_clash", "bombing", "protest", "negotiation")
+TOWNS = [(36.20, 37.15), (36.25, 37.10), (35.93, 36.63), (34.73, 36.72), (33.51, 36.29), (33.45, 36.30)]
+PERPS = ("Northland", "Southland", "the militia", None)
+WORDS = ("a market", "a hospital", "a school", "a bakery", "a checkpoint", "")
+NAMES = ("Old Quarter", "Bridge District", "Hill Village", "River Town")
+
+
+def random_events(rng: random.Random, docs: int) -> list[list[EventRecord]]:
+    """Events of ``docs`` made-up documents, dense enough for incidents to compete for reports:
+    a few weeks, a few towns, figures and words from short lists, some events of low precision."""
+    out = []
+    base = dt.date(2021, 5, 1)
+    for d in range(docs):
+        doc = f"doc{d:03d}"
+        evs = []
+        for i in range(rng.choice((1, 1, 2, 3))):
+            day = base + dt.timedelta(days=rng.randrange(40))
+            precision = rng.choice(("day", "day", "day", "week", "month", "year"))
+            start, end = day, day
+            if precision == "week":
+                end = day + dt.timedelta(days=6)
+            elif precision == "month":
+                start, end = day.replace(day=1), day.replace(day=28)
+            elif precision == "year":
+                start, end = day.replace(month=1, day=1), day.replace(month=12, day=31)
+            kind = rng.random()
+            if kind < 0.6:
+                lat, lon = rng.choice(TOWNS)
+                places = [(lat, lon, rng.choice(("exact", "exact", "near", "admin2")))]
+            elif kind < 0.8:
+                places = [(35.0, 38.0, rng.choice(("admin1", "country")))]
+            else:
+                places = []
+            perp = rng.choice(PERPS)
+            figure = rng.choice((None, 3, 4, 12, 40))
+            word = rng.choice(WORDS)
+            name = rng.choice(NAMES)
+            evs.append(EventRecord(
+                key=f"{doc}:e{i}", document=doc, outlet=f"outlet {rng.randrange(5)}", type=rng.choice(TYPES),
+                date_start=start, date_end=end, precision=precision, published=base, places=places,
+                perpetrators={perp} if perp else set(), low=figure, best=figure, high=figure,
+                attributions=[(rng.choice(("Rights Group", "the ministry", None)), rng.choice(("reports", "denies")))],
+                place_names=[(name, "exact", "populated_place")] if rng.random() < 0.5 else [],
+                victims={rng.choice(("civilians", "a family of four", "two teachers"))},
+                text=f"The strike hit {word} near {name}." if word else ""))
+        out.append(evs)
+    return out
+
+
+def full_groups(docs: list[list[EventRecord]]) -> list[tuple[str, ...]]:
+    built = _Grouper([e for d in docs for e in d]).build()
+    return sorted(tuple(sorted(m.key for m in g)) for g in built)
+
+
+def one_by_one(docs: list[list[EventRecord]]) -> tuple[list[tuple[str, ...]], list[int]]:
+    """Each document added alone and settled (the name counts kept as the store keeps them)."""
+    events, counts, naming = {}, {}, {}
+    source = MemorySource(events, {}, Rarity(counts))
+    sizes = []
+    for d in docs:
+        new = {e.key: prepare(e) for e in d}
+        reweighed = set()
+        for t in set().union(*(token_years(p.story, p.window) for p in new.values())):
+            before = counts.get(t, 0)
+            counts[t] = before + 1
+            if rarity_weight(before) != rarity_weight(before + 1):
+                reweighed |= naming.get(t, set())
+        for p in new.values():
+            for t in token_years(p.story, p.window):
+                naming.setdefault(t, set()).add(p.e.key)
+        events.update(new)
+        source._by_family = None
+        before, after, region = settle(set(new) | reweighed, source, dirty=reweighed)
+        source.apply(before, after)
+        sizes.append(len(region))
+    return sorted({source.group_of.get(k, (k,)) for k in events}), sizes
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_settling_each_document_gives_the_full_grouping_in_any_order(seed):
+    rng = random.Random(seed)
+    docs = random_events(rng, 90)
+    full = full_groups(docs)
+    assert any(len(g) > 2 for g in full) and len(full) < sum(len(d) for d in docs)   # incidents do form
+    for order in range(2):
+        shuffled = docs[:]
+        random.Random(seed * 10 + order).shuffle(shuffled)
+        got, sizes = one_by_one(shuffled)
+        assert got == full
+        assert min(sizes) < len(full)           # some updates regroup less than the whole
+
+
+# ---------------------------------------------------------------- in the store
+
+def _extractions():
+    from warledger.extract import extract_documents
+    from warledger.ingest import documents
+    from warledger.sample import sample_paths
+    fakes = SHARED / "data" / "fakes"
+    if not (fakes / "FA-KES-Dataset.csv").exists():
+        pytest.skip("no FA-KES data beside the clone")
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "fakes.jsonl"
+        subprocess.run([sys.executable, str(fakes / "to_jsonl.py"), str(fakes / "FA-KES-Dataset.csv"), str(jsonl)],
+                       check=True, capture_output=True)
+        lines = jsonl.read_text(encoding="utf-8").splitlines()[:50]
+        part = Path(tmp) / "part.jsonl"
+        part.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths = [str(p) for p in sample_paths()] + [str(part)]
+        return [x for x in extract_documents(documents(paths)) if not hasattr(x, "code")]
+
+
+@pytest.fixture(scope="module")
+def extractions():
+    return _extractions()
+
+
+def _state(url: str) -> list[tuple]:
+    ledger = Ledger(url)
+    rows = list_incidents(ledger.engine)
+    ledger.engine.dispose()
+    return sorted((tuple(r["members"]), r["id"], r["type"], r["date_start"], r["date_end"], r["low"], r["best"],
+                   r["high"], r["status"], r["days"], str(r["area"])) for r in rows)
+
+
+def _ids(url: str) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from warledger.store.tables import IncidentRow
+    ledger = Ledger(url)
+    with ledger.engine.connect() as conn:
+        out = dict(conn.execute(select(IncidentRow.key, IncidentRow.id)).all())
+    ledger.engine.dispose()
+    return out
+
+
+def _reviews(url: str) -> list[dict]:
+    """A merge of two incidents and a split of a third, by their members in ``url``'s ledger."""
+    rows = [r for r in list_incidents(Ledger(url).engine) if r["date_start"]]
+    several = [r for r in rows if len(r["members"]) >= 2]
+    assert several, "the texts give no incident of several reports"
+    split = several[0]
+    others = [r for r in rows if r["id"] != split["id"]]
+    return [{"action": "merge", "anchor": others[0]["members"], "events": others[1]["members"]},
+            {"action": "split", "anchor": split["members"], "events": split["members"][:1]}]
+
+
+def _review(url: str, reviews: list[dict]) -> None:
+    ledger = Ledger(url)
+    for r in reviews:
+        add_review(ledger.engine, action=r["action"], anchor=r["anchor"], who="analyst", why=None, events=r["events"])
+    reapply_reviews(ledger)
+    ledger.engine.dispose()
+
+
+def _ingest_one_by_one(url: str, items, reviews, at: int) -> None:
+    for n, ex in enumerate(items):
+        if n == at:
+            _review(url, reviews)
+        ledger = Ledger(url)
+        before = _ids(url)
+        ledger.add(ex)
+        update(ledger)
+        after = _ids(url)
+        ledger.engine.dispose()
+        assert all(after[k] == i for k, i in before.items() if k in after)   # kept incidents keep their rows
+
+
+def _third_db(db_url, tmp_path):
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'third.sqlite'}"
+        return
+    from tests.conftest import _pg_database
+    yield from _pg_database()
+
+
+@pytest.fixture
+def third_db(db_url, tmp_path):
+    yield from _third_db(db_url, tmp_path)
+
+
+@pytest.fixture
+def fourth_db(db_url, tmp_path):
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'fourth.sqlite'}"
+        return
+    from tests.conftest import _pg_database
+    yield from _pg_database()
+
+
+def test_updates_in_two_orders_and_all_at_once_equal_a_rebuild_with_reviews(
+        extractions, db_url, second_db, third_db, fourth_db):
+    items = list(extractions)
+    # the reference: everything stored, reviews made, a full rebuild
+    ref = Ledger(db_url)
+    ref.add_partition(items)
+    rebuild(ref)
+    reviews = _reviews(db_url)
+    _review(db_url, reviews)
+    rebuild(ref)
+    ref.engine.dispose()
+    want = _state(db_url)
+    assert len(want) > 10
+    half = len(items) // 2
+    for url, seed in ((second_db, 1), (third_db, 2)):
+        order = items[:]
+        random.Random(seed).shuffle(order)
+        _ingest_one_by_one(url, order, reviews, half)
+        assert _state(url) == want
+        assert _cells(url) == _cells(db_url)          # the map cells and days kept by difference too
+    all_at_once = Ledger(fourth_db)
+    _review(fourth_db, reviews)
+    all_at_once.add_partition(items)
+    update(all_at_once)
+    all_at_once.engine.dispose()
+    assert _state(fourth_db) == want
+
+
+def test_a_rebuild_in_parts_is_the_grouping_of_every_event_at_once(extractions, tmp_path):
+    from warledger.aggregate.memory import records_of
+    url = f"sqlite:///{tmp_path / 'parts.sqlite'}"
+    ledger = Ledger(url)
+    ledger.add_partition(list(extractions))
+    report = rebuild(ledger, part_events=40)
+    assert report.parts > 3
+    got = sorted(tuple(r["members"]) for r in list_incidents(ledger.engine))
+    records = [r for ex in extractions for r in records_of(ex)]
+    whole = sorted(tuple(sorted(m.key for m in g)) for g in _Grouper(records).build())
+    assert got == whole
+    assert sorted(tuple(r["members"]) for r in list_incidents(ledger.engine)) == got
+
+
+def test_death_between_storing_and_updating_leaves_nothing_stale(db_url, second_db, seed_path):
+    import signal
+
+    from click.testing import CliRunner
+
+    from warledger.cli import main
+    from warledger.sample import sample_paths
+    paths = [str(p) for p in sample_paths()]
+    first = CliRunner().invoke(main, ["ingest", "--no-progress", "--db", db_url, *paths])
+    assert first.exit_code == 0, first.output
+    assert not Ledger(db_url).needs_rebuild()
+    code = ("import os, signal\n"
+            "from warledger.ingest import documents, ingest_documents\n"
+            "from warledger.store import Ledger\n"
+            f"s = ingest_documents(documents([{str(seed_path)!r}]), Ledger({db_url!r}))\n"
+            "assert s.ingested == 1, s.line()\n"
+            "os.kill(os.getpid(), signal.SIGKILL)    # dies after storing, before the incidents are updated\n")
+    died = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert died.returncode == -signal.SIGKILL, died.stderr
+    ledger = Ledger(db_url)
+    assert ledger.needs_rebuild()
+    stale = {k for r in list_incidents(ledger.engine) for k in r["members"]}
+    report = update(ledger)                          # the next update takes in what was left
+    assert report.mode == "update" and report.events > 0
+    assert not ledger.needs_rebuild()
+    assert {k for r in list_incidents(ledger.engine) for k in r["members"]} > stale
+    ledger.engine.dispose()
+    whole = CliRunner().invoke(main, ["ingest", "--no-progress", "--db", second_db, *paths, str(seed_path)])
+    assert whole.exit_code == 0, whole.output
+    rebuild(Ledger(second_db))
+    assert _state(db_url) == _state(second_db)
+    assert _cells(db_url) == _cells(second_db)
+
+
+def _cells(url: str) -> list[tuple]:
+    from sqlalchemy import select
+
+    from warledger.store.tables import IncidentDayRow, MapCellRow
+    ledger = Ledger(url)
+    with ledger.engine.connect() as conn:
+        cells = sorted((r.zoom, r.gx, r.gy, r.n, round(r.lat_sum, 6), round(r.lon_sum, 6), r.south, r.west, r.north,
+                        r.east, r.best) for r in conn.execute(select(MapCellRow)))
+        days = sorted(tuple(r) for r in conn.execute(select(IncidentDayRow.day, IncidentDayRow.n, IncidentDayRow.best)))
+    ledger.engine.dispose()
+    return cells + days
