@@ -406,3 +406,23 @@ def test_reading_the_strike_points_back_and_a_strike_alone_is_no_event(nlp):
     for text in ("Dock workers in Mombasa began a strike on Monday over unpaid wages.",
                  "The union said strikes would continue in Lagos until the government raised wages."):
         assert violent(read(nlp, text, DAY)[0]) == [], text
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("President Amadou Diallo called the gunmen cowards and promised justice for the victims.", "Amadou Diallo"),
+    ("Governor Fatima Bello called for calm after the clashes in the market town.", "Fatima Bello"),
+    ("Minister Omar Haddad asked the rebels to lay down their arms before the elections.", "Omar Haddad"),
+])
+def test_reading_a_named_speaker_calling_or_asking_makes_a_statement(nlp, text, speaker):
+    events, _ = read(nlp, text, DAY)
+    said = [e for e in events if e["type"] == "statement"]
+    assert said and speaker in {a["name"] for e in said for a in e["actors"]}, events
+
+
+@pytest.mark.parametrize("text", [
+    "A militia called the Lions of the Valley was blamed for the raid.",
+    "The so-called security zone stretches along the border.",
+])
+def test_reading_called_as_a_name_is_no_statement(nlp, text):
+    events, _ = read(nlp, text, DAY)
+    assert not [e for e in events if e["type"] == "statement"], events

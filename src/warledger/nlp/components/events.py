@@ -370,6 +370,9 @@ class EventExtractor:
         doc = sent.doc
         if all(t.token.lower_ in self.callback_only for t in group):
             return False        # "the strike" points back; "conducted a strike" is a frame (events.yaml)
+        if any(t.type == "statement" and t.token.pos_ == "VERB" and t.token.dep_ not in ("acl", "amod")
+               and any(c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in t.token.children) for t in group):
+            return True         # "the president called the attackers cowards": a named speaker's words
         launch = self.roles.words("launch_lemmas")
         if any(t.token.dep_ == "dobj" and t.token.head.lemma_.lower() in launch for t in group):
             return True
