@@ -99,6 +99,38 @@ def test_reading_an_additional_death_clause_adds_to_the_toll(nlp, text, low):
     assert low in lows, lows
 
 
+@pytest.mark.parametrize("text,low", [
+    ("A car bomb killed 14 people at the bus station in Kismayo on Monday. Five of them died in hospital.", 14),
+    ("Shelling of the market in Donetsk killed 20 civilians, officials said. Seven children died.", 20),
+    ("Militants stormed a village near Maiduguri, killing 31 people. Nine women were killed.", 31),
+])
+def test_reading_a_smaller_death_clause_after_a_toll_is_part_of_it(nlp, text, low):
+    events, _ = read(nlp, text, DAY)
+    lows = [e["fatalities"]["low"] for e in events if e["fatalities"]]
+    assert lows == [low], lows
+
+
+@pytest.mark.parametrize("text,low,named", [
+    ("A suicide bomber killed 12 people at a wedding in Baidoa. Mayor Ali Farah and his deputy Omar Nur were "
+     "killed in the blast.", 12, "Ali Farah"),
+    ("An air strike killed nine people in Idlib on Monday. Doctor Samir Haddad was killed in the strike.", 9,
+     "Samir Haddad"),
+    ("A bomb killed seven soldiers near Gao. Captain Moussa Traore died in the explosion.", 7, "Moussa Traore"),
+])
+def test_reading_named_dead_of_the_attack_told_before_are_among_its_toll(nlp, text, low, named):
+    events, _ = read(nlp, text, DAY)
+    violent_events = violent(events)
+    assert len(violent_events) == 1, violent_events
+    assert violent_events[0]["fatalities"]["low"] == low
+    assert named in {a["name"] for a in violent_events[0]["actors"]}
+
+
+def test_reading_the_death_of_a_named_leader_is_its_own_event(nlp):
+    events, _ = read(nlp, "A car bomb killed 20 people in Herat on Sunday. The group later confirmed the death of "
+                          "its founder Abdul Karim, who died last year.", DAY)
+    assert len(violent(events)) == 2, events
+
+
 # ------------------------------------------------------------------ what did not happen
 @pytest.mark.parametrize("text", [
     "The army said no air strikes were carried out in the valley on Sunday.",

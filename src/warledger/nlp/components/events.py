@@ -658,6 +658,11 @@ class EventExtractor:
                 toll_more = (d.type == "killing" and e.violent and e.count is not None and d.count is not None
                              and not own_place and not d.perpetrators() and not d.tolls and not e.cumulative
                              and all(t.token.pos_ == "VERB" for t in d.triggers) and self._additive(d))
+                # "Six of them died in hospital": a bare death clause after a greater toll is part of it
+                toll_part = (d.type == "killing" and e.violent and e.count is not None and d.count is not None
+                             and not own_place and not d.perpetrators() and not d.tolls and not e.cumulative
+                             and all(t.token.pos_ == "VERB" for t in d.triggers) and not self._additive(d)
+                             and (d.count.high or d.count.best or d.count.low or 0) < (e.count.low or 0))
                 targets_d = {r.name.lower() for r in d.roles if r.role == "target"}
                 scene_e = {r.name.lower() for r in e.roles if r.role == "target"} | {
                     m.lower() for p in e.places for s_, e_ in p.mentions for m in [ctx.text[s_:e_]]}
@@ -668,7 +673,8 @@ class EventExtractor:
                     break                                 # "the agreement" of other parties
                 if (d.anaphoric or bare) and d.violent and (d.type in STRIKE_KIN) != (e.type in STRIKE_KIN):
                     continue                              # "the attack" is no capture of a city
-                if toll_more or d.anaphoric or bare or political or same_speaker or toll_only or same_target:
+                if toll_more or d.anaphoric or bare or political or same_speaker or toll_only or same_target \
+                        or toll_part:
                     target = e
                     if d.violent and d.count is not None and e.count is not None and not d.tolls \
                             and not e.cumulative and self._additive(d):
@@ -692,11 +698,20 @@ class EventExtractor:
             out.add((reg.state_of(actor) or actor.id) if actor else r.name.lower())
         return out
 
-    @staticmethod
-    def _other_victims(e: Draft, d: Draft) -> bool:
+    def _other_victims(self, e: Draft, d: Draft) -> bool:
         named = {r.name for r in d.roles if r.role == "victim" and r.kind == "person"}
         theirs = {r.name for r in e.roles if r.role == "victim"}
-        return bool(named) and bool(theirs) and not (named & theirs)
+        if not named or not theirs or named & theirs:
+            return False
+        # "15 people were killed ... three ministers were killed in the attack": named dead of a
+        # group's greater toll, killed in the attack told before, are among them ("the death of
+        # X" is a death of its own)
+        back = any(t.token.pos_ != "VERB" and t.type != "killing"
+                   and any(c.lower_ in self.anaphora and c.dep_ == "det" for c in t.token.children)
+                   for t in d.triggers)
+        among = back and e.count is not None and len(named) < (e.count.low or 0) and not any(
+            r.role == "victim" and r.kind == "person" for r in e.roles)
+        return not among
 
     def _additive(self, d: Draft) -> bool:
         """The clause says its dead come on top of others: "also", "too" on its verb, "more",
