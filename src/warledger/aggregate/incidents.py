@@ -71,6 +71,7 @@ NEED_PRECISE = 1.0
 NEED_LOW = 2.0
 NEED_STORY = 2.0      # two reports whose perpetrators disagree
 ATTACH_ROUNDS = 4    # low events attach in rounds: the second may match one attached in the first
+NEED_SAME = 1.5       # a low event and a member of its own report, nothing against it
 SAME_REPORT = 1.5     # two events of one report that may be one occurrence: most often one told twice
 CITY_PRECISIONS = frozenset({"exact", "near", "admin2"})       # a town, a district, a county
 COARSE_PRECISIONS = frozenset({"region", "country", "unknown"})
@@ -413,12 +414,23 @@ def evidence(a: EventRecord, b: EventRecord, sa: _Story, sb: _Story, rarity: _We
     return s, c, reasons
 
 
+def _placed_or_nameless(e: EventRecord) -> bool:
+    """Whether the event's places are on the map, or it names none (a name without coordinates
+    says nothing of where it is, so it cannot be told apart from another)."""
+    return bool(e.places) or not e.place_names
+
+
 def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = False) -> bool:
     """Whether evidence (story ``s``, setting ``c``) is enough for these two events: two precise
     events need a little; when either is of low precision, or their perpetrators disagree (who
     did it is what reports and readings disagree on most), the story itself must say it."""
     if disagree and s < NEED_STORY:
         return False
+    if (a.precision == b.precision == "day" and a.date_start and b.date_start and a.date_start != b.date_start
+            and s < NEED_STORY):
+        return False                      # each report names its day, and they differ: the story must say it is one
+    if a.document == b.document:          # one report telling one happening twice, nothing against it
+        return s >= SAME_REPORT and s + c >= NEED_SAME and _placed_or_nameless(a) and _placed_or_nameless(b)
     if is_low(a) or is_low(b):
         return s >= NEED_LOW and s + c >= NEED_LOW + 0.5
     return s + c >= NEED_PRECISE
