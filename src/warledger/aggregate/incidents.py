@@ -8,6 +8,10 @@ Two events *may* be one occurrence (``same_occurrence``, the hard test) when:
     places' precision (exact 25 km, near 50, admin2 100, admin1 250, part of a country 500,
     country 1,000 km) — an event with no placed place is in reach of anything;
   - their perpetrators do not disagree (one side may be unnamed).
+Two reports that each name their day, and name different days, are one only when the story says
+so (the day of slack is for a report that drifts, not for two that disagree). A report's own later
+mention of its happening, dated by the report alone, joins the incident its report is in when
+nothing says otherwise (no other figure, site or perpetrator, and a place on the map or none).
 How likely they are one (``evidence``) adds what says two reports tell one story: figures of the
 same size, the same named victims or targets, the same distinctive words of the sentences that
 mention them (a hospital, a market, a chemical agent: ``story.yaml``), the same named place below
@@ -423,7 +427,9 @@ def _placed_or_nameless(e: EventRecord) -> bool:
 def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = False) -> bool:
     """Whether evidence (story ``s``, setting ``c``) is enough for these two events: two precise
     events need a little; when either is of low precision, or their perpetrators disagree (who
-    did it is what reports and readings disagree on most), the story itself must say it."""
+    did it is what reports and readings disagree on most), or each names a different day, the story
+    itself must say it; two events of one report need nothing against them (the same report is
+    the evidence) and places on the map (or none)."""
     if disagree and s < NEED_STORY:
         return False
     if (a.precision == b.precision == "day" and a.date_start and b.date_start and a.date_start != b.date_start
