@@ -321,3 +321,33 @@ def test_grouping_in_memory_matches_the_ledger(tmp_path, seed_path):
     incidents, shown = group(extract_documents(items))
     assert sorted(sorted(m.key for m in i.members) for i in incidents) == stored
     assert all({"date_start", "date_end", "precision", "places"} <= set(e) for e in shown.values())
+
+
+@pytest.mark.issue(22)
+def test_a_report_telling_its_happening_twice_keeps_it_in_one_incident():
+    # two outlets report one strike; the second outlet's report tells it again further down, dated
+    # only by the report: that mention joins the incident its own report's strike is in
+    a = ev("a:e1", "a", low=9, best=9, high=9, text="A strike on the town killed nine people.")
+    b = ev("b:e1", "b", low=9, best=9, high=9, text="Nine people died in a strike on the town.")
+    again = ev("b:e2", "b", start=None, end=D, precision="unknown", low=None, best=None, high=None,
+               text="The strike was condemned by the local council.")
+    placed_by_name = ev("b:e3", "b", start=None, end=D, precision="unknown", places=(),
+                        names=[("Somewhere Else", "unknown", "unknown")], text="Shelling was reported too.")
+    keys = _keys(build_incidents([a, b, again, placed_by_name]))
+    assert ["a:e1", "b:e1", "b:e2"] in keys                          # one happening, told twice by one report
+    assert ["b:e3"] in keys                                          # a place known by its name alone: not told apart
+
+
+@pytest.mark.issue(22)
+def test_reports_naming_consecutive_days_need_the_story():
+    # two reports each give their day, a day apart, in one area, with figures of the same size:
+    # not enough to be one happening; the same figure, place below the city and site are
+    one = ev("a:e1", "a", low=22, best=22, high=22, perps=(), text="Air strikes on the suburb killed 22.")
+    next_day = ev("b:e1", "b", start=D + dt.timedelta(days=1), end=D + dt.timedelta(days=1), low=19, best=19,
+                  high=19, perps=(), atts=(("Medics", "reports"),), text="Shelling of the suburb killed 19.")
+    assert not same_occurrence(one, next_day)
+    told = ev("c:e1", "c", start=D + dt.timedelta(days=1), end=D + dt.timedelta(days=1), low=22, best=22, high=22,
+              perps=(), names=[("Old Quarter", "unknown", "unknown")], text="A strike on the market killed 22.")
+    same = ev("d:e1", "d", low=22, best=22, high=22, perps=(), names=[("Old Quarter", "unknown", "unknown")],
+              text="Twenty-two died when the market was hit.")
+    assert same_occurrence(told, same)

@@ -8,6 +8,10 @@ Two events *may* be one occurrence (``same_occurrence``, the hard test) when:
     places' precision (exact 25 km, near 50, admin2 100, admin1 250, part of a country 500,
     country 1,000 km) — an event with no placed place is in reach of anything;
   - their perpetrators do not disagree (one side may be unnamed).
+Two reports that each name their day, and name different days, are one only when the story says
+so (the day of slack is for a report that drifts, not for two that disagree). A report's own later
+mention of its happening, dated by the report alone, joins the incident its report is in when
+nothing says otherwise (no other figure, site or perpetrator, and a place on the map or none).
 How likely they are one (``evidence``) adds what says two reports tell one story: figures of the
 same size, the same named victims or targets, the same distinctive words of the sentences that
 mention them (a hospital, a market, a chemical agent: ``story.yaml``), the same named place below
@@ -71,6 +75,7 @@ NEED_PRECISE = 1.0
 NEED_LOW = 2.0
 NEED_STORY = 2.0      # two reports whose perpetrators disagree
 ATTACH_ROUNDS = 4    # low events attach in rounds: the second may match one attached in the first
+NEED_SAME = 1.5       # a low event and a member of its own report, nothing against it
 SAME_REPORT = 1.5     # two events of one report that may be one occurrence: most often one told twice
 CITY_PRECISIONS = frozenset({"exact", "near", "admin2"})       # a town, a district, a county
 COARSE_PRECISIONS = frozenset({"region", "country", "unknown"})
@@ -413,12 +418,25 @@ def evidence(a: EventRecord, b: EventRecord, sa: _Story, sb: _Story, rarity: _We
     return s, c, reasons
 
 
+def _placed_or_nameless(e: EventRecord) -> bool:
+    """Whether the event's places are on the map, or it names none (a name without coordinates
+    says nothing of where it is, so it cannot be told apart from another)."""
+    return bool(e.places) or not e.place_names
+
+
 def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = False) -> bool:
     """Whether evidence (story ``s``, setting ``c``) is enough for these two events: two precise
     events need a little; when either is of low precision, or their perpetrators disagree (who
-    did it is what reports and readings disagree on most), the story itself must say it."""
+    did it is what reports and readings disagree on most), or each names a different day, the story
+    itself must say it; two events of one report need nothing against them (the same report is
+    the evidence) and places on the map (or none)."""
     if disagree and s < NEED_STORY:
         return False
+    if (a.precision == b.precision == "day" and a.date_start and b.date_start and a.date_start != b.date_start
+            and s < NEED_STORY):
+        return False                      # each report names its day, and they differ: the story must say it is one
+    if a.document == b.document:          # one report telling one happening twice, nothing against it
+        return s >= SAME_REPORT and s + c >= NEED_SAME and _placed_or_nameless(a) and _placed_or_nameless(b)
     if is_low(a) or is_low(b):
         return s >= NEED_LOW and s + c >= NEED_LOW + 0.5
     return s + c >= NEED_PRECISE
