@@ -423,7 +423,8 @@ def _add_wide(engine, groups: dict[str, tuple[str, ...]], progress: bool = False
     return wide, regrouped
 
 
-def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART_EVENTS) -> UpdateReport:
+def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART_EVENTS,
+            wide_batch: int = WIDE_BATCH) -> UpdateReport:
     """Every incident recomputed from the stored events, in parts of about ``part_events`` events
     by window start: the stage's event rows and name counts written anew (read document by
     document, never all at once), each part grouped alone (on ``client``'s Dask workers when
@@ -486,7 +487,7 @@ def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART
             if progress:
                 print(f"rebuild: part {report.parts}/{len(cuts)} grouped", file=sys.stderr, flush=True)
     report.seconds["group"] = round(time.perf_counter() - t0, 1)
-    report.wide, region = _add_wide(engine, groups, progress)
+    report.wide, region = _add_wide(engine, groups, progress, wide_batch)
     report.region += region
     report.seconds["wide"] = round(time.perf_counter() - t0, 1)
     machine = sorted(set(groups.values()))
