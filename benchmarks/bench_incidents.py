@@ -52,7 +52,7 @@ with ledger.engine.connect() as conn:
 hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0]
 print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(int(hwm) / 1024), "incidents": len(keys),
                   "digest": hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16], "mode": report.mode,
-                  "region": report.region, "parts": report.parts, "events": report.events,
+                  "region": report.region, "parts": report.parts, "events": report.events, "wide": report.wide,
                   "steps": report.seconds}))
 """
 

@@ -298,3 +298,87 @@ def _cells(url: str) -> list[tuple]:
         days = sorted(tuple(r) for r in conn.execute(select(IncidentDayRow.day, IncidentDayRow.n, IncidentDayRow.best)))
     ledger.engine.dispose()
     return cells + days
+
+
+# ---------------------------------------------------------------- the pre-filter and wide events
+
+@pytest.mark.parametrize("seed", [5, 17])
+def test_two_events_the_pre_filter_keeps_apart_are_never_linked(seed):
+    from warledger.aggregate.incremental import linked
+    from warledger.aggregate.records import may_link, signature
+    rng = random.Random(seed)
+    events = [prepare(e) for d in random_events(rng, 120) for e in d]
+    helper = _Grouper(prepared=[], rarity=Rarity({}))
+    sigs = {p.e.key: signature(p) for p in events}
+    kept_apart = linked_pairs = 0
+    for i, a in enumerate(events):
+        for b in events[i + 1:]:
+            if not may_link(sigs[a.e.key], sigs[b.e.key]):
+                kept_apart += 1
+                assert not linked(helper, a, b), (a.e.key, b.e.key)
+            elif linked(helper, a, b):
+                linked_pairs += 1
+    assert kept_apart and linked_pairs           # it keeps pairs apart, and links are still found
+    assert may_link(None, sigs[events[0].e.key])  # a row written before the pre-filter is always read
+
+
+def test_same_size_figures_share_a_bucket_of_the_pre_filter():
+    from warledger.aggregate.records import may_link, signature
+    base = dict(document="d1", outlet="o", type="airstrike", date_start=dt.date(2021, 5, 1),
+                date_end=dt.date(2021, 5, 1), precision="month", published=None, places=[], perpetrators=set(),
+                attributions=[], place_names=[], victims=set(), text="")
+    for lo in range(0, 400):
+        hi = int(1.5 * lo + 2)
+        a = prepare(EventRecord(key="d1:e0", low=lo, best=lo, high=lo, **base))
+        b = prepare(EventRecord(key="d2:e0", low=hi, best=hi, high=hi, **(base | {"document": "d2"})))
+        assert may_link(signature(a), signature(b)), (lo, hi)
+
+
+def test_a_rebuild_adding_wide_events_in_batches_is_the_whole_grouping(extractions, tmp_path):
+    """Wide-window events (a year, a span) are added last, batch after batch; events dated by a
+    year are made here from the texts' own events, so that there are many."""
+    import dataclasses
+
+    from warledger.aggregate.memory import records_of
+    items = []
+    for n, ex in enumerate(extractions):
+        evs = []
+        for i, ev in enumerate(ex.events):
+            if (n + i) % 3 == 0 and ev.date.start:
+                day = ev.date.start
+                ev = dataclasses.replace(ev, date=dataclasses.replace(
+                    ev.date, start=day.replace(month=1, day=1), end=day.replace(month=12, day=31), precision="year"))
+            evs.append(ev)
+        items.append(dataclasses.replace(ex, events=evs))
+    url = f"sqlite:///{tmp_path / 'wide.sqlite'}"
+    ledger = Ledger(url)
+    ledger.add_partition(items)
+    report = rebuild(ledger, part_events=40, wide_batch=5)
+    assert report.wide > 15 and report.parts > 3
+    got = sorted(tuple(r["members"]) for r in list_incidents(ledger.engine))
+    records = [r for ex in items for r in records_of(ex)]
+    whole = sorted(tuple(sorted(m.key for m in g)) for g in _Grouper(records).build())
+    assert got == whole
+    ledger.engine.dispose()
+
+
+def test_an_update_over_rows_without_a_pre_filter_equals_a_rebuild(extractions, db_url, second_db):
+    """Rows stored before the pre-filter existed (``sig`` empty) are read whatever they share."""
+    from sqlalchemy import update as sql_update
+
+    from warledger.store.tables import AggregateEventRow
+    items = list(extractions)
+    half = len(items) // 2
+    ledger = Ledger(db_url)
+    ledger.add_partition(items[:half])
+    rebuild(ledger)
+    with ledger.engine.begin() as conn:
+        conn.execute(sql_update(AggregateEventRow).where(AggregateEventRow.event_id % 2 == 0).values(sig=None))
+    ledger.add_partition(items[half:])
+    assert update(ledger).mode == "update"
+    ledger.engine.dispose()
+    whole = Ledger(second_db)
+    whole.add_partition(items)
+    rebuild(whole)
+    whole.engine.dispose()
+    assert _state(db_url) == _state(second_db)

@@ -10,11 +10,24 @@ from dataclasses import dataclass, field
 
 from .incidents import Rarity, _Grouper, _Prepared, finish, rarity_weight
 from .incremental import apply_groups, linked, settle
-from .records import Counts, from_row, group_key, prepared_of, record_of, to_row, tokens_of
+from .records import (
+    WIDE_TIER,
+    Counts,
+    from_row,
+    group_key,
+    may_link,
+    prepared_of,
+    record_of,
+    signature,
+    to_row,
+    tokens_of,
+)
 from .review import apply_structure
 
 REBUILD_SHARE = 0.25      # more new events than this share of the ledger: rebuild instead
 PART_EVENTS = 20_000      # events per part of a rebuild
+NO_DAY = -(1 << 40)       # before any window
+WIDE_BATCH = 5_000        # wide events per batch of a rebuild's last step
 
 
 @dataclass
@@ -26,6 +39,7 @@ class UpdateReport:
     added: int = 0                      # incidents added
     incidents: int | None = None        # after a rebuild: how many
     parts: int = 0
+    wide: int = 0                       # after a rebuild: the wide events added last
     seconds: dict = field(default_factory=dict)
 
 
@@ -34,7 +48,8 @@ class LedgerSource:
     events being added (``pending``: a group of its own each)."""
 
     def __init__(self, conn, pending: dict[str, _Prepared], deltas: dict[tuple[str, int], int],
-                 groups: dict[str, tuple[str, ...]] | None = None, upto: int | None = None):
+                 groups: dict[str, tuple[str, ...]] | None = None, upto: int | None = None,
+                 wide_upto: int | None = None, index: _WindowIndex | None = None):
         from ..store import aggregate_state as st
         self.st, self.conn, self.pending = st, conn, pending
         self.counts = Counts(lambda want: st.name_counts(conn, want), deltas)
@@ -44,6 +59,10 @@ class LedgerSource:
         self.tiers = st.tiers(conn)
         self.fixed = groups                  # key → group, when the groups are held in memory
         self.upto = upto                     # only events whose windows start before this day
+        self.wide_upto = wide_upto           # only wide events whose windows start before this day
+        self.sigs: dict[str, str] = {}
+        self.index = index                   # candidates of the events it covers, by pre-filter hash
+        self.read = 0                        # records read by ``around``
         by_family: dict[str, list[_Prepared]] = {}
         for p in pending.values():
             if p.window is not None:
@@ -61,19 +80,47 @@ class LedgerSource:
         return out
 
     def around(self, events: list[_Prepared]) -> list[_Prepared]:
+        """The events whose windows overlap theirs, of their family, in reach by latitude, that
+        the pre-filter (``records.signature``) lets link to one of them: only those records are
+        read and decoded."""
         out: dict[str, _Prepared] = {}
+        need: set[str] = set()
         for p in events:
             if p.window is None:
                 continue
             lat = (min(x[0] for x in p.best), max(x[0] for x in p.best),
                    max(_reach_of(x) for x in p.best)) if p.best else None
-            for q in self._take(self.st.around(self.conn, p.family, p.window[0], p.window[1], self.tiers, lat)):
-                if self.upto is None or q.window[0] < self.upto:
-                    out[q.e.key] = q
+            mine = self._sig(p)
+            if self.index is not None and self.index.covers(p):
+                rows = self.index.around(p, lat, mine)
+            else:
+                rows = self.st.around(self.conn, p.family, p.window[0], p.window[1], self.tiers, lat)
+            for key, sig, machine, w0, tier in rows:
+                if (self.upto is not None and w0 >= self.upto) or \
+                        (self.wide_upto is not None and tier >= WIDE_TIER and w0 >= self.wide_upto):
+                    continue
+                if key not in self.machine:
+                    self.machine[key] = machine
+                if not may_link(mine, sig):
+                    continue
+                if key in self.cache:
+                    out[key] = self.cache[key]
+                else:
+                    need.add(key)
             for q in self.pending_by_family.get(p.family, ()):
                 if q.window[0] <= p.window[1] and p.window[0] <= q.window[1]:
                     out[q.e.key] = q
+        if need:
+            for q in self._take(self.st.rows_by_key(self.conn, need)):
+                out[q.e.key] = q
+        self.read += len(need)
         return list(out.values())
+
+    def _sig(self, p: _Prepared) -> str:
+        got = self.sigs.get(p.e.key)
+        if got is None:
+            got = self.sigs[p.e.key] = signature(p)
+        return got
 
     def groups(self, keys: set[str]) -> dict[str, tuple[str, ...]]:
         if self.fixed is not None:
@@ -97,6 +144,51 @@ class LedgerSource:
         got = {k: self.cache[k] for k in keys}
         self.counts.load(got.values())
         return got
+
+
+class _WindowIndex:
+    """The rows of some families whose windows overlap a day range, read once (key, pre-filter,
+    window, latitudes; no record), by pre-filter hash: the candidates of many wide events found
+    without one range scan each (a year-long window overlaps most of a year's events)."""
+
+    def __init__(self, conn, families: set[str], lo: int, hi: int):
+        from ..store import aggregate_state as st
+        self.lo, self.hi, self.families = lo, hi, families
+        self.rows: list[tuple] = []
+        self.by: dict[tuple[str, str], list[int]] = {}
+        self.open: dict[str, list[int]] = {}          # rows without a pre-filter: candidates always
+        for fam in sorted(families):
+            for r in st.overlapping(conn, fam, lo, hi):
+                i = len(self.rows)
+                self.rows.append(r)
+                if r[1] is None:
+                    self.open.setdefault(fam, []).append(i)
+                else:
+                    for t in r[1].split():
+                        self.by.setdefault((fam, t), []).append(i)
+
+    def covers(self, p: _Prepared) -> bool:
+        return p.family in self.families and self.lo <= p.window[0] and p.window[1] <= self.hi
+
+    def around(self, p: _Prepared, lat, mine: str) -> list[tuple]:
+        """As ``aggregate_state.around``: the rows overlapping ``p``'s window, in reach by
+        latitude, here only those sharing a pre-filter hash with it (or having none)."""
+        seen: set[int] = set(self.open.get(p.family, ()))
+        for t in mine.split():
+            seen.update(self.by.get((p.family, t), ()))
+        lo, hi = p.window
+        la, lb, r = lat if lat is not None else (-1e6, 1e6, 0.0)
+        out = []
+        for i in seen:
+            key, sig, machine, w0, tier, w1, lat_lo, lat_hi, reach = self.rows[i]
+            if w0 > hi or w1 < lo:
+                continue
+            if lat_lo is not None:
+                wide = max(reach or 0.0, r) / 111.0
+                if lat_hi < la - wide or lat_lo > lb + wide:
+                    continue
+            out.append((key, sig, machine, w0, tier))
+        return out
 
 
 def _reach_of(place) -> float:
@@ -263,14 +355,14 @@ def _cuts(starts: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
 
 def group_part(url: str, lo: int | None, hi: int | None) -> list[tuple[str, ...]]:
     """The machine groups of the events whose windows start in [lo, hi) (``lo`` None: the
-    undated), grouped alone, with the ledger's name counts: one part of a rebuild (it runs on a
+    undated), wide ones left out (``_add_wide``), grouped alone, with the ledger's name counts: one part of a rebuild (it runs on a
     Dask worker as well as here)."""
     from ..store import Ledger
     from ..store import aggregate_state as st
     ledger = Ledger(url, read_only=True) if isinstance(url, str) else url
     try:
         with ledger.engine.connect() as conn:
-            events = [from_row(k, rec) for k, rec, _ in st.window_rows(conn, lo, hi)]
+            events = [from_row(k, rec) for k, rec, _ in st.window_rows(conn, lo, hi, below=WIDE_TIER)]
             counts = Counts(lambda want: st.name_counts(conn, want))
             counts.load(events)
             built = _Grouper(prepared=events, rarity=Rarity(counts)).build()
@@ -299,19 +391,47 @@ def _stitch(conn, groups: dict[str, tuple[str, ...]], tail: list[_Prepared], par
                 seeds.update((p.e.key, q.e.key))
     if not seeds:
         return 0
-    source = LedgerSource(conn, {}, {}, groups=groups, upto=upto)
+    source = LedgerSource(conn, {}, {}, groups=groups, upto=upto, wide_upto=NO_DAY)   # wide ones come last
     old, new, region = settle(seeds, source)
     apply_groups(groups, old, new)
     return len(region)
 
 
-def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART_EVENTS) -> UpdateReport:
+def _add_wide(engine, groups: dict[str, tuple[str, ...]], progress: bool = False,
+              batch: int = WIDE_BATCH) -> tuple[int, int]:
+    """The wide events (windows of ``WIDE_TIER`` or more: dated by a year, or not at all but for
+    a span) added to the groups of all the others, as an update adds new events
+    (``incremental.settle``), in batches by window start: each batch's seeds are its events,
+    the wide events of later batches left out until theirs. Kept out of the parts, a year-long
+    window would reach across every boundary of a year of parts and bring its whole year into
+    each stitch; here each batch reads the candidates of its events once (``_WindowIndex``),
+    by pre-filter hash. Returns (wide events, events regrouped)."""
+    from ..store import aggregate_state as st
+    wide = regrouped = 0
+    with engine.connect() as conn:
+        cuts = _cuts(st.starts_by_day(conn, at_least=WIDE_TIER), batch)
+        for n, (lo, hi) in enumerate(cuts):
+            rows = st.wide_rows(conn, lo, hi, WIDE_TIER)
+            index = _WindowIndex(conn, {f for _, f, _ in rows}, lo, max(w1 for _, _, w1 in rows))
+            source = LedgerSource(conn, {}, {}, groups=groups, wide_upto=hi, index=index)
+            old, new, region = settle({k for k, _, _ in rows}, source)
+            apply_groups(groups, old, new)
+            wide += len(rows)
+            regrouped += len(region)
+            if progress:
+                print(f"rebuild: wide events {n + 1}/{len(cuts)} added", file=sys.stderr, flush=True)
+    return wide, regrouped
+
+
+def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART_EVENTS,
+            wide_batch: int = WIDE_BATCH) -> UpdateReport:
     """Every incident recomputed from the stored events, in parts of about ``part_events`` events
     by window start: the stage's event rows and name counts written anew (read document by
     document, never all at once), each part grouped alone (on ``client``'s Dask workers when
     given), each joined to the ones before it by ``settle`` from the events linked across the
-    boundary (windows overlap at most by the widest reach), then the reviews' merges and splits
-    and the incidents written. The same incidents as grouping every event at once."""
+    boundary (windows overlap at most by the widest reach), the wide events (``WIDE_TIER``)
+    left out of both and added last (``_add_wide``), then the reviews' merges and splits and
+    the incidents written. The same incidents as grouping every event at once."""
     import time
 
     from ..store import aggregate_state as st
@@ -342,7 +462,7 @@ def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART
     del names
     report.seconds["records"] = round(time.perf_counter() - t0, 1)
     with engine.connect() as conn:
-        cuts = _cuts(st.starts_by_day(conn), part_events)
+        cuts = _cuts(st.starts_by_day(conn, below=WIDE_TIER), part_events)
     if client is not None:
         url = ledger.engine.url.render_as_string(hide_password=False)
         futures = [client.submit(group_part, url, lo, hi, pure=False) for lo, hi in [(None, None)] + cuts]
@@ -357,7 +477,7 @@ def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART
     with engine.connect() as conn:
         for (lo, hi), part_groups in zip(cuts, results, strict=True):
             reach = max((p.window[1] for p in tail), default=lo - 1)
-            part = [from_row(k, rec) for k, rec, _ in st.edge_rows(conn, lo, hi, reach)]
+            part = [from_row(k, rec) for k, rec, _ in st.edge_rows(conn, lo, hi, reach, below=WIDE_TIER)]
             for g in part_groups:
                 for k in g:
                     groups[k] = g
@@ -367,6 +487,9 @@ def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART
             if progress:
                 print(f"rebuild: part {report.parts}/{len(cuts)} grouped", file=sys.stderr, flush=True)
     report.seconds["group"] = round(time.perf_counter() - t0, 1)
+    report.wide, region = _add_wide(engine, groups, progress, wide_batch)
+    report.region += region
+    report.seconds["wide"] = round(time.perf_counter() - t0, 1)
     machine = sorted(set(groups.values()))
     del groups
     reviews = _structure_reviews(engine)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import zlib
 from typing import Any
 
 from .incidents import EventRecord, _Prepared, _reach, _Story, prepare, story, token_years
 
 MAX_TIER = 16          # as store.aggregate_state.MAX_TIER: the last tier, any window length beyond
+WIDE_TIER = 7          # windows of 64 days or more (a year, an unknown span): grouped last by a rebuild
 
 
 def group_key(members) -> str:
@@ -18,6 +21,37 @@ def group_key(members) -> str:
 
 def token(kind: str, name: str) -> str:
     return hashlib.blake2b(f"{kind}\x1f{name}".encode(), digest_size=8).hexdigest()
+
+
+def _short(*parts: object) -> str:
+    return format(zlib.crc32("\x1f".join(map(str, parts)).encode()) & 0xFFFFFF, "06x")
+
+
+def signature(p: _Prepared) -> str:
+    """The pre-filter kept beside an event's record: short hashes of everything whose sharing
+    adds evidence between two events (``incidents.evidence``): place names, victims, relayed
+    sources, distinctive words, perpetrators, the figure's size, the day (of a day-dated
+    event), the document. Two events whose signatures share no hash get no positive evidence
+    but for the same type (0.5), less than any pair needs (``incidents.enough``): they are
+    never linked, and their records need not be read to know it. Figures are bucketed by
+    powers of 1.5 of ``figure + 4``; two figures of the same size (``hi <= 1.5 lo + 2``) lie
+    within one bucket of each other, so each event carries its bucket and the next."""
+    e, st = p.e, p.story
+    out = {_short("doc", e.document)}
+    out |= {_short("n", x) for x in st.names} | {_short("v", x) for x in st.victims}
+    out |= {_short("s", x) for x in st.sources} | {_short("a", x) for x in st.actors}
+    out |= {_short("w", g, w) for g, ws in st.words.items() for w in ws}
+    if st.figure is not None:
+        b = int(math.log(max(st.figure, 0) + 4, 1.5))
+        out |= {_short("f", b), _short("f", b + 1)}
+    if e.precision == "day" and e.date_start:
+        out.add(_short("d", e.date_start.isoformat()))
+    return " ".join(sorted(out))
+
+
+def may_link(a: str | None, b: str | None) -> bool:
+    """Whether two events with these signatures may be linked (no signature: they may)."""
+    return a is None or b is None or not set(a.split()).isdisjoint(b.split())
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -49,7 +83,7 @@ def to_row(event_id: int, p: _Prepared) -> dict[str, Any]:
     return {"event_id": event_id, "key": e.key, "family": p.family,
             "tier": min((w[1] - w[0]).bit_length(), MAX_TIER) if w else None, "w0": w[0] if w else None, "w1": w[1] if w else None,
             "lat_lo": min(lats) if lats else None, "lat_hi": max(lats) if lats else None,
-            "reach": _reach(p.best[0][2]) if p.best else None, "record": rec}
+            "reach": _reach(p.best[0][2]) if p.best else None, "record": rec, "sig": signature(p)}
 
 
 def from_row(key: str, rec: dict[str, Any]) -> _Prepared:

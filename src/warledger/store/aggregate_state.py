@@ -77,7 +77,7 @@ def _around_sql(tiers_: tuple[int, ...]):
     from sqlalchemy import text
     if tiers_ not in _AROUND:
         wide = "(CASE WHEN reach > :r THEN reach ELSE :r END) / 111.0"
-        one = ("SELECT key, record, machine FROM aggregate_events WHERE family = :f AND tier = {t} "
+        one = ("SELECT key, sig, machine, w0, tier FROM aggregate_events WHERE family = :f AND tier = {t} "
                "AND w0 BETWEEN :lo - {span} AND :hi AND w1 >= :lo "
                f"AND (lat_lo IS NULL OR (lat_hi >= :la - {wide} AND lat_lo <= :lb + {wide}))")
         last = one.replace("w0 BETWEEN :lo - {span} AND :hi", "w0 <= :hi")   # the widest: any start
@@ -87,10 +87,11 @@ def _around_sql(tiers_: tuple[int, ...]):
 
 
 def around(conn: Connection, family: str, lo: int, hi: int, tiers_: list[int],
-           lat: tuple[float, float, float] | None) -> list[tuple[str, Any, str | None]]:
-    """Rows of ``family`` whose windows overlap [lo, hi], each tier a range of its index; with
-    ``lat`` (lowest, highest latitude, reach in km), only rows unplaced or whose latitudes lie
-    within the larger of the two reaches. The record comes as the driver gives it (text or dict)."""
+           lat: tuple[float, float, float] | None) -> list[tuple[str, str | None, str | None, int, int]]:
+    """(key, pre-filter, machine group, window start, tier) of the rows of ``family`` whose windows
+    overlap [lo, hi], each tier a range of its index; with ``lat`` (lowest, highest latitude,
+    reach in km), only rows unplaced or whose latitudes lie within the larger of the two
+    reaches. The records are read apart (``rows_by_key``), for the rows the pre-filter keeps."""
     if not tiers_:
         return []
     la, lb, r = lat if lat is not None else (-1e6, 1e6, 0.0)
@@ -98,26 +99,56 @@ def around(conn: Connection, family: str, lo: int, hi: int, tiers_: list[int],
                                                {"f": family, "lo": lo, "hi": hi, "la": la, "lb": lb, "r": r})]
 
 
-def window_rows(conn: Connection, lo: int | None, hi: int | None) -> list[tuple[str, dict, str | None]]:
-    """Rows whose windows start in [lo, hi) (``lo`` None: the undated rows)."""
+def _tiers(q, below: int | None, at_least: int | None):
+    if below is not None:
+        q = q.where(A.tier < below)
+    if at_least is not None:
+        q = q.where(A.tier >= at_least)
+    return q
+
+
+def window_rows(conn: Connection, lo: int | None, hi: int | None, below: int | None = None
+                ) -> list[tuple[str, dict, str | None]]:
+    """Rows whose windows start in [lo, hi) (``lo`` None: the undated rows); with ``below``,
+    only those of a lower tier."""
     if lo is None:
         q = select(A.key, A.record, A.machine).where(A.w0.is_(None))
     else:
-        q = select(A.key, A.record, A.machine).where(A.w0 >= lo, A.w0 < hi)
+        q = _tiers(select(A.key, A.record, A.machine).where(A.w0 >= lo, A.w0 < hi), below, None)
     return [tuple(r) for r in conn.execute(q)]
 
 
-def edge_rows(conn: Connection, lo: int, hi: int, reach: int) -> list[tuple[str, dict, str | None]]:
+def edge_rows(conn: Connection, lo: int, hi: int, reach: int, below: int | None = None
+              ) -> list[tuple[str, dict, str | None]]:
     """Rows whose windows start in [lo, hi) and either start by day ``reach`` (they may meet
     what came before) or end at ``hi`` or later (they may meet what comes after)."""
     q = select(A.key, A.record, A.machine).where(A.w0 >= lo, A.w0 < hi, or_(A.w0 <= reach, A.w1 >= hi))
+    return [tuple(r) for r in conn.execute(_tiers(q, below, None))]
+
+
+def starts_by_day(conn: Connection, below: int | None = None, at_least: int | None = None
+                  ) -> list[tuple[int, int]]:
+    """(window start, events) for every start day, in order: to cut a rebuild into parts
+    (``below``, ``at_least``: of those tiers only)."""
+    q = _tiers(select(A.w0, func.count()).where(A.w0.is_not(None)), below, at_least)
+    return [tuple(r) for r in conn.execute(q.group_by(A.w0).order_by(A.w0))]
+
+
+def wide_rows(conn: Connection, lo: int, hi: int, at_least: int) -> list[tuple[str, str, int]]:
+    """(key, family, window end) of the rows of tier ``at_least`` or more starting in [lo, hi)."""
+    q = select(A.key, A.family, A.w1).where(A.w0 >= lo, A.w0 < hi, A.tier >= at_least)
     return [tuple(r) for r in conn.execute(q)]
 
 
-def starts_by_day(conn: Connection) -> list[tuple[int, int]]:
-    """(window start, events) for every start day, in order: to cut a rebuild into parts."""
-    return [tuple(r) for r in conn.execute(select(A.w0, func.count()).where(A.w0.is_not(None))
-                                           .group_by(A.w0).order_by(A.w0))]
+def overlapping(conn: Connection, family: str, lo: int, hi: int) -> list[tuple]:
+    """(key, sig, machine, w0, tier, w1, lat_lo, lat_hi, reach) of every row of ``family`` whose
+    window overlaps [lo, hi], each tier a range of its index."""
+    from sqlalchemy import text
+    one = ("SELECT key, sig, machine, w0, tier, w1, lat_lo, lat_hi, reach FROM aggregate_events "
+           "WHERE family = :f AND tier = {t} AND w0 BETWEEN :lo - {span} AND :hi AND w1 >= :lo")
+    last = one.replace("w0 BETWEEN :lo - {span} AND :hi", "w0 <= :hi")
+    sql = " UNION ALL ".join((last if t == MAX_TIER else one).format(t=t, span=1 << t) for t in range(MAX_TIER + 1))
+    return [tuple(r) for r in conn.execute(text(sql), {"f": family, "lo": lo, "hi": hi})]
 
 
 def name_counts(conn: Connection, tokens: Iterable[tuple[str, int]]) -> dict[tuple[str, int], int]:

@@ -358,7 +358,8 @@ class AggregateEventRow(Base):
     family, date window (day ordinals) and the window's tier (``w1 - w0``'s bit length: an
     event of tier t starts at most 2^t days before any day its window holds), its best places'
     latitudes and reach, the record it groups by (story included, text left out), and the group
-    the machine put it in (``machine``, before reviews)."""
+    the machine put it in (``machine``, before reviews), and ``sig``: short hashes of what
+    another event must share with it to be linked (none: read it whatever it shares)."""
     __tablename__ = "aggregate_events"
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(96), unique=True)
@@ -371,6 +372,7 @@ class AggregateEventRow(Base):
     reach: Mapped[float | None] = mapped_column(Float)
     record: Mapped[dict] = mapped_column(JSON)
     machine: Mapped[str | None] = mapped_column(String(16))
+    sig: Mapped[str | None] = mapped_column(Text)      # the pre-filter (``aggregate.records.signature``)
 
 
 Index("ix_aggregate_events_window", AggregateEventRow.family, AggregateEventRow.tier, AggregateEventRow.w0)
