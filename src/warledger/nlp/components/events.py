@@ -653,16 +653,14 @@ class EventExtractor:
                 own_place = any(p not in e.places and p.level not in ("country", "region") for p in d.places)
                 toll_only = (d.type == "killing" and e.violent and e.count is None and not own_place
                              and not d.perpetrators())
-                # "Four guards were also killed": a death clause with no event noun, place or
-                # perpetrator of its own adds to the toll of the event before it
-                toll_more = (d.type == "killing" and e.violent and e.count is not None and d.count is not None
-                             and not own_place and not d.perpetrators() and not d.tolls and not e.cumulative
-                             and all(t.token.pos_ == "VERB" for t in d.triggers) and self._additive(d))
-                # "Six of them died in hospital": a bare death clause after a greater toll is part of it
-                toll_part = (d.type == "killing" and e.violent and e.count is not None and d.count is not None
-                             and not own_place and not d.perpetrators() and not d.tolls and not e.cumulative
-                             and all(t.token.pos_ == "VERB" for t in d.triggers) and not self._additive(d)
-                             and (d.count.high or d.count.best or d.count.low or 0) < (e.count.low or 0))
+                # a death clause with no event noun, place or perpetrator of its own, after a toll:
+                # "Four guards were also killed" adds to it, "Six of them died in hospital" is part of it
+                bare_death = (d.type == "killing" and e.violent and e.count is not None and d.count is not None
+                              and not own_place and not d.perpetrators() and not d.tolls and not e.cumulative
+                              and all(t.token.pos_ == "VERB" for t in d.triggers))
+                toll_more = bare_death and self._additive(d)
+                toll_part = bare_death and not toll_more and (
+                    (d.count.high or d.count.best or d.count.low or 0) < (e.count.low or 0))
                 targets_d = {r.name.lower() for r in d.roles if r.role == "target"}
                 scene_e = {r.name.lower() for r in e.roles if r.role == "target"} | {
                     m.lower() for p in e.places for s_, e_ in p.mentions for m in [ctx.text[s_:e_]]}
