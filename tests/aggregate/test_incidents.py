@@ -351,3 +351,46 @@ def test_reports_naming_consecutive_days_need_the_story():
     same = ev("d:e1", "d", low=22, best=22, high=22, perps=(), names=[("Old Quarter", "unknown", "unknown")],
               text="Twenty-two died when the market was hit.")
     assert same_occurrence(told, same)
+
+
+def test_latitude_bands_never_reject_a_pair_in_reach():
+    """The grouping's quick band test over a slice of candidates passes every pair that the exact
+    distance test (``near``) takes, at every mix of precisions, and rejects far ones."""
+    from warledger.aggregate.incidents import _Bands, _Grouper, prepare
+    rng = random.Random(7)
+    precisions = ("exact", "near", "admin2", "admin1", "region", "country", "unknown")
+    events = []
+    for i in range(300):
+        n = rng.choice((0, 1, 1, 2))
+        lat0, lon0 = rng.uniform(-10, 10), rng.uniform(-10, 10)
+        places = tuple((lat0 + rng.uniform(-3, 3), lon0 + rng.uniform(-3, 3), rng.choice(precisions)) for _ in range(n))
+        events.append(prepare(ev(f"d{i}:e1", f"d{i}", places=places)))
+    g = _Grouper(prepared=events)
+    bands = _Bands([p.best for p in events])
+    taken = rejected = 0
+    for a in events:
+        ok = bands.within(a.best, 0, len(events))
+        for j, b in enumerate(events):
+            if g.near(a, b):
+                assert ok[j], (a.best, b.best)
+                taken += 1
+            elif not ok[j]:
+                rejected += 1
+    assert taken > 1000 and rejected > 1000          # both sides of the test are exercised
+
+
+def test_a_pair_sharing_nothing_of_its_story_is_never_scored_enough():
+    """Two reports of one type, place and week that share no name, word, figure or day: the
+    pre-filter rules them out, as the full evidence would."""
+    from warledger.aggregate.incidents import _Grouper, prepare
+    a = prepare(ev("a:e1", "a", precision="week", perps=(), atts=(("Police", "reports"),),
+                   text="A market was shelled."))
+    b = prepare(ev("b:e1", "b", precision="week", perps=(), atts=(("A witness", "reports"),),
+                   text="Gunmen stormed a school."))
+    g = _Grouper(prepared=[a, b])
+    assert g.score(a, b) == (0.0, 0.0, False)
+    c = prepare(ev("c:e1", "c", precision="week", perps=(), best=12, atts=(("Police", "reports"),),
+                   text="A market was shelled."))
+    d = prepare(ev("d:e1", "d", precision="week", perps=(), best=12, atts=(("A witness", "reports"),),
+                   text="Gunmen stormed a school."))
+    assert _Grouper(prepared=[c, d]).score(c, d)[2]   # the same figure: enough, and weighed

@@ -55,9 +55,10 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
+import numpy as np
 import yaml
 
 from ..resolve.gazetteer import km
@@ -205,7 +206,9 @@ def same_occurrence(a: EventRecord, b: EventRecord) -> bool:
 
 # ---------------------------------------------------------------- the story a report tells
 
+@lru_cache(maxsize=1 << 16)
 def _fold(s: str) -> str:
+    """Lower case, no accents or punctuation, no articles: names repeat, so folds are kept."""
     s = unicodedata.normalize("NFKD", s.lower().replace("’", "'"))
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = re.sub(r"[^a-z0-9 ]+", " ", s)
@@ -468,6 +471,36 @@ def prepare(e: EventRecord, st: _Story | None = None) -> _Prepared:
                      named, frozenset() if e.places else named)
 
 
+KM_PER_DEGREE = 111.2     # as ``_Grouper.near``'s latitude test
+BAND_SLACK = 1e-6         # degrees: the band test never rejects a pair ``near`` would take
+
+
+class _Bands:
+    """Latitude bands of a list of events (or groups): each one's lowest and highest latitude and
+    widest reach, to reject at once, over a whole slice, the ones too far north or south to be in
+    reach of one event (a necessary condition of ``_Grouper.near``; the exact test follows)."""
+
+    def __init__(self, places: list[list[tuple[float, float, str]]]):
+        n = len(places)
+        self.lo, self.hi, self.reach = np.zeros(n), np.zeros(n), np.zeros(n)
+        self.placed = np.zeros(n, dtype=bool)
+        for i, best in enumerate(places):
+            if best:
+                self.placed[i] = True
+                self.lo[i] = min(x[0] for x in best)
+                self.hi[i] = max(x[0] for x in best)
+                self.reach[i] = max(_reach(x[2]) for x in best)
+
+    def within(self, best: list[tuple[float, float, str]], j0: int, j1: int) -> np.ndarray:
+        """Which of rows [j0, j1) may be in reach of places ``best`` (every unplaced one may)."""
+        if not best:
+            return np.ones(j1 - j0, dtype=bool)
+        lo, hi = min(x[0] for x in best), max(x[0] for x in best)
+        r = max(_reach(x[2]) for x in best)
+        band = np.maximum(self.reach[j0:j1], r) / KM_PER_DEGREE + BAND_SLACK
+        return ~self.placed[j0:j1] | ((self.lo[j0:j1] - hi <= band) & (lo - self.hi[j0:j1] <= band))
+
+
 class _Grouper:
     """The three passes over prepared events (see the module's docstring). ``rarity``: the
     ledger's name counts (by default those of these events alone)."""
@@ -479,6 +512,7 @@ class _Grouper:
         self.rarity = rarity or Rarity.of((p.e.document, p.story, p.window) for p in self.p.values())
         self._near: dict[tuple[str, str], bool] = {}
         self._score: dict[tuple[str, str], tuple[float, float, bool]] = {}
+        self._sigs: dict[str, frozenset[str]] = {}
         self.joined: dict[str, tuple[str, str]] = {}       # event → (how it joined, the member it matched)
         self.stage = "precise"
 
@@ -517,9 +551,20 @@ class _Grouper:
         pa, pb = a.story.actors, b.story.actors
         return enough(a.e, b.e, s, c, bool(pa and pb and not (pa & pb)))
 
-    def score(self, a: _Prepared, b: _Prepared) -> tuple[float, float]:
+    def _sig(self, p: _Prepared) -> frozenset[str]:
+        got = self._sigs.get(p.e.key)
+        if got is None:
+            from .records import signature
+            got = self._sigs[p.e.key] = frozenset(signature(p).split())
+        return got
+
+    def score(self, a: _Prepared, b: _Prepared) -> tuple[float, float, bool]:
+        """(story, context, enough?) of a pair; a pair whose pre-filters share nothing
+        (``records.signature``) is never enough, and its evidence is not weighed."""
         k = (a.e.key, b.e.key) if a.e.key < b.e.key else (b.e.key, a.e.key)
         got = self._score.get(k)
+        if got is None and self._sig(a).isdisjoint(self._sig(b)):
+            got = self._score[k] = (0.0, 0.0, False)
         if got is None:
             s, c, _ = evidence(a.e, b.e, a.story, b.story, self.rarity.pair(a.window, b.window), say=False)
             got = self._score[k] = (s, c, self.enough(a, b, s, c))
@@ -535,16 +580,20 @@ class _Grouper:
                 by_family.setdefault(p.family, []).append(p)
         for fam in sorted(by_family):
             evs = sorted(by_family[fam], key=lambda p: (p.window[0], p.e.key))
+            starts = [p.window[0] for p in evs]
+            bands = _Bands([p.best for p in evs])
+            docs = np.array([p.e.document for p in evs], dtype=object)
             for i, a in enumerate(evs):
-                end = a.window[1]
-                for j in range(i + 1, len(evs)):
-                    b = evs[j]
-                    if b.window[0] > end:
-                        break
-                    if a.e.document == b.e.document or not self.compat(a, b):
+                j0, j1 = i + 1, bisect.bisect_right(starts, a.window[1])
+                if j1 <= j0:
+                    continue
+                ok = bands.within(a.best, j0, j1) & (docs[j0:j1] != a.e.document)
+                for j in np.flatnonzero(ok).tolist():
+                    b = evs[j0 + j]
+                    if not self.compat(a, b):
                         continue
-                    s, c, ok = self.score(a, b)
-                    if ok:
+                    s, c, ok_ = self.score(a, b)
+                    if ok_:
                         out.append((-(s + c), min(a.e.key, b.e.key), max(a.e.key, b.e.key)))
         out.sort()
         return out
@@ -616,6 +665,8 @@ class _Grouper:
         for rows in index.values():
             rows.sort(key=lambda r: (r[0], r[2]))
         starts = {fam: [r[0] for r in rows] for fam, rows in index.items()}
+        ends = {fam: np.array([r[1] for r in rows]) for fam, rows in index.items()}
+        bands = {fam: _Bands([[x for m in r[4][1] for x in m.best] for r in rows]) for fam, rows in index.items()}
         widest = max((r[1] - r[0] for rows in index.values() for r in rows), default=0)
         left, joins = [], {}
         for e in low:
@@ -625,15 +676,18 @@ class _Grouper:
                 continue
             best = None
             first = bisect.bisect_left(starts[e.family], e.window[0] - widest)
-            for _, hi, gk, ms, cores in rows[first:bisect.bisect_right(starts[e.family], e.window[1])]:
-                if hi < e.window[0] or all(m.e.document == e.e.document for m in ms) or not self.fits(e, ms, cores):
+            last = bisect.bisect_right(starts[e.family], e.window[1])
+            ok = (ends[e.family][first:last] >= e.window[0]) & bands[e.family].within(e.best, first, last)
+            for j in np.flatnonzero(ok).tolist():
+                _, hi, gk, ms, cores = rows[first + j]
+                if all(m.e.document == e.e.document for m in ms) or not self.fits(e, ms, cores):
                     continue                 # an incident is of several reports: not of its own alone
                 top = partner = None
                 for m in ms:
                     if not self.reach(e, m):
                         continue             # the evidence is with a member it may be one occurrence with
-                    s, c, ok = self.score(e, m)
-                    if ok and (top is None or s + c > top):
+                    s, c, ok_ = self.score(e, m)
+                    if ok_ and (top is None or s + c > top):
                         top, partner = s + c, m.e.key
                 if top is not None and (best is None or (-top, gk) < (-best[0], best[1])):
                     best = (top, gk, partner)

@@ -423,6 +423,35 @@ def _add_wide(engine, groups: dict[str, tuple[str, ...]], progress: bool = False
     return wide, regrouped
 
 
+def write_records(engine, progress: bool = False) -> int:
+    """The incidents stage's rows written anew from the stored events: each event's record,
+    window and pre-filter, its (token, year) rows and the ledger's name counts (read in chunks of
+    event ids, never all at once). Returns the events written."""
+    from ..store import aggregate_state as st
+    from ..store.incidents import event_rows, iter_event_ids
+    done = 0
+    with engine.begin() as conn:
+        st.clear(conn)
+    names: Counter = Counter()
+    for chunk in iter_event_ids(engine, 5_000):
+        rows, ids = event_rows(engine, event_ids=chunk)
+        prepared = [prepared_of(r) for r in rows]
+        by_doc: dict[str, set] = {}
+        for p in prepared:
+            by_doc.setdefault(p.e.document, set()).update(tokens_of(p))
+        names.update(t for ts in by_doc.values() for t in ts)
+        with engine.begin() as conn:
+            st.add_rows(conn, [to_row(ids[p.e.key], p) for p in prepared],
+                        [{"token": t, "year": y, "event_id": ids[p.e.key]} for p in prepared for t, y in tokens_of(p)])
+        done += len(prepared)
+        if progress:
+            print(f"rebuild: {done} events read", file=sys.stderr, flush=True)
+    with engine.begin() as conn:
+        st.put_names(conn, dict(names))
+    del names
+    return done
+
+
 def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART_EVENTS,
             wide_batch: int = WIDE_BATCH) -> UpdateReport:
     """Every incident recomputed from the stored events, in parts of about ``part_events`` events
@@ -435,31 +464,12 @@ def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART
     import time
 
     from ..store import aggregate_state as st
-    from ..store.incidents import iter_event_ids, rebuild_mark, write_incidents_stream
+    from ..store.incidents import rebuild_mark, write_incidents_stream
     t0 = time.perf_counter()
     engine = ledger.engine
     mark = rebuild_mark(engine)
     report = UpdateReport(mode="rebuild")
-    with engine.begin() as conn:
-        st.clear(conn)
-    names: Counter = Counter()
-    from ..store.incidents import event_rows
-    for chunk in iter_event_ids(engine, 5_000):
-        rows, ids = event_rows(engine, event_ids=chunk)
-        prepared = [prepared_of(r) for r in rows]
-        by_doc: dict[str, set] = {}
-        for p in prepared:
-            by_doc.setdefault(p.e.document, set()).update(tokens_of(p))
-        names.update(t for ts in by_doc.values() for t in ts)
-        with engine.begin() as conn:
-            st.add_rows(conn, [to_row(ids[p.e.key], p) for p in prepared],
-                        [{"token": t, "year": y, "event_id": ids[p.e.key]} for p in prepared for t, y in tokens_of(p)])
-        report.events += len(prepared)
-        if progress:
-            print(f"rebuild: {report.events} events read", file=sys.stderr, flush=True)
-    with engine.begin() as conn:
-        st.put_names(conn, dict(names))
-    del names
+    report.events = write_records(engine, progress)
     report.seconds["records"] = round(time.perf_counter() - t0, 1)
     with engine.connect() as conn:
         cuts = _cuts(st.starts_by_day(conn, below=WIDE_TIER), part_events)
