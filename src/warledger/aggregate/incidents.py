@@ -551,6 +551,12 @@ class _Grouper:
         pa, pb = a.story.actors, b.story.actors
         return enough(a.e, b.e, s, c, bool(pa and pb and not (pa & pb)))
 
+    def share(self, other: _Grouper) -> None:
+        """Take ``other``'s caches of distances, pre-filters and scores (and keep adding to
+        them): the two must weigh by one rarity."""
+        assert other.rarity is self.rarity
+        self._near, self._score, self._sigs = other._near, other._score, other._sigs
+
     def _sig(self, p: _Prepared) -> frozenset[str]:
         got = self._sigs.get(p.e.key)
         if got is None:
@@ -583,14 +589,16 @@ class _Grouper:
             starts = [p.window[0] for p in evs]
             bands = _Bands([p.best for p in evs])
             docs = np.array([p.e.document for p in evs], dtype=object)
+            sigs = [self._sig(p) for p in evs]
             for i, a in enumerate(evs):
                 j0, j1 = i + 1, bisect.bisect_right(starts, a.window[1])
                 if j1 <= j0:
                     continue
                 ok = bands.within(a.best, j0, j1) & (docs[j0:j1] != a.e.document)
+                mine = sigs[i]
                 for j in np.flatnonzero(ok).tolist():
                     b = evs[j0 + j]
-                    if not self.compat(a, b):
+                    if mine.isdisjoint(sigs[j0 + j]) or not self.compat(a, b):
                         continue
                     s, c, ok_ = self.score(a, b)
                     if ok_:
@@ -661,7 +669,8 @@ class _Grouper:
             cores = self.cores(ms)
             lo = max(m.window[0] for m in cores[0])
             hi = min(m.window[1] for m in cores[0])
-            index.setdefault(ms[0].family, []).append((lo, hi, gk, ms, cores))
+            sig = frozenset().union(*(self._sig(m) for m in ms))      # what any member may share
+            index.setdefault(ms[0].family, []).append((lo, hi, gk, ms, cores, sig))
         for rows in index.values():
             rows.sort(key=lambda r: (r[0], r[2]))
         starts = {fam: [r[0] for r in rows] for fam, rows in index.items()}
@@ -678,13 +687,16 @@ class _Grouper:
             first = bisect.bisect_left(starts[e.family], e.window[0] - widest)
             last = bisect.bisect_right(starts[e.family], e.window[1])
             ok = (ends[e.family][first:last] >= e.window[0]) & bands[e.family].within(e.best, first, last)
+            mine = self._sig(e)
             for j in np.flatnonzero(ok).tolist():
-                _, hi, gk, ms, cores = rows[first + j]
+                _, hi, gk, ms, cores, sig = rows[first + j]
+                if mine.isdisjoint(sig):
+                    continue                 # no member shares anything with it: never enough
                 if all(m.e.document == e.e.document for m in ms) or not self.fits(e, ms, cores):
                     continue                 # an incident is of several reports: not of its own alone
                 top = partner = None
                 for m in ms:
-                    if not self.reach(e, m):
+                    if mine.isdisjoint(self._sig(m)) or not self.reach(e, m):
                         continue             # the evidence is with a member it may be one occurrence with
                     s, c, ok_ = self.score(e, m)
                     if ok_ and (top is None or s + c > top):

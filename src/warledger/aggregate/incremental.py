@@ -23,7 +23,9 @@ import bisect
 from collections.abc import Iterable
 from typing import Protocol
 
-from .incidents import Rarity, _Grouper, _Prepared, enough, evidence
+import numpy as np
+
+from .incidents import Rarity, _Bands, _Grouper, _Prepared, enough, evidence
 
 
 class Source(Protocol):
@@ -51,19 +53,23 @@ def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> 
     for q in list(others) + list(events):
         if q.window is not None:
             pool.setdefault((q.family, (q.window[1] - q.window[0]).bit_length()), {})[q.e.key] = q
-    by_family: dict[str, list[tuple[int, list[int], list[_Prepared]]]] = {}
+    by_family: dict[str, list[tuple[int, list[int], list[_Prepared], _Bands]]] = {}
     for (fam, tier), qs in pool.items():
         rows = sorted(qs.values(), key=lambda q: q.window[0])
-        by_family.setdefault(fam, []).append((tier, [q.window[0] for q in rows], rows))
+        by_family.setdefault(fam, []).append((tier, [q.window[0] for q in rows], rows, _Bands([q.best for q in rows])))
     out: dict[str, set[str]] = {p.e.key: set() for p in events}
     for p in events:
         if p.window is None:
             continue
-        for tier, starts, rows in by_family.get(p.family, ()):
+        mine = g._sig(p)
+        for tier, starts, rows, bands in by_family.get(p.family, ()):
             i = bisect.bisect_left(starts, p.window[0] - (1 << tier))
             end = bisect.bisect_right(starts, p.window[1])
-            for q in rows[i:end]:
-                if q.e.key != p.e.key and linked(g, p, q):
+            if end <= i:
+                continue
+            for j in np.flatnonzero(bands.within(p.best, i, end)).tolist():
+                q = rows[i + j]
+                if q.e.key != p.e.key and not mine.isdisjoint(g._sig(q)) and linked(g, p, q):
                     out[p.e.key].add(q.e.key)
     return out
 
@@ -100,7 +106,9 @@ def settle(seeds: set[str], source: Source, dirty: set[str] | None = None
         found = links(helper, batch, near.values())
         scanned |= frontier
         pull({k for ks in found.values() for k in ks})       # whole groups only: a part would regroup otherwise
-        built = _Grouper(prepared=list(region.values()), rarity=source.rarity).build()
+        grouper = _Grouper(prepared=list(region.values()), rarity=source.rarity)
+        grouper.share(helper)                 # one rarity: what was weighed before still holds
+        built = grouper.build()
         before = set(old.values())
         new_groups = [tuple(sorted(m.key for m in g)) for g in built]
         frontier = set()
