@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .incidents import Rarity, _Grouper, _Prepared, finish, rarity_weight
-from .incremental import apply_groups, linked, settle
+from .incremental import apply_groups, links, settle
 from .records import (
     WIDE_TIER,
     Counts,
@@ -25,9 +25,12 @@ from .records import (
 from .review import apply_structure
 
 REBUILD_SHARE = 0.25      # more new events than this share of the ledger: rebuild instead
-PART_EVENTS = 20_000      # events per part of a rebuild
+PART_EVENTS = 50_000      # events per part of a rebuild
 NO_DAY = -(1 << 40)       # before any window
 WIDE_BATCH = 5_000        # wide events per batch of a rebuild's last step
+RECORD_CHUNK = 5_000      # events per piece of a rebuild's records pass
+FINISH_PART = 20_000      # incidents per piece of a rebuild's last step
+LOCAL_MIN_EVENTS = 50_000  # a smaller rebuild runs in one process (starting others costs more than it saves)
 
 
 @dataclass
@@ -374,24 +377,26 @@ def group_part(url: str, lo: int | None, hi: int | None) -> list[tuple[str, ...]
 
 def _stitch(conn, groups: dict[str, tuple[str, ...]], tail: list[_Prepared], part: list[_Prepared], upto: int) -> int:
     """Join a part grouped alone to what came before: the events on both sides linked across the
-    boundary are the seeds; returns the events regrouped."""
+    boundary are the seeds; returns the events regrouped. The candidates of the region are
+    found in one read of the rows the two sides' windows span (``_WindowIndex``)."""
     helper = _Grouper(prepared=[], rarity=Rarity({}))
     if not tail or not part:
         return 0
     reach = max(p.window[1] for p in tail)
+    near = [q for q in part if q.window[0] <= reach]
+    mine = {q.e.key for q in near}
     seeds: set[str] = set()
-    tail_by = {}
-    for p in tail:
-        tail_by.setdefault(p.family, []).append(p)
-    for q in part:
-        if q.window[0] > reach:
-            continue
-        for p in tail_by.get(q.family, ()):
-            if p.window[1] >= q.window[0] and linked(helper, p, q):
-                seeds.update((p.e.key, q.e.key))
+    for p, ks in links(helper, tail, near).items():
+        ks &= mine
+        if ks:
+            seeds |= ks | {p}
     if not seeds:
         return 0
-    source = LedgerSource(conn, {}, {}, groups=groups, upto=upto, wide_upto=NO_DAY)   # wide ones come last
+    lo = min(p.window[0] for p in tail)
+    hi = max(q.window[1] for q in part)
+    index = _WindowIndex(conn, {p.family for p in tail + part}, lo, hi)
+    source = LedgerSource(conn, {}, {}, groups=groups, upto=upto, wide_upto=NO_DAY,   # wide ones come last
+                          index=index)
     old, new, region = settle(seeds, source)
     apply_groups(groups, old, new)
     return len(region)
@@ -423,27 +428,45 @@ def _add_wide(engine, groups: dict[str, tuple[str, ...]], progress: bool = False
     return wide, regrouped
 
 
-def write_records(engine, progress: bool = False) -> int:
+def record_rows(url, ids: list[int]) -> tuple[list[dict], list[dict], list[tuple[str, int]]]:
+    """One piece of the records pass (it runs in a worker process or on a Dask worker as well as
+    here): the stage rows of events ``ids``, their (token, year) rows, and each (token, year)
+    once per document that names it."""
+    from ..store import Ledger
+    from ..store.incidents import event_rows
+    ledger = Ledger(url, read_only=True) if isinstance(url, str) else url
+    try:
+        rows, ids_of = event_rows(ledger.engine, event_ids=ids)
+    finally:
+        if isinstance(url, str):
+            ledger.engine.dispose()
+    prepared = [prepared_of(r) for r in rows]
+    by_doc: dict[str, set] = {}
+    for p in prepared:
+        by_doc.setdefault(p.e.document, set()).update(tokens_of(p))
+    return ([to_row(ids_of[p.e.key], p) for p in prepared],
+            [{"token": t, "year": y, "event_id": ids_of[p.e.key]} for p in prepared for t, y in tokens_of(p)],
+            [t for ts in by_doc.values() for t in ts])
+
+
+def write_records(engine, progress: bool = False, runner: _Runner | None = None, url=None) -> int:
     """The incidents stage's rows written anew from the stored events: each event's record,
-    window and pre-filter, its (token, year) rows and the ledger's name counts (read in chunks of
-    event ids, never all at once). Returns the events written."""
+    window and pre-filter, its (token, year) rows and the ledger's name counts, in pieces of
+    ``RECORD_CHUNK`` event ids (never all at once), computed by ``runner`` (in order, a few
+    pieces ahead) and written here. Returns the events written."""
     from ..store import aggregate_state as st
-    from ..store.incidents import event_rows, iter_event_ids
+    from ..store.incidents import iter_event_ids
+    runner = runner or _Runner()
     done = 0
     with engine.begin() as conn:
         st.clear(conn)
     names: Counter = Counter()
-    for chunk in iter_event_ids(engine, 5_000):
-        rows, ids = event_rows(engine, event_ids=chunk)
-        prepared = [prepared_of(r) for r in rows]
-        by_doc: dict[str, set] = {}
-        for p in prepared:
-            by_doc.setdefault(p.e.document, set()).update(tokens_of(p))
-        names.update(t for ts in by_doc.values() for t in ts)
+    pieces = ((url, ids) for ids in iter_event_ids(engine, RECORD_CHUNK))
+    for rows, tokens, named in runner.map(record_rows, pieces):
+        names.update(named)
         with engine.begin() as conn:
-            st.add_rows(conn, [to_row(ids[p.e.key], p) for p in prepared],
-                        [{"token": t, "year": y, "event_id": ids[p.e.key]} for p in prepared for t, y in tokens_of(p)])
-        done += len(prepared)
+            st.add_rows(conn, rows, tokens)
+        done += len(rows)
         if progress:
             print(f"rebuild: {done} events read", file=sys.stderr, flush=True)
     with engine.begin() as conn:
@@ -452,33 +475,114 @@ def write_records(engine, progress: bool = False) -> int:
     return done
 
 
+class _Runner:
+    """Where the pieces of a rebuild run: here (no pool), on a local pool of ``processes``
+    worker processes, or on a Dask ``client``; ``map`` gives the results in order, at most
+    two pieces a worker ahead of the one that takes them (memory stays bounded)."""
+
+    def __init__(self, client=None, processes: int = 1):
+        self.client, self.pool = client, None
+        if client is not None:
+            self.width = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+        elif processes > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+            ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+            self.pool = ProcessPoolExecutor(processes, mp_context=ctx)
+            self.width = 2 * processes
+        else:
+            self.width = 0
+
+    @property
+    def remote(self) -> bool:
+        return self.client is not None or self.pool is not None
+
+    def map(self, fn, calls):
+        """``fn(*args)`` for each of ``calls``, in order; the first pieces are sent at once."""
+        if not self.remote:
+            return (fn(*args) for args in calls)
+        from collections import deque
+        calls = iter(calls)
+        pending: deque = deque()
+
+        def send() -> bool:
+            args = next(calls, None)
+            if args is None:
+                return False
+            pending.append(self.client.submit(fn, *args, pure=False) if self.client is not None
+                           else self.pool.submit(fn, *args))
+            return True
+        while len(pending) < self.width and send():
+            pass
+
+        def results():
+            while pending:
+                got = pending.popleft().result()
+                send()
+                yield got
+        return results()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def local_processes(engine, processes: int | None = None) -> int:
+    """How many processes a local rebuild uses: ``processes`` when given; else one for a ledger
+    of fewer than ``LOCAL_MIN_EVENTS`` events or held in memory, and one a core (at most 4)
+    otherwise."""
+    import os
+
+    from ..store import aggregate_state as st
+    if processes is not None:
+        return max(1, processes)
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return 1
+    with engine.connect() as conn:
+        events = st.counts(conn)[0]
+    return 1 if events < LOCAL_MIN_EVENTS else max(1, min(os.cpu_count() or 1, 4))
+
+
 def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART_EVENTS,
-            wide_batch: int = WIDE_BATCH) -> UpdateReport:
+            wide_batch: int = WIDE_BATCH, processes: int | None = None) -> UpdateReport:
     """Every incident recomputed from the stored events, in parts of about ``part_events`` events
     by window start: the stage's event rows and name counts written anew (read document by
     document, never all at once), each part grouped alone (on ``client``'s Dask workers when
     given), each joined to the ones before it by ``settle`` from the events linked across the
     boundary (windows overlap at most by the widest reach), the wide events (``WIDE_TIER``)
     left out of both and added last (``_add_wide``), then the reviews' merges and splits and
-    the incidents written. The same incidents as grouping every event at once."""
+    the incidents written. The same incidents as grouping every event at once. Without a
+    ``client``, the records and the parts are computed by ``processes`` local worker processes
+    (by default ``local_processes``: one a core for a large ledger); each part is still joined
+    here, in order, so the result does not depend on how many there are."""
     import time
 
-    from ..store import aggregate_state as st
-    from ..store.incidents import rebuild_mark, write_incidents_stream
+    from ..store.incidents import rebuild_mark
     t0 = time.perf_counter()
     engine = ledger.engine
     mark = rebuild_mark(engine)
     report = UpdateReport(mode="rebuild")
-    report.events = write_records(engine, progress)
+    runner = _Runner(client, 1 if client is not None else local_processes(engine, processes))
+    try:
+        return _rebuild(ledger, report, runner, progress, part_events, wide_batch, mark, t0)
+    finally:
+        runner.close()
+
+
+def _rebuild(ledger, report: UpdateReport, runner: _Runner, progress: bool, part_events: int, wide_batch: int,
+             mark, t0: float) -> UpdateReport:
+    import time
+
+    from ..store import aggregate_state as st
+    from ..store.incidents import write_incidents_stream
+    engine = ledger.engine
+    url = engine.url.render_as_string(hide_password=False) if runner.remote else ledger
+    report.events = write_records(engine, progress, runner, url)
     report.seconds["records"] = round(time.perf_counter() - t0, 1)
     with engine.connect() as conn:
         cuts = _cuts(st.starts_by_day(conn, below=WIDE_TIER), part_events)
-    if client is not None:
-        url = ledger.engine.url.render_as_string(hide_password=False)
-        futures = [client.submit(group_part, url, lo, hi, pure=False) for lo, hi in [(None, None)] + cuts]
-        results = iter(client.gather(futures))
-    else:
-        results = (group_part(ledger, lo, hi) for lo, hi in [(None, None)] + cuts)
+    results = runner.map(group_part, ((url, lo, hi) for lo, hi in [(None, None)] + cuts))
     groups: dict[str, tuple[str, ...]] = {}
     for g in next(results):                       # the undated: alone
         for k in g:
@@ -504,9 +608,23 @@ def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART
     del groups
     reviews = _structure_reviews(engine)
     structured = apply_structure([list(g) for g in machine], reviews) if reviews else [list(g) for g in machine]
-    report.incidents = write_incidents_stream(engine, structured, machine, _finish_rows, mark)
+    rows = None
+    if runner.remote:                              # the incidents' figures computed by the workers
+        rows = runner.map(finish_part, ((url, structured[i:i + FINISH_PART]) for i in range(0, len(structured), FINISH_PART)))
+    report.incidents = write_incidents_stream(engine, structured, machine, _finish_rows, mark, FINISH_PART, rows)
     report.seconds["total"] = round(time.perf_counter() - t0, 1)
     return report
+
+
+def finish_part(url: str, groups: list[list[str]]) -> list[dict]:
+    """``_finish_rows`` on a connection of its own (in a worker process or on a Dask worker)."""
+    from ..store import Ledger
+    ledger = Ledger(url, read_only=True)
+    try:
+        with ledger.engine.connect() as conn:
+            return _finish_rows(conn, groups)
+    finally:
+        ledger.engine.dispose()
 
 
 def _finish_rows(conn, groups: list[list[str]]) -> list[dict]:

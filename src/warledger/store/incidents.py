@@ -410,9 +410,10 @@ def replace_incidents(conn, drop: list[str], add: list[dict[str, Any]], ids: dic
 
 
 def write_incidents_stream(engine: Engine, groups: list[list[str]], machine: list[tuple[str, ...]], finish_rows,
-                           mark: str | None, part: int = 20_000) -> int:
+                           mark: str | None, part: int = 20_000, made=None) -> int:
     """Replace every stored incident, in one transaction, by those of ``groups`` (member keys),
-    made ``part`` groups at a time by ``finish_rows(conn, groups)``; every event's machine group
+    made ``part`` groups at a time by ``finish_rows(conn, groups)`` (or taken in order from
+    ``made``, an iterator of those pieces' rows computed elsewhere); every event's machine group
     (``machine``) written too, and the "needs rebuild" mark ``mark`` cleared as ``write_incidents``
     does."""
     from sqlalchemy import bindparam, update
@@ -434,7 +435,7 @@ def write_incidents_stream(engine: Engine, groups: list[list[str]], machine: lis
             conn.execute(stmt, rows)
         for i in range(0, len(groups), part):
             batch = groups[i:i + part]
-            rows = finish_rows(conn, batch)
+            rows = finish_rows(conn, batch) if made is None else next(made)
             ids = event_ids(conn, {k for g in batch for k in g})
             _insert_incidents(conn, rows, ids)
             n += len(rows)
