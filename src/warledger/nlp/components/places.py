@@ -138,6 +138,7 @@ class PlaceRecognizer:
         self.landforms = frozenset(lex["landforms"])
         self.locative_heads = frozenset(lex["locative_heads"])
         self.locative_verbs = frozenset(lex["locative_verbs"])
+        self.occurrences = frozenset(lex["occurrence_heads"])
         self.facilities = frozenset(lex["facility_heads"])
         from ...resolve.names import fold
         from ...resolve.registry import load_registry
@@ -472,6 +473,10 @@ class PlaceRecognizer:
         possessive = root.dep_ == "poss" or (m.tokens[1] < len(doc) and doc[m.tokens[1]].text in ("'s", "’s"))
         if possessive and (root.head.lemma_.lower() in self.locative_heads or root.head.lower_ in self.locative_heads):
             return False                                      # "Kabul's streets": where, not who
+        if possessive and root.head is not root and self._counted_or_place(root.head):
+            return False                                      # "Peru's 30 clinics", "Peru's first", "Chad's capital Ndjamena"
+        if root.dep_ == "nsubj" and self._reports_here(root.head):
+            return False                                      # "Peru reported its second case": where it happened
         if root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX") and root.head.lemma_.lower() in self.locative_verbs:
             return False                                      # "France is the seventh country": what it is
         if located:
@@ -481,6 +486,27 @@ class PlaceRecognizer:
         if root.dep_ == "pobj" and root.head.lower_ == "by":
             return True
         return possessive
+
+    @staticmethod
+    def _counted_or_place(head) -> bool:
+        """A possessed noun that is counted or ranked ("30 clinics", "its first", "ninth case"), or
+        is itself a place name ("Chad's capital Ndjamena"): the possessor holds it as a place."""
+        if head.ent_type_ in ("ORDINAL", "GPE", "LOC", "FAC"):
+            return True
+        return any(ch.dep_ == "nummod" or ch.ent_type_ in ("ORDINAL", "CARDINAL") for ch in head.children)
+
+    def _reports_here(self, verb) -> bool:
+        """The subject's verb reports or has something that happens in a place (``occurrence_heads``)
+        as its object, or in a clause it governs ("says it has confirmed a case", "confirmed that
+        there has been an outbreak", "reported having 40 cases")."""
+        def objects(v):
+            return [c for c in v.children if c.dep_ in ("dobj", "attr", "nsubjpass", "oprd")]
+
+        found = objects(verb)
+        for c in verb.children:
+            if c.dep_ in ("ccomp", "xcomp", "conj"):
+                found += objects(c)
+        return any(o.lemma_.lower() in self.occurrences or o.lower_ in self.occurrences for o in found)
 
     def __call__(self, doc: Doc) -> Doc:
         t = _Toks.of(doc)
