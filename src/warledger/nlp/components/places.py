@@ -126,6 +126,7 @@ class PlaceRecognizer:
         self.articles = frozenset(lex["articles"])
         self.particles = frozenset(lex["name_particles"])
         self.ends: set[int] = set()         # end tokens of the names found so far in the document
+        self.starts: set[int] = set()       # start tokens of names found, in the right-to-left pass
         self.admin1 = frozenset(lex["admin1_words"])
         self.admin2 = frozenset(lex["admin2_words"])
         self.camp = frozenset(w for w in lex["camp_words"] if " " not in w)
@@ -175,6 +176,8 @@ class PlaceRecognizer:
                 return True
         if lists and t.lower[i] in ("and", "or", ",") and i - 1 in self.ends:
             return True                                        # "Migori, Rongo": a list of places
+        if lists and self.starts and self._listed_before(t, b):
+            return True                                        # "Rongo, Migori and Kisumu", read right to left
         if lists and t.lower[i] == "and" and t.words[i - 1] == "," and i - 2 in self.ends:
             return True
         prev = t.words[i]
@@ -186,6 +189,16 @@ class PlaceRecognizer:
                 j -= 1
             return j >= 0 and t.lower[j] in self.nouns_of
         return t.lower[i] in self.preps
+
+    def _listed_before(self, t: _Toks, b: int) -> bool:
+        """A comma or "and" after the name and a place name found right after it."""
+        n = len(t.words)
+        if b >= n or t.words[b] not in (",", "and", "or"):
+            return False
+        k = b + 1
+        if t.words[b] == "," and k < n and t.lower[k] in ("and", "or"):
+            k += 1
+        return k in self.starts
 
     def _prep_before(self, t: _Toks, a: int) -> bool:
         """A preposition or place word right before the name ("in", "near", "the town of")."""
@@ -221,9 +234,16 @@ class PlaceRecognizer:
                    for c in self.gaz.lookup(name, fuzzy=False))
 
     def _code(self, word: str) -> bool:
-        """A country's own short form in capitals ("US", "UK", "UAE"), not an acronym of
-        something else ("IS", "RT")."""
-        return word.isupper() and any(c.level == "country" and not c.alias for c in self.gaz.lookup(word, fuzzy=False))
+        """A country's own short form in capitals ("US", "UK", "UAE") or a province's written
+        alone ("NSW"), not an acronym of something else ("IS", "RT")."""
+        if not word.isupper():
+            return False
+        cands = self.gaz.lookup(word, fuzzy=False)
+        if any(c.level == "country" and not c.alias for c in cands):
+            return True
+        # a province's abbreviation that is also written alone as its name ("NSW")
+        provinces = {p.id for p in self.gaz.abbreviation(word) if p.level == "admin1"}
+        return any(c.id in provinces for c in cands)
 
     def _stopped(self, t: _Toks, i: int) -> bool:
         """A stop word, month or direction word that cannot start or end a name; a stop word
@@ -511,11 +531,13 @@ class PlaceRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         t = _Toks.of(doc)
         mentions: list[Mention] = []
-        self.ends = set()
-        for a, b in self._runs(t):
+        self.ends, self.starts = set(), set()
+        runs = self._runs(t)
+        for a, b in runs:
             found = self._match_run(t, a, b)
             self.ends.update(m.tokens[1] - 1 for m in found if m.candidates)
             mentions += found
+        mentions = self._listed(t, runs, mentions)
         # a place name inside an organisation's name ("Kenya Red Cross Society") is embedded
         inside_org = [m for m in mentions if self._in_org(t, m)]
         mentions = [m for m in mentions if m not in inside_org]
@@ -555,6 +577,24 @@ class PlaceRecognizer:
         doc._.wl_places = placing.records(mentions, t.text)
         doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text)
         return doc
+
+    def _listed(self, t: _Toks, runs: list[tuple[int, int]], mentions: list[Mention]) -> list[Mention]:
+        """Names listed before a place ("Rogaland, Vestfold and Oslo"): the list cue reads left
+        to right, so the names before the first one with evidence are read again right to left,
+        each one that is a place becoming the cue of the name before it."""
+        self.starts = {m.tokens[0] for m in mentions if m.candidates}
+        covered = {i for m in mentions for i in range(*m.tokens)}
+        added = []
+        for a, b in reversed(runs):
+            if a in covered or not self._listed_before(t, b):
+                continue
+            found = [m for m in self._match_run(t, a, b) if m.candidates]
+            if found and found[-1].tokens[1] == b:
+                added += found
+                self.starts.update(m.tokens[0] for m in found)
+                covered.update(i for m in found for i in range(*m.tokens))
+        self.starts = set()
+        return sorted(mentions + added, key=lambda m: m.start) if added else mentions
 
     def _in_org(self, t: _Toks, m: Mention) -> bool:
         """The name begins an organisation's name that goes on in capitals after it ("Kenya Red
