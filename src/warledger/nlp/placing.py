@@ -173,15 +173,20 @@ def _jointly(kept: list[Mention], ctx: Counter) -> None:
     choice: a candidate near the other names' choices, or a province holding them, gains the
     nearness bonus ("Georgia" beside Atlanta is the state)."""
     for m in kept:
-        if len(m.ranked) < 2 or m.admin_hint:
+        if len(m.ranked) < 2 or m.admin_hint not in (None, "admin2"):
             continue
         others = [x.chosen for x in kept if x is not m and x.chosen and x.text != m.text]
         towns = [o for o in others if o.level not in ("continent", "country", "admin1", "admin2")]
-        if not towns:
+        provinces = {(o.country, o.admin1) for o in others if o.level == "admin1"}
+        if any(c.level == "admin1" and not c.alias for _, c in m.ranked):
+            provinces = set()   # a province's own name among lists of provinces ("Ohio, Oregon") stays one
+        if not towns and not provinces:
             continue
         own = _says(m)
         said = ctx - own if own else ctx
         pool = [c for _, c in m.ranked]
+        if provinces:       # a county in a province the story names may rank below the first four
+            pool += [c for c in m.candidates if (c.country, c.admin1) in provinces and c not in pool]
         rescored = []
         for c in pool:
             s = score(m, c, said, towns)
@@ -189,6 +194,8 @@ def _jointly(kept: list[Mention], ctx: Counter) -> None:
                     o.country == c.country and o.admin1 == c.admin1 for o in towns):
                 s += JOINT_BONUS                # a province holding the story's towns, by its own name
                 # (a province that only bears a city's name as an alternate one is no reading of it)
+            elif c.level != "admin1" and (c.country, c.admin1) in provinces:
+                s += JOINT_BONUS                # in a province the story names ("Monroe County" beside Michigan)
             rescored.append((s, c))
         rescored.sort(key=lambda x: -x[0])
         if rescored[0][1] is not m.chosen:
@@ -255,6 +262,10 @@ def contain(text: str, mentions: list[Mention]) -> None:
         if in_admin:
             a.candidates = in_admin
             a.why.append(f"followed by {b.text!r}: a place in that province")
+            holding = [w for w in wide if w.level == "admin1" and any(c.admin1 == w.admin1 for c in in_admin)]
+            if holding and len(holding) < len(b.candidates):
+                b.candidates = holding      # "Buffalo, New York": the state, not the city
+                b.why.append(f"after {a.text!r}: the province holding it")
         elif held:
             a.candidates = held
             a.why.append(f"followed by {b.text!r}: a place in that country")

@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import WarledgerError
-from .names import _skeleton, fuzzy_key, lexicon, name_key
+from .names import _skeleton, fuzzy_key, lexicon, name_key, spelled_out
 
 VERSION = "4"            # a new version whenever the build changes: old files are rebuilt, not reused
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
@@ -526,6 +526,10 @@ class Gazetteer:
                 "AND n.alias < 2 GROUP BY p.id", key)
             if fuzzy:
                 self._cache[(name, False)] = exact      # the exact answer serves both lookups
+        if not exact and (spelled := spelled_out(key)) != key:
+            exact = self.lookup(spelled, fuzzy=False)     # "St. Marc" is written "Saint-Marc"
+            if fuzzy:
+                self._cache[(name, False)] = exact
         found = list(exact)
         if not found and fuzzy and (fk := fuzzy_key(name)):
             found = list(self.extra_fuzzy.get(fk, []))

@@ -318,6 +318,9 @@ class PlaceRecognizer:
         if (b < len(t.words) and t.caps[b] and t.lower[b] in self.landforms
                 and not any(c.level in ("country", "admin1") for c in cands)):
             return False                                           # "Golan" of "Golan Heights"
+        if (a > 0 and t.caps[a - 1] and t.lower[a - 1] in self.landforms and not t.sent_start[a]
+                and not any(c.level in ("country", "admin1") for c in cands)):
+            return False                                           # "Erie" of "Lake Erie": read whole or not at all
         exact = cands if not fuzzy else self.gaz.lookup(t.name(a, b), fuzzy=False)
         if single and not hashtag and self._common(t, a, exact):
             return False                                           # "Border" where the text writes "border"
@@ -344,6 +347,8 @@ class PlaceRecognizer:
             return False
         if t.words[j] in ("-", "‑") and not t.ws[j] and j > 0 and not t.ws[j - 1]:
             return True
+        if t.words[j] in ("'s", "’s") and j > 0 and not t.ws[j - 1] and t.caps[j - 1] and t.caps[j + 1]:
+            return True             # "People's Republic of China", "Saint Peter's Square": read whole when the gazetteer has it
         if t.words[j] in self.particles and j > 0 and (t.caps[j - 1] or t.words[j - 1] in self.particles):
             # "Rio de Janeiro", "Republic of the Congo": read whole only when the gazetteer has it
             k = j + 1
@@ -398,7 +403,17 @@ class PlaceRecognizer:
                 a += 1                  # a name starts with a proper noun or an entity ("The", "Will")
                 continue
             for b in range(min(hi, a + _MAX_TOKENS), a, -1):
-                if not caps[b - 1] or self._stopped(t, b - 1) or self._splits(t, a, b, lo, hi):
+                if not caps[b - 1] or self._splits(t, a, b, lo, hi):
+                    continue
+                if self._stopped(t, b - 1):
+                    # a direction word ends a name only when the gazetteer has the whole as a
+                    # division's name ("Mashonaland West", "Nusa Tenggara Barat")
+                    if b - 1 > a and t.lower[b - 1] in self.directions and self._may_be_place(t, a, b):
+                        cands = [c for c in self.gaz.lookup(t.name(a, b), fuzzy=False)
+                                 if c.level in ("admin1", "admin2") and not c.alias]
+                        if cands and self._accept(t, a, b, False, cands):
+                            found = (b, cands, False)
+                            break
                     continue
                 if not self._may_be_place(t, a, b) and not self._supplemented(t, a, b):
                     continue
@@ -438,9 +453,15 @@ class PlaceRecognizer:
             if not t.caps[b - 1] or t.lower[b - 1] in self.stop:
                 continue
             cands = self.gaz.lookup(t.name(a, b), fuzzy=False)
-            # only names of some standing: "Southern City" is some small town's other name
-            if cands and any(c.level in ("country", "admin1", "admin2") or c.population >= placing.SIZEABLE
-                             for c in cands) and self._accept(t, a, b, False, cands):
+            # only names of some standing: "Southern City" is some small town's other name;
+            # a smaller town by its own name needs a place cue before it ("at Eastern Creek")
+            if cands and (any(c.level in ("country", "admin1", "admin2") or c.population >= placing.SIZEABLE
+                              for c in cands) or (any(not c.alias for c in cands)
+                                                 and (self._prep_before(t, a) or (a and t.lower[a - 1] in self.preps)))
+                          ) and self._accept(t, a, b, False, cands):
+                if not any(c.level in ("country", "admin1", "admin2") or c.population >= placing.SIZEABLE
+                           for c in cands):
+                    cands = [c for c in cands if not c.alias]
                 return b, cands
         return None
 
