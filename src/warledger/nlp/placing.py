@@ -111,7 +111,10 @@ def score(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> float:
         s += 6.0 if c.level == "airport" else 0.0
     elif m.admin_hint != "camp":
         s += LEVEL_PRIOR.get(c.level, 0.0)
-    s += math.log10(max(c.population, c.size) + 10) * 0.6     # a province: its towns' population
+    # a province: its towns' population; a district only by its own name (a county that bears a
+    # city's name as an alternate one is not as big as its towns: "Houston" is the city)
+    size = c.population if c.level == "admin2" and c.alias else max(c.population, c.size)
+    s += math.log10(size + 10) * 0.6
     if c.capital:
         s += CAPITAL_PRIOR          # a bare "Washington" in the news is the capital, not the state
     if (c.alias and m.division_named and c.level not in ("country", "admin1") and c.population < SIZEABLE

@@ -166,7 +166,9 @@ class PlaceRecognizer:
         """A word before the name that says "place": "in", "near", "the town of", "Syria's";
         with ``lists``, also a comma or "and" after a place name found before it."""
         i = a - 1
-        while i >= 0 and (t.words[i] in ("#", "-") or t.lower[i] == "the" or t.lower[i] in self.articles):
+        # an article that is also an English preposition ("at") is the preposition here
+        while i >= 0 and (t.words[i] in ("#", "-") or t.lower[i] == "the"
+                          or (t.lower[i] in self.articles and t.lower[i] not in self.preps)):
             i -= 1
         if i < 0:
             return False
@@ -203,7 +205,7 @@ class PlaceRecognizer:
     def _prep_before(self, t: _Toks, a: int) -> bool:
         """A preposition or place word right before the name ("in", "near", "the town of")."""
         i = a - 1
-        while i >= 0 and (t.lower[i] == "the" or t.lower[i] in self.articles):
+        while i >= 0 and (t.lower[i] == "the" or (t.lower[i] in self.articles and t.lower[i] not in self.preps)):
             i -= 1
         return i >= 0 and (t.lower[i] in self.preps or (t.lower[i] == "of" and i > 0 and t.lower[i - 1] in self.nouns_of))
 
@@ -456,8 +458,7 @@ class PlaceRecognizer:
             # only names of some standing: "Southern City" is some small town's other name;
             # a smaller town by its own name needs a place cue before it ("at Eastern Creek")
             if cands and (any(c.level in ("country", "admin1", "admin2") or c.population >= placing.SIZEABLE
-                              for c in cands) or (any(not c.alias for c in cands)
-                                                 and (self._prep_before(t, a) or (a and t.lower[a - 1] in self.preps)))
+                              for c in cands) or (any(not c.alias for c in cands) and self._prep_before(t, a))
                           ) and self._accept(t, a, b, False, cands):
                 if not any(c.level in ("country", "admin1", "admin2") or c.population >= placing.SIZEABLE
                            for c in cands):
