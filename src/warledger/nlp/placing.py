@@ -298,11 +298,13 @@ def locate_unknown(text: str, mentions: list[Mention]) -> None:
             m.near = nxt
 
 
-def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
-    """Document places: one per chosen place (or part of one), unknown toponym or kept name."""
+def records(mentions: list[Mention], text: str = "", parts: bool = True) -> list[PlaceRecord]:
+    """Document places: one per chosen place (or part of one), unknown toponym or kept name.
+    Without ``parts`` (the list of toponyms) "northern Mali" is the toponym "Mali", the country:
+    the part of it is where an event is placed, not what the name refers to."""
     by_key: dict[object, PlaceRecord] = {}
     for m in mentions:
-        if m.chosen and m.part and m.part_point:
+        if parts and m.chosen and m.part and m.part_point:
             c = m.chosen
             name = f"{text[m.part_start:m.start]}{c.name}" if text else c.name
             rec = by_key.setdefault(("part", c.id, m.part),

@@ -597,7 +597,7 @@ class PlaceRecognizer:
                 spans.append(span or doc[m.tokens[0]:m.tokens[1]])
         doc.spans[SPANS_PLACES] = spans
         doc._.wl_places = placing.records(mentions, t.text)
-        doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text)
+        doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text, parts=False)
         return doc
 
     def _listed(self, t: _Toks, runs: list[tuple[int, int]], mentions: list[Mention]) -> list[Mention]:
