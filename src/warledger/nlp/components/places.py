@@ -457,11 +457,11 @@ class PlaceRecognizer:
             cands = self.gaz.lookup(t.name(a, b), fuzzy=False)
             # only names of some standing: "Southern City" is some small town's other name;
             # a smaller town by its own name needs a place cue before it ("at Eastern Creek")
-            if cands and (any(c.level in ("country", "admin1", "admin2") or c.population >= placing.SIZEABLE
-                              for c in cands) or (any(not c.alias for c in cands) and self._prep_before(t, a))
+            if cands and (any(c.level in ("continent", "country", "admin1", "admin2")
+                              or c.population >= placing.SIZEABLE for c in cands) or (any(not c.alias for c in cands) and self._prep_before(t, a))
                           ) and self._accept(t, a, b, False, cands):
-                if not any(c.level in ("country", "admin1", "admin2") or c.population >= placing.SIZEABLE
-                           for c in cands):
+                if not any(c.level in ("continent", "country", "admin1", "admin2")
+                           or c.population >= placing.SIZEABLE for c in cands):
                     cands = [c for c in cands if not c.alias]
                 return b, cands
         return None
