@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
 import sqlite3
 import sys
@@ -31,6 +32,9 @@ _CACHE_MAX = 200_000
 
 
 def default_path() -> Path:
+    """The installed gazetteer file, or the one WARLEDGER_GAZETTEER names."""
+    if env := os.environ.get("WARLEDGER_GAZETTEER"):
+        return Path(env)
     return Path(sys.prefix) / "share" / "warledger" / f"gazetteer-v{VERSION}.sqlite"
 
 
