@@ -140,6 +140,7 @@ class PlaceRecognizer:
         self.locative_heads = frozenset(lex["locative_heads"])
         self.locative_verbs = frozenset(lex["locative_verbs"])
         self.occurrences = frozenset(lex["occurrence_heads"])
+        self.diseases = frozenset(lex["disease_words"])
         self.facilities = frozenset(lex["facility_heads"])
         from ...resolve.names import fold
         from ...resolve.registry import load_registry
@@ -340,6 +341,11 @@ class PlaceRecognizer:
             return False                                           # title case: only strong evidence
         if not fuzzy and "PERSON" not in ents and any(c.population >= _BIG for c in cands):
             return True                                            # "out of Aleppo": a big city needs no cue
+        code = single and self._code(t.words[a])
+        if not fuzzy and "PERSON" not in ents and (code or not single) and any(
+                c.level == "admin1" and c.size >= _BIG and (code or not c.alias) for c in cands):
+            return True                                            # nor a big province by a whole name or its code:
+            # "KwaZulu-Natal", "the NSW government" (one word alone, "Centre", still needs one)
         return self._cue_before(t, a, b)
 
     # ---------------------------------------------------------- runs
@@ -560,8 +566,9 @@ class PlaceRecognizer:
             self.ends.update(m.tokens[1] - 1 for m in found if m.candidates)
             mentions += found
         mentions = self._listed(t, runs, mentions)
-        # a place name inside an organisation's name ("Kenya Red Cross Society") is embedded
-        inside_org = [m for m in mentions if self._in_org(t, m)]
+        # a place name inside an organisation's name ("Kenya Red Cross Society") or a disease's
+        # name ("West Nile virus") is embedded
+        inside_org = [m for m in mentions if self._in_org(t, m) or self._names_disease(t, m)]
         mentions = [m for m in mentions if m not in inside_org]
         for m in inside_org:
             m.reading = "embedded"
@@ -617,6 +624,11 @@ class PlaceRecognizer:
                 covered.update(i for m in found for i in range(*m.tokens))
         self.starts = set()
         return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+    def _names_disease(self, t: _Toks, m: Mention) -> bool:
+        """The name is part of a disease's name: "West Nile virus", "Rift Valley fever"."""
+        b = m.tokens[1]
+        return b < len(t.words) and t.lower[b] in self.diseases
 
     def _in_org(self, t: _Toks, m: Mention) -> bool:
         """The name begins an organisation's name that goes on in capitals after it ("Kenya Red
