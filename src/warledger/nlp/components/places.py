@@ -188,6 +188,8 @@ class PlaceRecognizer:
             return True                                        # "Syria's Deir Ezzor", "Syrias Deir Ezzor"
         if t.lower[i] == "of":
             j = i - 1
+            if j >= 1 and t.words[j] == "," and t.pos[j - 1] in ("NUM", "PROPN"):
+                return True                                    # "Jane Doe, 54, of Tyler": where she lives
             while j >= 0 and t.pos[j] == "ADJ":
                 j -= 1
             return j >= 0 and t.lower[j] in self.nouns_of
