@@ -271,3 +271,32 @@ def test_geoparse_district_point_is_the_centre_of_its_towns():
     cook = [p for p in Gazetteer().lookup("Cook County", fuzzy=False)
             if p.level == "admin2" and p.admin1_name == "Illinois"]
     assert cook and km(cook[0].lat, cook[0].lon, 41.88, -87.63) < 60     # Chicago, not the state's centre
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,province", [
+    ("The NSW government closed two tracks on Monday.", "NSW", "New South Wales"),
+    ("Tests were run on farms in regional NSW on Monday.", "NSW", "New South Wales"),
+    ("Doctors in the South African region KwaZulu-Natal saw more cases.", "KwaZulu-Natal", "KwaZulu-Natal"),
+])
+def test_geoparse_big_province_by_whole_name_or_code_needs_no_cue(nlp, text, name, province):
+    rec, reading = toponyms(nlp, text)[name]
+    assert rec.level == "admin1" and rec.name == province and reading == "literal"
+
+
+@pytest.mark.issue(20)
+def test_geoparse_place_in_a_disease_name_is_embedded(nlp):
+    text = "The drug is tested against West Nile virus in Ohio."
+    found = toponyms(nlp, text)
+    assert found["Nile"][1] == "embedded" and found["Ohio"][1] == "literal"
+    assert [p.name for p in nlp(text)._.wl_places] == ["Ohio"]
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country", [
+    ("Anna, a resident of Gniezno, told reporters she saw the birds.", "Gniezno", "PL"),
+    ("A doctor, a native of Bitlis, said the clinic was full.", "Bitlis", "TR"),
+])
+def test_geoparse_resident_or_mayor_of_a_town(nlp, text, name, country):
+    rec, _ = toponyms(nlp, text)[name]
+    assert rec.place.country == country
