@@ -300,3 +300,9 @@ def test_geoparse_place_in_a_disease_name_is_embedded(nlp):
 def test_geoparse_resident_or_mayor_of_a_town(nlp, text, name, country):
     rec, _ = toponyms(nlp, text)[name]
     assert rec.place.country == country
+
+
+@pytest.mark.issue(20)
+def test_geoparse_town_comma_city_near_it_stays_the_city(nlp):
+    rec, _ = toponyms(nlp, "Shells fell on Douma, Damascus, on Sunday, residents said.")["Damascus"]
+    assert rec.level == "populated_place" and rec.place.country == "SY"

@@ -34,6 +34,7 @@ CAPITAL_PRIOR = 0.75
 SEAT_MIN = 20_000
 SEAT_BIG = 1_000_000
 JOINT_BONUS = 1.5
+SUBURB_KM = 100         # "Town, City": a town this near the city may be its suburb
 
 
 @dataclass
@@ -265,9 +266,14 @@ def contain(text: str, mentions: list[Mention]) -> None:
         if in_admin:
             a.candidates = in_admin
             a.why.append(f"followed by {b.text!r}: a place in that province")
-            holding = [w for w in wide if w.level == "admin1" and any(c.admin1 == w.admin1 for c in in_admin)]
-            if holding and len(holding) < len(b.candidates):
-                b.candidates = holding      # "Buffalo, New York": the state, not the city
+            holding = [w for w in wide if w.level == "admin1" and not w.alias
+                       and any(c.admin1 == w.admin1 for c in in_admin)]
+            # "Buffalo, New York": the state, not the city far from it; "Douma, Damascus" near
+            # the city stays a suburb and its city
+            near = [c for c in b.candidates if c.level == "populated_place" and any(
+                km(c.lat, c.lon, x.lat, x.lon) <= SUBURB_KM for x in in_admin)]
+            if holding and not near and len(holding) < len(b.candidates):
+                b.candidates = holding
                 b.why.append(f"after {a.text!r}: the province holding it")
         elif held:
             a.candidates = held
