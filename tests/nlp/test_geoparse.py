@@ -306,3 +306,13 @@ def test_geoparse_resident_or_mayor_of_a_town(nlp, text, name, country):
 def test_geoparse_town_comma_city_near_it_stays_the_city(nlp):
     rec, _ = toponyms(nlp, "Shells fell on Douma, Damascus, on Sunday, residents said.")["Damascus"]
     assert rec.level == "populated_place" and rec.place.country == "SY"
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,level,country", [
+    ("Ranchers in Texas and Alabama waited while a lab in Georgia ran the tests.", "admin1", "US"),
+    ("Troops from Georgia and Armenia met near the border with Russia.", "country", "GE"),
+])
+def test_geoparse_state_of_the_story_country_over_a_country_named_nowhere_else(nlp, text, level, country):
+    rec, _ = toponyms(nlp, text)["Georgia"]
+    assert rec.level == level and rec.place.country == country

@@ -34,6 +34,8 @@ CAPITAL_PRIOR = 0.75
 SEAT_MIN = 20_000
 SEAT_BIG = 1_000_000
 JOINT_BONUS = 1.5
+HOME_SHARE = 0.5        # a province of the country that most of the story's other names are in ...
+HOME_PROVINCE = 2.0     # ... beats a country of the same name the story names nowhere else
 SUBURB_KM = 100         # "Town, City": a town this near the city may be its suburb
 
 
@@ -118,6 +120,9 @@ def score(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> float:
     s += math.log10(size + 10) * 0.6
     if c.capital:
         s += CAPITAL_PRIOR          # a bare "Washington" in the news is the capital, not the state
+    if (c.level == "admin1" and not c.alias and ctx.get(c.country, 0) >= HOME_SHARE * total
+            and any(o.level == "country" and not o.alias and not ctx.get(o.country) for o in m.candidates)):
+        s += HOME_PROVINCE          # "a lab in Georgia" beside Texas and Kansas: the state, not the country
     if (c.alias and m.division_named and c.level not in ("country", "admin1") and c.population < SIZEABLE
             and not c.capital and not _seat(c, m.division_named, m.text)):
         s -= ALIAS_PENALTY          # a town's alternate name that a state bears: "Minnesota" is no Minneota
