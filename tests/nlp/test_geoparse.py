@@ -316,3 +316,9 @@ def test_geoparse_town_comma_city_near_it_stays_the_city(nlp):
 def test_geoparse_state_of_the_story_country_over_a_country_named_nowhere_else(nlp, text, level, country):
     rec, _ = toponyms(nlp, text)["Georgia"]
     assert rec.level == level and rec.place.country == country
+
+
+@pytest.mark.issue(20)
+def test_geoparse_country_alias_that_is_its_own_province_names_the_province(nlp):
+    rec, _ = toponyms(nlp, "Hospitals in Wales and Scotland cancelled visits, the NHS said.")["Wales"]
+    assert rec.level == "admin1" and rec.place.country == "GB"

