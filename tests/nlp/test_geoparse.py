@@ -233,10 +233,10 @@ def test_geoparse_names_listed_before_a_place_are_read(nlp):
 @pytest.mark.parametrize("text,name,level,country,province", [
     ("More horses from NSW were sick, Australian vets said.", "NSW", "admin1", "AU", None),
     ("The boy was from Albany, New York, his school said.", "New York", "admin1", "US", None),
-    ("Dead swans were found in Monroe County. Michigan wildlife officials tested them.", "Monroe County",
-     "admin2", "US", "Michigan"),
-    ("Cholera cases rose in Mashonaland West this month.", "Mashonaland West", "admin1", "ZW", None),
-    ("Patients crowded the clinic in St. Marc, Haiti.", "St. Marc", "populated_place", "HT", None),
+    ("Dead deer were found in Clark County. Ohio wildlife officials tested them.", "Clark County",
+     "admin2", "US", "Ohio"),
+    ("Cholera cases rose in Matabeleland North this month.", "Matabeleland North", "admin1", "ZW", None),
+    ("Patients crowded the clinic in St. Raphael, France.", "St. Raphael", "populated_place", "FR", None),
     ("Officials of the People's Republic of China met the envoys.", "People's Republic of China", "country",
      "CN", None),
     ("Pigs at Bantul farms were tested, Indonesian officials said.", "Bantul", "populated_place", "ID", None),
@@ -254,7 +254,7 @@ def test_geoparse_names_and_referents_of_this_round(nlp, text, name, level, coun
 
 @pytest.mark.issue(20)
 def test_geoparse_no_town_inside_a_lake_name(nlp):
-    assert "Erie" not in toponyms(nlp, "Boats sailed on Lake Erie all week.")
+    assert "Huron" not in toponyms(nlp, "Boats sailed on Lake Huron all week.")
 
 
 @pytest.mark.issue(20)
