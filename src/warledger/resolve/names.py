@@ -62,3 +62,15 @@ def fuzzy_key(name: str) -> str | None:
     # "Tel Hamis" / "Tall Hamis"
     sk = _skeleton(key.replace(" ", ""))
     return sk if len(sk) >= 3 else None
+
+
+@cache
+def _short_words() -> dict[str, str]:
+    return {k.lower(): v.lower() for k, v in (lexicon().get("name_abbreviations") or {}).items()}
+
+
+def spelled_out(key: str) -> str:
+    """A name key with the abbreviated words of names written out ("st marc" → "saint marc",
+    "mt hermon" → "mount hermon"): the gazetteer's names spell them out."""
+    table = _short_words()
+    return " ".join(table.get(w, w) for w in key.split())

@@ -126,6 +126,7 @@ class PlaceRecognizer:
         self.articles = frozenset(lex["articles"])
         self.particles = frozenset(lex["name_particles"])
         self.ends: set[int] = set()         # end tokens of the names found so far in the document
+        self.starts: set[int] = set()       # start tokens of names found, in the right-to-left pass
         self.admin1 = frozenset(lex["admin1_words"])
         self.admin2 = frozenset(lex["admin2_words"])
         self.camp = frozenset(w for w in lex["camp_words"] if " " not in w)
@@ -138,6 +139,8 @@ class PlaceRecognizer:
         self.landforms = frozenset(lex["landforms"])
         self.locative_heads = frozenset(lex["locative_heads"])
         self.locative_verbs = frozenset(lex["locative_verbs"])
+        self.occurrences = frozenset(lex["occurrence_heads"])
+        self.diseases = frozenset(lex["disease_words"])
         self.facilities = frozenset(lex["facility_heads"])
         from ...resolve.names import fold
         from ...resolve.registry import load_registry
@@ -164,7 +167,9 @@ class PlaceRecognizer:
         """A word before the name that says "place": "in", "near", "the town of", "Syria's";
         with ``lists``, also a comma or "and" after a place name found before it."""
         i = a - 1
-        while i >= 0 and (t.words[i] in ("#", "-") or t.lower[i] == "the" or t.lower[i] in self.articles):
+        # an article that is also an English preposition ("at") is the preposition here
+        while i >= 0 and (t.words[i] in ("#", "-") or t.lower[i] == "the"
+                          or (t.lower[i] in self.articles and t.lower[i] not in self.preps)):
             i -= 1
         if i < 0:
             return False
@@ -174,6 +179,8 @@ class PlaceRecognizer:
                 return True
         if lists and t.lower[i] in ("and", "or", ",") and i - 1 in self.ends:
             return True                                        # "Migori, Rongo": a list of places
+        if lists and self.starts and self._listed_before(t, b):
+            return True                                        # "Rongo, Migori and Kisumu", read right to left
         if lists and t.lower[i] == "and" and t.words[i - 1] == "," and i - 2 in self.ends:
             return True
         prev = t.words[i]
@@ -181,15 +188,27 @@ class PlaceRecognizer:
             return True                                        # "Syria's Deir Ezzor", "Syrias Deir Ezzor"
         if t.lower[i] == "of":
             j = i - 1
+            if j >= 1 and t.words[j] == "," and t.pos[j - 1] in ("NUM", "PROPN"):
+                return True                                    # "Jane Doe, 54, of Tyler": where she lives
             while j >= 0 and t.pos[j] == "ADJ":
                 j -= 1
             return j >= 0 and t.lower[j] in self.nouns_of
         return t.lower[i] in self.preps
 
+    def _listed_before(self, t: _Toks, b: int) -> bool:
+        """A comma or "and" after the name and a place name found right after it."""
+        n = len(t.words)
+        if b >= n or t.words[b] not in (",", "and", "or"):
+            return False
+        k = b + 1
+        if t.words[b] == "," and k < n and t.lower[k] in ("and", "or"):
+            k += 1
+        return k in self.starts
+
     def _prep_before(self, t: _Toks, a: int) -> bool:
         """A preposition or place word right before the name ("in", "near", "the town of")."""
         i = a - 1
-        while i >= 0 and (t.lower[i] == "the" or t.lower[i] in self.articles):
+        while i >= 0 and (t.lower[i] == "the" or (t.lower[i] in self.articles and t.lower[i] not in self.preps)):
             i -= 1
         return i >= 0 and (t.lower[i] in self.preps or (t.lower[i] == "of" and i > 0 and t.lower[i - 1] in self.nouns_of))
 
@@ -220,9 +239,16 @@ class PlaceRecognizer:
                    for c in self.gaz.lookup(name, fuzzy=False))
 
     def _code(self, word: str) -> bool:
-        """A country's own short form in capitals ("US", "UK", "UAE"), not an acronym of
-        something else ("IS", "RT")."""
-        return word.isupper() and any(c.level == "country" and not c.alias for c in self.gaz.lookup(word, fuzzy=False))
+        """A country's own short form in capitals ("US", "UK", "UAE") or a province's written
+        alone ("NSW"), not an acronym of something else ("IS", "RT")."""
+        if not word.isupper():
+            return False
+        cands = self.gaz.lookup(word, fuzzy=False)
+        if any(c.level == "country" and not c.alias for c in cands):
+            return True
+        # a province's abbreviation that is also written alone as its name ("NSW")
+        provinces = {p.id for p in self.gaz.abbreviation(word) if p.level == "admin1"}
+        return any(c.id in provinces for c in cands)
 
     def _stopped(self, t: _Toks, i: int) -> bool:
         """A stop word, month or direction word that cannot start or end a name; a stop word
@@ -297,6 +323,9 @@ class PlaceRecognizer:
         if (b < len(t.words) and t.caps[b] and t.lower[b] in self.landforms
                 and not any(c.level in ("country", "admin1") for c in cands)):
             return False                                           # "Golan" of "Golan Heights"
+        if (a > 0 and t.caps[a - 1] and t.lower[a - 1] in self.landforms and not t.sent_start[a]
+                and not any(c.level in ("country", "admin1") for c in cands)):
+            return False                                           # "Erie" of "Lake Erie": read whole or not at all
         exact = cands if not fuzzy else self.gaz.lookup(t.name(a, b), fuzzy=False)
         if single and not hashtag and self._common(t, a, exact):
             return False                                           # "Border" where the text writes "border"
@@ -314,6 +343,11 @@ class PlaceRecognizer:
             return False                                           # title case: only strong evidence
         if not fuzzy and "PERSON" not in ents and any(c.population >= _BIG for c in cands):
             return True                                            # "out of Aleppo": a big city needs no cue
+        code = single and self._code(t.words[a])
+        if not fuzzy and "PERSON" not in ents and (code or not single) and any(
+                c.level == "admin1" and c.size >= _BIG and (code or not c.alias) for c in cands):
+            return True                                            # nor a big province by a whole name or its code:
+            # "KwaZulu-Natal", "the NSW government" (one word alone, "Centre", still needs one)
         return self._cue_before(t, a, b)
 
     # ---------------------------------------------------------- runs
@@ -323,6 +357,8 @@ class PlaceRecognizer:
             return False
         if t.words[j] in ("-", "‑") and not t.ws[j] and j > 0 and not t.ws[j - 1]:
             return True
+        if t.words[j] in ("'s", "’s") and j > 0 and not t.ws[j - 1] and t.caps[j - 1] and t.caps[j + 1]:
+            return True             # "People's Republic of China", "Saint Peter's Square": read whole when the gazetteer has it
         if t.words[j] in self.particles and j > 0 and (t.caps[j - 1] or t.words[j - 1] in self.particles):
             # "Rio de Janeiro", "Republic of the Congo": read whole only when the gazetteer has it
             k = j + 1
@@ -377,7 +413,17 @@ class PlaceRecognizer:
                 a += 1                  # a name starts with a proper noun or an entity ("The", "Will")
                 continue
             for b in range(min(hi, a + _MAX_TOKENS), a, -1):
-                if not caps[b - 1] or self._stopped(t, b - 1) or self._splits(t, a, b, lo, hi):
+                if not caps[b - 1] or self._splits(t, a, b, lo, hi):
+                    continue
+                if self._stopped(t, b - 1):
+                    # a direction word ends a name only when the gazetteer has the whole as a
+                    # division's name ("Mashonaland West", "Nusa Tenggara Barat")
+                    if b - 1 > a and t.lower[b - 1] in self.directions and self._may_be_place(t, a, b):
+                        cands = [c for c in self.gaz.lookup(t.name(a, b), fuzzy=False)
+                                 if c.level in ("admin1", "admin2") and not c.alias]
+                        if cands and self._accept(t, a, b, False, cands):
+                            found = (b, cands, False)
+                            break
                     continue
                 if not self._may_be_place(t, a, b) and not self._supplemented(t, a, b):
                     continue
@@ -417,9 +463,14 @@ class PlaceRecognizer:
             if not t.caps[b - 1] or t.lower[b - 1] in self.stop:
                 continue
             cands = self.gaz.lookup(t.name(a, b), fuzzy=False)
-            # only names of some standing: "Southern City" is some small town's other name
-            if cands and any(c.level in ("country", "admin1", "admin2") or c.population >= placing.SIZEABLE
-                             for c in cands) and self._accept(t, a, b, False, cands):
+            # only names of some standing: "Southern City" is some small town's other name;
+            # a smaller town by its own name needs a place cue before it ("at Eastern Creek")
+            if cands and (any(c.level in ("continent", "country", "admin1", "admin2")
+                              or c.population >= placing.SIZEABLE for c in cands) or (any(not c.alias for c in cands) and self._prep_before(t, a))
+                          ) and self._accept(t, a, b, False, cands):
+                if not any(c.level in ("continent", "country", "admin1", "admin2")
+                           or c.population >= placing.SIZEABLE for c in cands):
+                    cands = [c for c in cands if not c.alias]
                 return b, cands
         return None
 
@@ -472,6 +523,10 @@ class PlaceRecognizer:
         possessive = root.dep_ == "poss" or (m.tokens[1] < len(doc) and doc[m.tokens[1]].text in ("'s", "’s"))
         if possessive and (root.head.lemma_.lower() in self.locative_heads or root.head.lower_ in self.locative_heads):
             return False                                      # "Kabul's streets": where, not who
+        if possessive and root.head is not root and self._counted_or_place(root.head):
+            return False                                      # "Peru's 30 clinics", "Peru's first", "Chad's capital Ndjamena"
+        if root.dep_ == "nsubj" and self._reports_here(root.head):
+            return False                                      # "Peru reported its second case": where it happened
         if root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX") and root.head.lemma_.lower() in self.locative_verbs:
             return False                                      # "France is the seventh country": what it is
         if located:
@@ -482,16 +537,40 @@ class PlaceRecognizer:
             return True
         return possessive
 
+    @staticmethod
+    def _counted_or_place(head) -> bool:
+        """A possessed noun that is counted or ranked ("30 clinics", "its first", "ninth case"), or
+        is itself a place name ("Chad's capital Ndjamena"): the possessor holds it as a place."""
+        if head.ent_type_ in ("ORDINAL", "GPE", "LOC", "FAC"):
+            return True
+        return any(ch.dep_ == "nummod" or ch.ent_type_ in ("ORDINAL", "CARDINAL") for ch in head.children)
+
+    def _reports_here(self, verb) -> bool:
+        """The subject's verb reports or has something that happens in a place (``occurrence_heads``)
+        as its object, or in a clause it governs ("says it has confirmed a case", "confirmed that
+        there has been an outbreak", "reported having 40 cases")."""
+        def objects(v):
+            return [c for c in v.children if c.dep_ in ("dobj", "attr", "nsubjpass", "oprd")]
+
+        found = objects(verb)
+        for c in verb.children:
+            if c.dep_ in ("ccomp", "xcomp", "conj"):
+                found += objects(c)
+        return any(o.lemma_.lower() in self.occurrences or o.lower_ in self.occurrences for o in found)
+
     def __call__(self, doc: Doc) -> Doc:
         t = _Toks.of(doc)
         mentions: list[Mention] = []
-        self.ends = set()
-        for a, b in self._runs(t):
+        self.ends, self.starts = set(), set()
+        runs = self._runs(t)
+        for a, b in runs:
             found = self._match_run(t, a, b)
             self.ends.update(m.tokens[1] - 1 for m in found if m.candidates)
             mentions += found
-        # a place name inside an organisation's name ("Kenya Red Cross Society") is embedded
-        inside_org = [m for m in mentions if self._in_org(t, m)]
+        mentions = self._listed(t, runs, mentions)
+        # a place name inside an organisation's name ("Kenya Red Cross Society") or a disease's
+        # name ("West Nile virus") is embedded
+        inside_org = [m for m in mentions if self._in_org(t, m) or self._names_disease(t, m)]
         mentions = [m for m in mentions if m not in inside_org]
         for m in inside_org:
             m.reading = "embedded"
@@ -527,8 +606,31 @@ class PlaceRecognizer:
                 spans.append(span or doc[m.tokens[0]:m.tokens[1]])
         doc.spans[SPANS_PLACES] = spans
         doc._.wl_places = placing.records(mentions, t.text)
-        doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text)
+        doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text, parts=False)
         return doc
+
+    def _listed(self, t: _Toks, runs: list[tuple[int, int]], mentions: list[Mention]) -> list[Mention]:
+        """Names listed before a place ("Rogaland, Vestfold and Oslo"): the list cue reads left
+        to right, so the names before the first one with evidence are read again right to left,
+        each one that is a place becoming the cue of the name before it."""
+        self.starts = {m.tokens[0] for m in mentions if m.candidates}
+        covered = {i for m in mentions for i in range(*m.tokens)}
+        added = []
+        for a, b in reversed(runs):
+            if a in covered or not self._listed_before(t, b):
+                continue
+            found = [m for m in self._match_run(t, a, b) if m.candidates]
+            if found and found[-1].tokens[1] == b:
+                added += found
+                self.starts.update(m.tokens[0] for m in found)
+                covered.update(i for m in found for i in range(*m.tokens))
+        self.starts = set()
+        return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+    def _names_disease(self, t: _Toks, m: Mention) -> bool:
+        """The name is part of a disease's name: "West Nile virus", "Rift Valley fever"."""
+        b = m.tokens[1]
+        return b < len(t.words) and t.lower[b] in self.diseases
 
     def _in_org(self, t: _Toks, m: Mention) -> bool:
         """The name begins an organisation's name that goes on in capitals after it ("Kenya Red
