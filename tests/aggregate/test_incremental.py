@@ -382,3 +382,22 @@ def test_an_update_over_rows_without_a_pre_filter_equals_a_rebuild(extractions, 
     rebuild(whole)
     whole.engine.dispose()
     assert _state(db_url) == _state(second_db)
+
+
+def test_a_rebuild_on_worker_processes_equals_one_in_this_process(extractions, db_url, second_db):
+    """The records, the parts and the incidents' figures computed by two worker processes and
+    joined here: the same incidents, row for row, as one process computing everything."""
+    from warledger.aggregate.maintain import local_processes
+    stored = []
+    for url in (db_url, second_db):
+        ledger = Ledger(url)
+        ledger.add_partition(list(extractions))
+        stored.append(ledger)
+    assert local_processes(stored[0].engine) == 1          # a small ledger: no pool by default
+    many = rebuild(stored[0], part_events=40, processes=2)
+    one = rebuild(stored[1], part_events=40, processes=1)
+    assert many.parts == one.parts > 3 and many.events == one.events > 100
+    for ledger in stored:
+        ledger.engine.dispose()
+    assert _state(db_url) == _state(second_db)
+    assert _cells(db_url) == _cells(second_db)

@@ -97,7 +97,7 @@ class LedgerSource:
             if self.index is not None and self.index.covers(p):
                 rows = self.index.around(p, lat, mine)
             else:
-                rows = self.st.around(self.conn, p.family, p.window[0], p.window[1], self.tiers, lat)
+                rows = self.st.around(self.conn, p.family, p.window[0], p.window[1], self.tiers, lat, mine)
             for key, sig, machine, w0, tier in rows:
                 if (self.upto is not None and w0 >= self.upto) or \
                         (self.wide_upto is not None and tier >= WIDE_TIER and w0 >= self.wide_upto):

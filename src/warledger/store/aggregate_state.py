@@ -13,6 +13,7 @@ from .tables import AggregateEventRow, AggregateNameRow, AggregateTokenRow, Even
 
 A = AggregateEventRow
 CHUNK = 900            # keys per IN list (under SQLite's bound-parameter limit)
+MAX_HASHES = 256       # a longer pre-filter is checked after the read (a statement's size stays bounded)
 MAX_TIER = 16          # the last tier holds every window of 2^15 days or more (records.MAX_TIER)
 
 
@@ -69,34 +70,46 @@ def tiers(conn: Connection) -> list[int]:
     return list(range(MAX_TIER + 1))
 
 
-_AROUND: dict[tuple[int, ...], Any] = {}
+_AROUND: dict[tuple[tuple[int, ...], int], Any] = {}
 
 
-def _around_sql(tiers_: tuple[int, ...]):
-    """One statement for every tier: a range of the (family, tier, w0) index each."""
+def _around_sql(tiers_: tuple[int, ...], hashes: int = 0):
+    """One statement for every tier: a range of the (family, tier, w0) index each; with
+    ``hashes`` > 0, only rows without a pre-filter or whose pre-filter holds one of the
+    parameters ``h0`` … (a hash is six hex digits between spaces, so containing one is having
+    it)."""
     from sqlalchemy import text
-    if tiers_ not in _AROUND:
+    if (tiers_, hashes) not in _AROUND:
         wide = "(CASE WHEN reach > :r THEN reach ELSE :r END) / 111.0"
         one = ("SELECT key, sig, machine, w0, tier FROM aggregate_events WHERE family = :f AND tier = {t} "
                "AND w0 BETWEEN :lo - {span} AND :hi AND w1 >= :lo "
                f"AND (lat_lo IS NULL OR (lat_hi >= :la - {wide} AND lat_lo <= :lb + {wide}))")
+        if hashes:
+            one += " AND (sig IS NULL OR " + " OR ".join(f"sig LIKE :h{i}" for i in range(hashes)) + ")"
         last = one.replace("w0 BETWEEN :lo - {span} AND :hi", "w0 <= :hi")   # the widest: any start
-        _AROUND[tiers_] = text(" UNION ALL ".join((last if t == MAX_TIER else one).format(t=t, span=1 << t)
-                                                  for t in tiers_))
-    return _AROUND[tiers_]
+        _AROUND[(tiers_, hashes)] = text(" UNION ALL ".join((last if t == MAX_TIER else one).format(t=t, span=1 << t)
+                                                            for t in tiers_))
+    return _AROUND[(tiers_, hashes)]
 
 
 def around(conn: Connection, family: str, lo: int, hi: int, tiers_: list[int],
-           lat: tuple[float, float, float] | None) -> list[tuple[str, str | None, str | None, int, int]]:
+           lat: tuple[float, float, float] | None, sig: str | None = None
+           ) -> list[tuple[str, str | None, str | None, int, int]]:
     """(key, pre-filter, machine group, window start, tier) of the rows of ``family`` whose windows
     overlap [lo, hi], each tier a range of its index; with ``lat`` (lowest, highest latitude,
     reach in km), only rows unplaced or whose latitudes lie within the larger of the two
-    reaches. The records are read apart (``rows_by_key``), for the rows the pre-filter keeps."""
+    reaches; with ``sig`` (a pre-filter), only rows sharing a hash with it (or without one).
+    The records are read apart (``rows_by_key``), for the rows the pre-filter keeps."""
     if not tiers_:
         return []
     la, lb, r = lat if lat is not None else (-1e6, 1e6, 0.0)
-    return [tuple(row) for row in conn.execute(_around_sql(tuple(tiers_)),
-                                               {"f": family, "lo": lo, "hi": hi, "la": la, "lb": lb, "r": r})]
+    params: dict[str, Any] = {"f": family, "lo": lo, "hi": hi, "la": la, "lb": lb, "r": r}
+    hashes = 0
+    mine = sig.split() if sig else []
+    if 0 < len(mine) <= MAX_HASHES:
+        hashes = 1 << max(3, (len(mine) - 1).bit_length())     # a few statement shapes, each cached
+        params |= {f"h{i}": f"%{mine[min(i, len(mine) - 1)]}%" for i in range(hashes)}
+    return [tuple(row) for row in conn.execute(_around_sql(tuple(tiers_), hashes), params)]
 
 
 def _tiers(q, below: int | None, at_least: int | None):
