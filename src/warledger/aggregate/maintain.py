@@ -487,7 +487,13 @@ class _Runner:
         elif processes > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
-            ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+            # a fork server (one clean process, the stage's modules loaded, forking the workers):
+            # forking this process itself, which may hold threads and connections, is unsafe
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload([__name__])
+            else:
+                ctx = multiprocessing.get_context("spawn")
             self.pool = ProcessPoolExecutor(processes, mp_context=ctx)
             self.width = 2 * processes
         else:
