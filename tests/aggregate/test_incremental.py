@@ -322,6 +322,38 @@ def test_two_events_the_pre_filter_keeps_apart_are_never_linked(seed):
     assert may_link(None, sigs[events[0].e.key])  # a row written before the pre-filter is always read
 
 
+@pytest.mark.parametrize("seed", [5, 17])
+def test_a_low_precision_event_is_only_linked_to_what_its_stricter_pre_filter_keeps(seed):
+    """A low-precision event needs a story of 2.0: the rows sharing neither a strong hash (figure,
+    report) nor two story hashes with it are never linked to it; some are linked, some are kept
+    apart that the plain pre-filter would have read."""
+    from warledger.aggregate.incidents import is_low
+    from warledger.aggregate.incremental import linked
+    from warledger.aggregate.records import low_candidates, may_link, signature, signature_parts
+    rng = random.Random(seed)
+    events = [prepare(e) for d in random_events(rng, 120) for e in d]
+    helper = _Grouper(prepared=[], rarity=Rarity({}))
+    sigs = {p.e.key: signature(p) for p in events}
+    holding: dict[str, set[int]] = {}
+    for i, p in enumerate(events):
+        for h in sigs[p.e.key].split():
+            holding.setdefault(h, set()).add(i)
+    low = [p for p in events if is_low(p.e)]
+    assert low
+    stricter = linked_pairs = 0
+    for a in low:
+        kept = low_candidates(signature_parts(a), lambda h: holding.get(h, ()))
+        for j, b in enumerate(events):
+            if b is a:
+                continue
+            if j not in kept:
+                assert not linked(helper, a, b), (a.e.key, b.e.key)
+                stricter += may_link(sigs[a.e.key], sigs[b.e.key])
+            elif linked(helper, a, b):
+                linked_pairs += 1
+    assert stricter and linked_pairs
+
+
 def test_same_size_figures_share_a_bucket_of_the_pre_filter():
     from warledger.aggregate.records import may_link, signature
     base = dict(document="d1", outlet="o", type="airstrike", date_start=dt.date(2021, 5, 1),

@@ -8,17 +8,19 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .incidents import Rarity, _Grouper, _Prepared, finish, rarity_weight
+from .incidents import Rarity, _Grouper, _Prepared, finish, is_low, rarity_weight
 from .incremental import apply_groups, links, settle
 from .records import (
     WIDE_TIER,
     Counts,
     from_row,
     group_key,
+    low_candidates,
     may_link,
     prepared_of,
     record_of,
     signature,
+    signature_parts,
     to_row,
     tokens_of,
 )
@@ -177,8 +179,11 @@ class _WindowIndex:
         """As ``aggregate_state.around``: the rows overlapping ``p``'s window, in reach by
         latitude, here only those sharing a pre-filter hash with it (or having none)."""
         seen: set[int] = set(self.open.get(p.family, ()))
-        for t in mine.split():
-            seen.update(self.by.get((p.family, t), ()))
+        if is_low(p.e):                  # a story of 2.0 needed: a strong hash or two
+            seen |= low_candidates(signature_parts(p), lambda h: self.by.get((p.family, h), ()))
+        else:
+            for t in mine.split():
+                seen.update(self.by.get((p.family, t), ()))
         lo, hi = p.window
         la, lb, r = lat if lat is not None else (-1e6, 1e6, 0.0)
         out = []

@@ -27,6 +27,30 @@ def _short(*parts: object) -> str:
     return format(zlib.crc32("\x1f".join(map(str, parts)).encode()) & 0xFFFFFF, "06x")
 
 
+STORY_KINDS = frozenset({"n", "v", "s", "w"})   # each shared one adds at most 1.0 to the story
+STRONG_KINDS = frozenset({"f", "doc"})         # one shared may add 1.5 or more: the figure, the report
+
+
+def signature_parts(p: _Prepared) -> dict[str, str]:
+    """Each hash of ``signature`` with its kind (the strongest kind when two share a hash)."""
+    e, st = p.e, p.story
+    parts = [("doc", _short("doc", e.document))]
+    parts += [("n", _short("n", x)) for x in st.names] + [("v", _short("v", x)) for x in st.victims]
+    parts += [("s", _short("s", x)) for x in st.sources] + [("a", _short("a", x)) for x in st.actors]
+    parts += [("w", _short("w", g, w)) for g, ws in st.words.items() for w in ws]
+    if st.figure is not None:
+        b = int(math.log(max(st.figure, 0) + 4, 1.5))
+        parts += [("f", _short("f", b)), ("f", _short("f", b + 1))]
+    if e.precision == "day" and e.date_start:
+        parts.append(("d", _short("d", e.date_start.isoformat())))
+    rank = {k: 2 if k in STRONG_KINDS else 1 if k in STORY_KINDS else 0 for k, _ in parts}
+    out: dict[str, str] = {}
+    for kind, h in parts:
+        if h not in out or rank[kind] > rank[out[h]]:
+            out[h] = kind
+    return out
+
+
 def signature(p: _Prepared) -> str:
     """The pre-filter kept beside an event's record: short hashes of everything whose sharing
     adds evidence between two events (``incidents.evidence``): place names, victims, relayed
@@ -35,18 +59,24 @@ def signature(p: _Prepared) -> str:
     but for the same type (0.5), less than any pair needs (``incidents.enough``): they are
     never linked, and their records need not be read to know it. Figures are bucketed by
     powers of 1.5 of ``figure + 4``; two figures of the same size (``hi <= 1.5 lo + 2``) lie
-    within one bucket of each other, so each event carries its bucket and the next."""
-    e, st = p.e, p.story
-    out = {_short("doc", e.document)}
-    out |= {_short("n", x) for x in st.names} | {_short("v", x) for x in st.victims}
-    out |= {_short("s", x) for x in st.sources} | {_short("a", x) for x in st.actors}
-    out |= {_short("w", g, w) for g, ws in st.words.items() for w in ws}
-    if st.figure is not None:
-        b = int(math.log(max(st.figure, 0) + 4, 1.5))
-        out |= {_short("f", b), _short("f", b + 1)}
-    if e.precision == "day" and e.date_start:
-        out.add(_short("d", e.date_start.isoformat()))
-    return " ".join(sorted(out))
+    within one bucket of each other, so each event carries its bucket and the next. A pair with
+    a low-precision event needs a story of 2.0 (``NEED_LOW``): one shared figure bucket or the
+    same report, or two shared place, victim, source or word hashes (``low_candidates``)."""
+    return " ".join(sorted(signature_parts(p)))
+
+
+def low_candidates(parts: dict[str, str], rows_of) -> set:
+    """The rows that may link to a low-precision event of pre-filter ``parts``: those sharing a
+    strong hash with it, or two story hashes (``rows_of(hash)``: the rows holding that hash)."""
+    from collections import Counter
+    strong: set = set()
+    story: Counter = Counter()
+    for h, kind in parts.items():
+        if kind in STRONG_KINDS:
+            strong.update(rows_of(h))
+        elif kind in STORY_KINDS:
+            story.update(rows_of(h))
+    return strong | {r for r, n in story.items() if n >= 2}
 
 
 def may_link(a: str | None, b: str | None) -> bool:
