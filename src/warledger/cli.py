@@ -348,8 +348,10 @@ def document(ref, db) -> None:
               "Dask workers.")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", help="--rebuild: group the time windows on this Dask scheduler's "
               "workers.")
+@click.option("--processes", type=click.IntRange(1, 1024), help="--rebuild without Dask: this many local worker "
+              "processes (default: one a core, at most 4, for a ledger of 50,000 events or more; else 1).")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when a terminal).")
-def aggregate(db, rebuild, workers, scheduler, progress) -> None:
+def aggregate(db, rebuild, workers, scheduler, processes, progress) -> None:
     """Group the stored events of all documents into incidents (ingest does this too). An event
     joins an incident only when it fits the incident's core (its most precise members), with
     evidence that both reports tell one story; the events are sorted first, so --rebuild gives the
@@ -365,11 +367,13 @@ def aggregate(db, rebuild, workers, scheduler, progress) -> None:
     def run() -> int:
         ledger = Ledger(db)
         if not rebuild:
-            if workers or scheduler:
-                raise UsageError("E101", "--workers and --scheduler go with --rebuild")
+            if workers or scheduler or processes:
+                raise UsageError("E101", "--workers, --scheduler and --processes go with --rebuild")
             return update_incidents(ledger, progress=progress)
+        if processes and (workers or scheduler):
+            raise UsageError("E101", "--processes is for a rebuild without Dask (--workers, --scheduler)")
         if not (workers or scheduler):
-            return rebuild_incidents(ledger, progress=progress)
+            return rebuild_incidents(ledger, progress=progress, processes=processes)
         from .batch import _cluster
         client, cluster = _cluster(scheduler, workers, lambda m: click.echo(m, err=True))
         try:

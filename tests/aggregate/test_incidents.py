@@ -179,6 +179,30 @@ def test_review_merge_and_correction_survive_rebuild_and_reingest(db_url, tmp_pa
     check()
 
 
+def test_aggregate_rebuild_on_local_processes(db_url, tmp_path):
+    """`aggregate --rebuild --processes 2`: the same incidents as one process; --processes
+    without --rebuild, or beside Dask's options, is a usage error naming the options."""
+    import json
+    a = write(tmp_path, "a.jsonl", json.dumps({"id": "doc-a", "published": "2016-03-08", "text": DOC_A}) + "\n")
+    b = write(tmp_path, "b.jsonl", json.dumps({"id": "doc-b", "published": "2016-03-08", "text": DOC_B}) + "\n")
+    ingest(db_url, a, b)
+    run = CliRunner()
+
+    def state():
+        out = run.invoke(main, ["incidents", "--db", db_url, "--format", "json"])
+        return sorted((r["type"], r["date_start"], r["best"], r["status"]) for r in json.loads(out.stdout))
+    one = run.invoke(main, ["aggregate", "--rebuild", "--processes", "1", "--db", db_url])
+    assert one.exit_code == 0, one.stderr
+    before = state()
+    two = run.invoke(main, ["aggregate", "--rebuild", "--processes", "2", "--db", db_url])
+    assert two.exit_code == 0, two.stderr
+    assert two.stdout == one.stdout and state() == before and before
+    bad = run.invoke(main, ["aggregate", "--processes", "2", "--db", db_url])
+    assert bad.exit_code == 2 and "--processes" in bad.stderr
+    bad = run.invoke(main, ["aggregate", "--rebuild", "--processes", "2", "--workers", "2", "--db", db_url])
+    assert bad.exit_code == 2 and "--processes" in bad.stderr
+
+
 def test_tallies_over_time_flag_a_falling_total(tmp_path):
     import json
     db = f"sqlite:///{tmp_path / 'l.sqlite'}"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 
-def rebuild(ledger, progress: bool = False, client=None) -> int:
+def rebuild(ledger, progress: bool = False, client=None, processes: int | None = None) -> int:
     """Recompute every incident of ``ledger`` (a store.Ledger) from its events; returns how many.
     Deterministic: events are sorted before they are grouped, so the order of arrival does not matter;
     reviews' merges and splits are applied after, in the order they were made. Streams by time
-    window (``maintain.rebuild``); with a Dask ``client``, the windows are grouped on its workers."""
+    window (``maintain.rebuild``); with a Dask ``client``, the windows are grouped on its workers,
+    else on ``processes`` local worker processes (``maintain.local_processes`` by default)."""
     from .maintain import rebuild as full
-    return full(ledger, progress=progress, client=client).incidents or 0
+    return full(ledger, progress=progress, client=client, processes=processes).incidents or 0
 
 
 def update(ledger, progress: bool = False) -> int:
