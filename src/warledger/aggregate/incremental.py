@@ -25,7 +25,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .incidents import Rarity, _Bands, _Grouper, _Prepared, enough, evidence
+from .incidents import Rarity, _Bands, _Grouper, _Prepared, enough, evidence, is_low
+from .records import STORY_KINDS, STRONG_KINDS, signature_parts
 
 
 class Source(Protocol):
@@ -62,6 +63,11 @@ def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> 
         if p.window is None:
             continue
         mine = g._sig(p)
+        strong = story = None
+        if is_low(p.e):                      # a story of 2.0 needed (``records.low_candidates``)
+            parts = signature_parts(p)
+            strong = frozenset(h for h, k in parts.items() if k in STRONG_KINDS)
+            story = frozenset(h for h, k in parts.items() if k in STORY_KINDS)
         for tier, starts, rows, bands in by_family.get(p.family, ()):
             i = bisect.bisect_left(starts, p.window[0] - (1 << tier))
             end = bisect.bisect_right(starts, p.window[1])
@@ -69,7 +75,12 @@ def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> 
                 continue
             for j in np.flatnonzero(bands.within(p.best, i, end)).tolist():
                 q = rows[i + j]
-                if q.e.key != p.e.key and not mine.isdisjoint(g._sig(q)) and linked(g, p, q):
+                theirs = g._sig(q)
+                if q.e.key == p.e.key or mine.isdisjoint(theirs):
+                    continue
+                if strong is not None and strong.isdisjoint(theirs) and len(story & theirs) < 2:
+                    continue
+                if linked(g, p, q):
                     out[p.e.key].add(q.e.key)
     return out
 
