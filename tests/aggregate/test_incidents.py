@@ -133,11 +133,18 @@ DOC_B = ("Strike on Idlib Bakery\n"
          "Warplanes struck a bakery in Idlib on Monday, killing 15 people, rescuers said.\n")
 
 
-def test_review_merge_and_correction_survive_rebuild_and_reingest(db_url, tmp_path):
+def _two_reports(db_url, tmp_path):
+    """DOC_A and DOC_B written as JSON Lines files and ingested; their paths."""
     import json
     a = write(tmp_path, "a.jsonl", json.dumps({"id": "doc-a", "published": "2016-03-08", "text": DOC_A}) + "\n")
     b = write(tmp_path, "b.jsonl", json.dumps({"id": "doc-b", "published": "2016-03-08", "text": DOC_B}) + "\n")
     ingest(db_url, a, b)
+    return a, b
+
+
+def test_review_merge_and_correction_survive_rebuild_and_reingest(db_url, tmp_path):
+    import json
+    a, b = _two_reports(db_url, tmp_path)
     run = CliRunner()
 
     def incidents_json():
@@ -183,9 +190,7 @@ def test_aggregate_rebuild_on_local_processes(db_url, tmp_path):
     """`aggregate --rebuild --processes 2`: the same incidents as one process; --processes
     without --rebuild, or beside Dask's options, is a usage error naming the options."""
     import json
-    a = write(tmp_path, "a.jsonl", json.dumps({"id": "doc-a", "published": "2016-03-08", "text": DOC_A}) + "\n")
-    b = write(tmp_path, "b.jsonl", json.dumps({"id": "doc-b", "published": "2016-03-08", "text": DOC_B}) + "\n")
-    ingest(db_url, a, b)
+    a, b = _two_reports(db_url, tmp_path)
     run = CliRunner()
 
     def state():
