@@ -458,3 +458,27 @@ def test_reading_a_named_speaker_calling_or_asking_makes_a_statement(nlp, text, 
 def test_reading_called_as_a_name_is_no_statement(nlp, text):
     events, _ = read(nlp, text, DAY)
     assert not [e for e in events if e["type"] == "statement"], events
+
+
+@pytest.mark.parametrize("text,source", [
+    ("Gunmen opened fire on a police post in Kano on Monday. The army said it was looking into the incident.",
+     "army"),
+    ("A mortar round hit a market in Goma on Sunday, killing four people. "
+     "Police said they were investigating the incident.", "Police"),
+    ("Troops fired on protesters in the square in Bamako, witnesses said. "
+     "The defence ministry is looking into the incident.", "ministry"),
+])
+def test_reading_the_incident_points_back_to_the_violence_told(nlp, text, source):
+    events, _ = read(nlp, text, DAY)
+    hits = violent(events)
+    assert len(hits) == 1, events
+    assert any(source.lower() in (a["source"] or "").lower() and a["stance"] == "cannot_confirm"
+               for a in hits[0]["attributions"]), hits[0]["attributions"]
+
+
+@pytest.mark.parametrize("text", [
+    "A bus crashed into a shop in Lagos on Monday. Police said they were investigating the incident.",
+    "The incident happened at a wedding in Kano, the organisers said.",
+])
+def test_reading_the_incident_with_nothing_told_before_is_no_event(nlp, text):
+    assert violent(read(nlp, text, DAY)[0]) == [], text

@@ -108,6 +108,7 @@ class EventExtractor:
         self.anaphora = frozenset(lex["anaphora"])
         self.toll_words = frozenset(lex["toll_words"])
         self.callback_only = frozenset(lex["callback_only_nouns"])
+        self.referring = frozenset(lex["referring_nouns"])
         self.agent_nouns = frozenset(lex["agent_nouns"])
         self.generic_victims = frozenset(lex["generic_victims"])
         self.civilian_targets = frozenset(lex["civilian_targets"])
@@ -680,8 +681,8 @@ class EventExtractor:
                 break
             if target is not None:
                 self._absorb(target, d)
-            else:
-                events.append(d)
+            elif not all(t.token.lower_ in self.referring for t in d.triggers):
+                events.append(d)                      # "the incident" with nothing told before: no event
         return events + heads
 
     @staticmethod
