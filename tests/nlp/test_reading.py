@@ -482,3 +482,14 @@ def test_reading_the_incident_points_back_to_the_violence_told(nlp, text, source
 ])
 def test_reading_the_incident_with_nothing_told_before_is_no_event(nlp, text):
     assert violent(read(nlp, text, DAY)[0]) == [], text
+
+
+@pytest.mark.parametrize("text,n", [
+    ("The governor says two air strikes on Tuesday have killed at least ten people in Mekelle.", 10),
+    ("Officials said three car bombs killed 20 people in a Baghdad market on Sunday.", 20),
+    ("Two roadside bombs killed five soldiers near Gao on Monday, the army said.", 5),
+])
+def test_reading_the_subject_of_killed_with_an_object_is_no_toll(nlp, text, n):
+    events, _ = read(nlp, text, DAY)
+    tolls = [e["fatalities"]["low"] for e in violent(events) if e["fatalities"]]
+    assert tolls == [n], events

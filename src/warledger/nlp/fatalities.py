@@ -135,6 +135,8 @@ def _deathly(noun_or_num: Token) -> str | None:
         return "death_word"
     if head.lemma_.lower() in lex["kill_lemmas"] and t.dep_ in (
             "dobj", "nsubjpass", "nsubj", "attr", "npadvmod", "appos", "conj", "oprd"):
+        if t.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in head.children):
+            return None                            # "two air strikes killed ten": the subject is the killer
         return "kill_verb_argument"
     if any(c.lower_ in lex["dead_modifiers"] and c.dep_ in ("amod", "acl", "oprd", "appos", "advmod")
            for c in t.children):
