@@ -493,3 +493,15 @@ def test_reading_the_subject_of_killed_with_an_object_is_no_toll(nlp, text, n):
     events, _ = read(nlp, text, DAY)
     tolls = [e["fatalities"]["low"] for e in violent(events) if e["fatalities"]]
     assert tolls == [n], events
+
+
+@pytest.mark.parametrize("text,party", [
+    ("The shelling of Donetsk on Sunday broke a ceasefire brokered by Turkey in March.", "Turkey"),
+    ("Heavy fighting in Marib ended a truce declared by the government in April.", "government"),
+    ("Clashes near Gao shattered a peace deal signed by the rebels last year.", "rebels"),
+])
+def test_reading_a_deal_with_its_own_participle_clause_is_its_own_event(nlp, text, party):
+    events, _ = read(nlp, text, DAY)
+    deals = [e for e in events if e["type"] == "agreement"]
+    assert len(violent(events)) == 1 and len(deals) == 1, events
+    assert any(party in a["name"] for a in deals[0]["actors"]), deals[0]["actors"]

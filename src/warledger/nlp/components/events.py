@@ -216,8 +216,10 @@ class EventExtractor:
                 statements.append([t])
                 continue
             head = clause_head(t.token)
+            if self._apart(t, triggers):
+                key = t.token.i                       # "ended a truce declared by X in March"
             # a relative clause describing a trigger noun belongs to that noun's event
-            if head.dep_ in ("relcl", "acl") and head.head.i in tok_to_group:
+            elif head.dep_ in ("relcl", "acl") and head.head.i in tok_to_group:
                 key = tok_to_group[head.head.i]
             else:
                 key = head.i
@@ -225,6 +227,19 @@ class EventExtractor:
             for i in range(t.start, t.end):
                 tok_to_group[i] = key
         return [*groups.values(), *statements]
+
+    @staticmethod
+    def _apart(t: Trigger, triggers: list[Trigger]) -> bool:
+        """A trigger noun of a happening without force, in a clause of violence, that has a
+        participle clause of its own ("the fighting ended a truce declared by the government in
+        March"): a happening of its own, not a word of the violence."""
+        tok = t.token
+        if tok.pos_ not in ("NOUN", "PROPN") or EVENT_TYPES[t.type].violent:
+            return False
+        if not any(c.dep_ == "acl" and c.pos_ == "VERB" and c.tag_ == "VBN" for c in tok.children):
+            return False
+        head = clause_head(tok)
+        return any(EVENT_TYPES[o.type].violent and clause_head(o.token).i == head.i for o in triggers if o is not t)
 
     def _items(self, ctx: Reading, groups: list[list[Trigger]]) -> list[list[Trigger]]:
         """A sentence listing happenings, each with a place of its own ("condemns the kidnapping of
