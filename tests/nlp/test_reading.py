@@ -505,3 +505,15 @@ def test_reading_a_deal_with_its_own_participle_clause_is_its_own_event(nlp, tex
     deals = [e for e in events if e["type"] == "agreement"]
     assert len(violent(events)) == 1 and len(deals) == 1, events
     assert any(party in a["name"] for a in deals[0]["actors"]), deals[0]["actors"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Iran-backed militias attacked a base in Erbil on Monday.", "Iran-backed militias"),
+    ("Al-Qaida-linked fighters attacked a hotel in Ouagadougou in January, killing 29 people.",
+     "Al-Qaida-linked fighters"),
+    ("Russian-backed separatists shelled the town of Avdiivka on Sunday.", "Russian-backed separatists"),
+])
+def test_reading_a_group_keeps_the_side_it_is_tied_to(nlp, text, name):
+    events, _ = read(nlp, text, DAY)
+    perps = {a["name"] for e in violent(events) for a in e["actors"] if a["role"] == "perpetrator"}
+    assert name in perps, perps
