@@ -517,3 +517,14 @@ def test_reading_a_group_keeps_the_side_it_is_tied_to(nlp, text, name):
     events, _ = read(nlp, text, DAY)
     perps = {a["name"] for e in violent(events) for a in e["actors"] if a["role"] == "perpetrator"}
     assert name in perps, perps
+
+
+@pytest.mark.parametrize("text,role,name", [
+    ("A group of gunmen attacked a village near Kidal on Monday.", "perpetrator", "gunmen"),
+    ("A group of herders from the north attacked farmers in Benue on Sunday.", "perpetrator", "herders"),
+    ("Police arrested a group of protesters in Kano on Friday.", "victim", "protesters"),
+])
+def test_reading_a_group_of_people_is_those_people(nlp, text, role, name):
+    events, _ = read(nlp, text, DAY)
+    got = {(a["role"], a["name"]) for e in events for a in e["actors"]}
+    assert (role, name) in got, got
