@@ -528,3 +528,13 @@ def test_reading_a_group_of_people_is_those_people(nlp, text, role, name):
     events, _ = read(nlp, text, DAY)
     got = {(a["role"], a["name"]) for e in events for a in e["actors"]}
     assert (role, name) in got, got
+
+
+@pytest.mark.parametrize("text,scene,origin", [
+    ("A group of herders from Plateau State attacked farmers in Makurdi on Sunday.", "Makurdi", "Plateau State"),
+    ("Fighters from Idlib attacked an army post in Hama on Tuesday.", "Hamah", "Idlib"),
+    ("Militants from Somalia attacked a police station in Mandera, Kenya, on Friday.", "Mandera", "Somalia"),
+])
+def test_reading_where_people_come_from_is_not_the_scene(nlp, text, scene, origin):
+    names = places_of(violent(read(nlp, text, DAY)[0]))
+    assert scene in names and origin not in names, names

@@ -115,6 +115,7 @@ class EventExtractor:
         self.state_strikes = frozenset(lex["state_strike_nouns"])
         self.death_rules = frozenset(lex["death_rules"])
         self.anchor_preps = frozenset(lex["anchor_prepositions"])
+        self.origin_preps = frozenset(lex["origin_prepositions"])
         self.place_nouns = dict(lex["place_nouns"])
         self.held_places = frozenset(lex["held_places"])
         self.taking_types = frozenset(lex["taking_types"])
@@ -521,7 +522,7 @@ class EventExtractor:
                     continue
                 if self._in_clauses(ctx, span.root, heads, group) or (
                         clause_head(span.root).i not in other_heads and span.root.i not in ctx.carved):
-                    (anchors if self._anchor(span.root) else out).append(rec)
+                    (anchors if self._anchor(span.root) or self._origin(span.root) else out).append(rec)
         out = out or anchors
         countries = {p.place.country for p in out if p.place is not None and p.level != "country"}
         return [p for p in out if not (p.level == "country" and p.place is not None and p.place.country in countries)]
@@ -561,6 +562,15 @@ class EventExtractor:
         if prep.lower_ in self.anchor_preps:
             return True
         return prep.lower_ == "of" and prep.head.lower_ in self.directions
+
+    def _origin(self, tok: Token) -> bool:
+        """A place that says where people come from: "herders from Jonglei state", "fighters from
+        across the border" (the preposition on a noun, not on a verb of moving or firing)."""
+        while tok.dep_ in ("compound", "appos", "conj") and tok.head.i != tok.i:
+            tok = tok.head
+        if tok.dep_ != "pobj" or tok.head.lower_ not in self.origin_preps:
+            return False
+        return tok.head.head.pos_ in ("NOUN", "PROPN")
 
     def _spoken_from(self, tok: Token, triggers: set[int]) -> bool:
         """The place says where a source spoke: "from X" on a speech verb ("said from X"), or any
