@@ -538,3 +538,13 @@ def test_reading_a_group_of_people_is_those_people(nlp, text, role, name):
 def test_reading_where_people_come_from_is_not_the_scene(nlp, text, scene, origin):
     names = places_of(violent(read(nlp, text, DAY)[0]))
     assert scene in names and origin not in names, names
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen took 12 workers hostage at a mine near Tillaberi on Monday.",
+    "Militants are holding 20 villagers hostage in Borno, officials said.",
+    "Rebels held four engineers hostage near Goma for a month, the company said.",
+])
+def test_reading_taking_or_holding_people_hostage_is_an_abduction(nlp, text):
+    events, _ = read(nlp, text, DAY)
+    assert [e["type"] for e in violent(events)] == ["abduction"], events
