@@ -548,3 +548,22 @@ def test_reading_where_people_come_from_is_not_the_scene(nlp, text, scene, origi
 def test_reading_taking_or_holding_people_hostage_is_an_abduction(nlp, text):
     events, _ = read(nlp, text, DAY)
     assert [e["type"] for e in violent(events)] == ["abduction"], events
+
+
+@pytest.mark.parametrize("text,n", [
+    ("Gunmen attacked a car near Idlib on Sunday, killing both officials and their driver.", 3),
+    ("Gunmen killed two officers, a child and four attackers in Kano on Monday.", 7),
+    ("The blast killed a policeman and his two sons in Quetta on Friday.", 3),
+])
+def test_reading_the_dead_listed_one_by_one_add_up(nlp, text, n):
+    tolls = [e["fatalities"]["low"] for e in violent(read(nlp, text, DAY)[0]) if e["fatalities"]]
+    assert tolls == [n], tolls
+
+
+@pytest.mark.parametrize("text,n", [
+    ("An air strike killed two people, a woman and her son, in Rafah on Tuesday.", 2),
+    ("Militants killed a commander and his fighters near Gao on Monday.", None),
+])
+def test_reading_a_list_that_spells_out_or_does_not_count_adds_nothing(nlp, text, n):
+    tolls = [e["fatalities"]["low"] if e["fatalities"] else None for e in violent(read(nlp, text, DAY)[0])]
+    assert tolls == [n], tolls
