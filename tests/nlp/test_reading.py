@@ -567,3 +567,14 @@ def test_reading_the_dead_listed_one_by_one_add_up(nlp, text, n):
 def test_reading_a_list_that_spells_out_or_does_not_count_adds_nothing(nlp, text, n):
     tolls = [e["fatalities"]["low"] if e["fatalities"] else None for e in violent(read(nlp, text, DAY)[0])]
     assert tolls == [n], tolls
+
+
+@pytest.mark.parametrize("text,n,victim", [
+    ("Twelve policemen were buried in Homs on Sunday after being killed in an ambush.", 12, "policemen"),
+    ("Four soldiers were flown home on Monday after being killed in an ambush near Gao.", 4, "soldiers"),
+    ("Two journalists were found in a ditch near Goma after being killed by gunmen.", 2, "journalists"),
+])
+def test_reading_the_subject_of_a_verb_after_being_killed_is_the_dead(nlp, text, n, victim):
+    hits = violent(read(nlp, text, DAY)[0])
+    assert [e["fatalities"]["low"] for e in hits if e["fatalities"]] == [n], hits
+    assert victim in {a["name"] for e in hits for a in e["actors"] if a["role"] == "victim"}, hits

@@ -149,6 +149,15 @@ def _deathly(noun_or_num: Token) -> str | None:
             c.dep_ in ("xcomp", "oprd", "acomp", "advcl", "ccomp") and c.lemma_.lower() in lex["death_complements"]
             for c in head.children):
         return "death_complement"
+    # "12 soldiers were buried after being killed": a passive kill clause without a subject of its
+    # own, on the verb the count is the subject of
+    if t.dep_ in ("nsubj", "nsubjpass") and any(
+            c.dep_ == "prep" and any(g.dep_ == "pcomp" and g.lemma_.lower() in lex["kill_lemmas"]
+                                     and any(a.dep_ == "auxpass" for a in g.children)
+                                     and not any(a.dep_ in ("nsubj", "nsubjpass") for a in g.children)
+                                     for g in c.children)
+            for c in head.children):
+        return "killed_clause_subject"
     # "the deaths of four troops", "the killing of 1,000 civilians"
     if head.lower_ == "of" and head.head.lemma_.lower() in lex["death_of_nouns"]:
         return "death_of"
