@@ -106,3 +106,15 @@ def test_attributions_a_source_still_examining_it_cannot_confirm(nlp, text, sour
     events, _ = read(nlp, text, dt.date(2020, 5, 5))
     assert any(src and source.lower() in src.lower() and st == "cannot_confirm" for src, st in stances(events)), \
         stances(events)
+
+
+@pytest.mark.parametrize("text,source", [
+    ("A car bomb killed nine people in Mogadishu on Monday. The mayor commented on the attack late on Monday.",
+     "mayor"),
+    ("A witness, Amina Ali, recounted that gunmen shot four men outside the mosque in Kano.", "Amina Ali"),
+    ("A nurse testified that soldiers shelled the clinic in Bor, killing two patients.", "nurse"),
+])
+def test_attributions_commenting_recounting_testifying_report(nlp, text, source):
+    events, _ = read(nlp, text, dt.date(2020, 5, 5))
+    assert any(src and source.lower() in src.lower() and st == "reports" for src, st in stances(events)), \
+        stances(events)
