@@ -578,3 +578,13 @@ def test_reading_the_subject_of_a_verb_after_being_killed_is_the_dead(nlp, text,
     hits = violent(read(nlp, text, DAY)[0])
     assert [e["fatalities"]["low"] for e in hits if e["fatalities"]] == [n], hits
     assert victim in {a["name"] for e in hits for a in e["actors"] if a["role"] == "victim"}, hits
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Western news agencies said Thursday troops have moved into the Swat valley.", "troops"),
+    ("Officials said Monday gunmen attacked a police post in Kano.", "gunmen"),
+    ("Witnesses said Sunday soldiers shelled the village of Tawila.", "soldiers"),
+])
+def test_reading_a_day_before_a_group_is_no_part_of_its_name(nlp, text, name):
+    perps = {a["name"] for e in violent(read(nlp, text, DAY)[0]) for a in e["actors"] if a["role"] == "perpetrator"}
+    assert perps == {name}, perps

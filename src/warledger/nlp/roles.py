@@ -338,7 +338,8 @@ class RoleFinder:
         if noun.lower_ not in victims and noun.lemma_.lower() not in victims:
             return None
         left = [c for c in noun.lefts if c.dep_ in p["modifier_deps"] and (c.pos_ in p["modifier_pos"] or _hyphened(c))
-                and c.lower_ not in self.skip_modifiers]
+                and c.lower_ not in self.skip_modifiers and c.ent_type_ not in ("DATE", "TIME")]
+        # ("said Thursday troops moved in": the day is no part of the group's name)
         start = left[0] if left else noun
         if _hyphened(start):                             # "al-Qaida-linked fighters": the group keeps its tie
             start = min(start.subtree, key=lambda t: t.i)
