@@ -141,3 +141,11 @@ def test_blocks_line_of_page_fields_is_navigation(fields):
 ])
 def test_blocks_few_labels_stay_a_paragraph(text):
     assert {k for k, _ in kinds_of(text)} == {"paragraph"}
+
+
+def test_blocks_a_list_of_labelled_paragraphs_is_no_field_record():
+    text = ("1. Siege: On May 2 the army closed every road into the old town and cut the water. "
+            "2. Talks: Envoys met in Geneva on May 9 but left without a deal on the corridors. "
+            "3. Strikes: Jets hit the market on May 12 and again on May 14, residents said. "
+            "4. Toll: Doctors counted 212 dead by the end of the month in the two hospitals.\n")
+    assert {k for k, _ in kinds_of(text)} == {"paragraph"}

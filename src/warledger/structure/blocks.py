@@ -40,6 +40,7 @@ def _layout():
         "narration": frozenset(lay["narration"]),
         "small": frozenset(lay["small_words"]),
         "field_labels": int(lay["field_record_labels"]),
+        "field_value_chars": int(lay["field_value_chars"]),
     }
 
 
@@ -102,6 +103,18 @@ def _is_caption(s: str, index: int) -> bool:
     return False
 
 
+def _field_record(s: str) -> bool:
+    """Several "Label: value" fields with short values in a row ("Photo ID: 8273 Size: 136 KB"),
+    not a list of labelled paragraphs ("1. Ghouta: On August 21 the ...")."""
+    lay = _layout()
+    marks = list(_FIELD_LABEL.finditer(s))
+    if len(marks) < lay["field_labels"]:
+        return False
+    ends = [m.start() for m in marks[1:]] + [len(s)]
+    short = sum(len(s[m.end():e].strip()) <= lay["field_value_chars"] for m, e in zip(marks, ends, strict=True))
+    return short >= lay["field_labels"]
+
+
 def _has_word(s: str, words: frozenset[str]) -> bool:
     return any(w.lower().strip(".,;:!?\"“”'’()") in words for w in s.split())
 
@@ -161,9 +174,8 @@ def find_blocks(text: str, hints: list[Block] | None = None) -> tuple[list[Block
                 i = j
                 continue
         i += 1
-    fields = _layout()["field_labels"]
     for i, s in enumerate(texts):             # a record of page fields
-        if kinds[i] is None and len(_FIELD_LABEL.findall(s)) >= fields:
+        if kinds[i] is None and _field_record(s):
             kinds[i] = "navigation"
 
     # 5. headings

@@ -231,12 +231,12 @@ class EventExtractor:
 
     @staticmethod
     def _apart(t: Trigger, triggers: list[Trigger]) -> bool:
-        """A trigger noun of a happening without force, in a clause of violence, that has a
+        """A trigger noun of talks, a deal or a resolution, in a clause of violence, that has a
         participle clause of its own ("the fighting ended a truce declared by the government in
         March"): a happening of its own, not a word of the violence."""
         tok = t.token
-        if tok.pos_ not in ("NOUN", "PROPN") or EVENT_TYPES[t.type].violent:
-            return False
+        if tok.pos_ not in ("NOUN", "PROPN") or t.type not in POLITICAL:
+            return False                              # ("a statement released by X" is a source)
         if not any(c.dep_ == "acl" and c.pos_ == "VERB" and c.tag_ == "VBN" for c in tok.children):
             return False
         head = clause_head(tok)
