@@ -65,6 +65,18 @@ def test_actors_description_resolved_by_context(nlp, story, name):
     assert actors(nlp, story)["The Defense Ministry"].name == name
 
 
+@pytest.mark.parametrize("story,mention", [
+    ("Nigeria's army said it had retaken the town. The federal government said talks would resume.",
+     "The federal government"),
+    ("Nigeria's army said it had retaken the town. Later the central government ordered an inquiry.",
+     "the central government"),
+    ("Nigeria's army said it had retaken the town. The military government declared a curfew.",
+     "The military government"),
+])
+def test_actors_government_described_is_the_story_state_s(nlp, story, mention):
+    assert actors(nlp, story)[mention].name == "Nigerian government"
+
+
 @pytest.mark.parametrize("text,org", [
     ("The Northern Valley Relief Coalition said the convoy had been turned back at the checkpoint.",
      "Northern Valley Relief Coalition"),

@@ -93,3 +93,28 @@ def test_attributions_modal_is_no_confirmation(nlp, text):
     events, _ = read(nlp, text, dt.date(2022, 5, 5))
     found = stances(events)
     assert ("Officials", "reports") in found and not any(st == "confirms" for _, st in found)
+
+
+@pytest.mark.parametrize("text,source", [
+    ("Gunmen ambushed a police convoy near Kano on Monday. The army said it was investigating the ambush.", "army"),
+    ("A drone strike hit a wedding party in Marib on Sunday, and the coalition said it is looking into the reports.",
+     "coalition"),
+    ("Gunmen raided a prison in Jos on Friday, killing two guards. Police are assessing reports of the raid.",
+     "Police"),
+])
+def test_attributions_a_source_still_examining_it_cannot_confirm(nlp, text, source):
+    events, _ = read(nlp, text, dt.date(2020, 5, 5))
+    assert any(src and source.lower() in src.lower() and st == "cannot_confirm" for src, st in stances(events)), \
+        stances(events)
+
+
+@pytest.mark.parametrize("text,source", [
+    ("A car bomb killed nine people in Mogadishu on Monday. The mayor commented on the attack late on Monday.",
+     "mayor"),
+    ("A witness, Amina Ali, recounted that gunmen shot four men outside the mosque in Kano.", "Amina Ali"),
+    ("A nurse testified that soldiers shelled the clinic in Bor, killing two patients.", "nurse"),
+])
+def test_attributions_commenting_recounting_testifying_report(nlp, text, source):
+    events, _ = read(nlp, text, dt.date(2020, 5, 5))
+    assert any(src and source.lower() in src.lower() and st == "reports" for src, st in stances(events)), \
+        stances(events)

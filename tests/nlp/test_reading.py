@@ -458,3 +458,133 @@ def test_reading_a_named_speaker_calling_or_asking_makes_a_statement(nlp, text, 
 def test_reading_called_as_a_name_is_no_statement(nlp, text):
     events, _ = read(nlp, text, DAY)
     assert not [e for e in events if e["type"] == "statement"], events
+
+
+@pytest.mark.parametrize("text,source", [
+    ("Gunmen opened fire on a police post in Kano on Monday. The army said it was looking into the incident.",
+     "army"),
+    ("A mortar round hit a market in Goma on Sunday, killing four people. "
+     "Police said they were investigating the incident.", "Police"),
+    ("Troops fired on protesters in the square in Bamako, witnesses said. "
+     "The defence ministry is looking into the incident.", "ministry"),
+])
+def test_reading_the_incident_points_back_to_the_violence_told(nlp, text, source):
+    events, _ = read(nlp, text, DAY)
+    hits = violent(events)
+    assert len(hits) == 1, events
+    assert any(source.lower() in (a["source"] or "").lower() and a["stance"] == "cannot_confirm"
+               for a in hits[0]["attributions"]), hits[0]["attributions"]
+
+
+@pytest.mark.parametrize("text", [
+    "A bus crashed into a shop in Lagos on Monday. Police said they were investigating the incident.",
+    "The incident happened at a wedding in Kano, the organisers said.",
+])
+def test_reading_the_incident_with_nothing_told_before_is_no_event(nlp, text):
+    assert violent(read(nlp, text, DAY)[0]) == [], text
+
+
+@pytest.mark.parametrize("text,n", [
+    ("The governor says two air strikes on Tuesday have killed at least ten people in Mekelle.", 10),
+    ("Officials said three car bombs killed 20 people in a Baghdad market on Sunday.", 20),
+    ("Two roadside bombs killed five soldiers near Gao on Monday, the army said.", 5),
+])
+def test_reading_the_subject_of_killed_with_an_object_is_no_toll(nlp, text, n):
+    events, _ = read(nlp, text, DAY)
+    tolls = [e["fatalities"]["low"] for e in violent(events) if e["fatalities"]]
+    assert tolls == [n], events
+
+
+@pytest.mark.parametrize("text,party", [
+    ("The shelling of Donetsk on Sunday broke a ceasefire brokered by Turkey in March.", "Turkey"),
+    ("Heavy fighting in Marib ended a truce declared by the government in April.", "government"),
+    ("Clashes near Gao shattered a peace deal signed by the rebels last year.", "rebels"),
+])
+def test_reading_a_deal_with_its_own_participle_clause_is_its_own_event(nlp, text, party):
+    events, _ = read(nlp, text, DAY)
+    deals = [e for e in events if e["type"] == "agreement"]
+    assert len(violent(events)) == 1 and len(deals) == 1, events
+    assert any(party in a["name"] for a in deals[0]["actors"]), deals[0]["actors"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Iran-backed militias attacked a base in Erbil on Monday.", "Iran-backed militias"),
+    ("Al-Qaida-linked fighters attacked a hotel in Ouagadougou in January, killing 29 people.",
+     "Al-Qaida-linked fighters"),
+    ("Russian-backed separatists shelled the town of Avdiivka on Sunday.", "Russian-backed separatists"),
+])
+def test_reading_a_group_keeps_the_side_it_is_tied_to(nlp, text, name):
+    events, _ = read(nlp, text, DAY)
+    perps = {a["name"] for e in violent(events) for a in e["actors"] if a["role"] == "perpetrator"}
+    assert name in perps, perps
+
+
+@pytest.mark.parametrize("text,role,name", [
+    ("A group of gunmen attacked a village near Kidal on Monday.", "perpetrator", "gunmen"),
+    ("A group of herders from the north attacked farmers in Benue on Sunday.", "perpetrator", "herders"),
+    ("Police arrested a group of protesters in Kano on Friday.", "victim", "protesters"),
+])
+def test_reading_a_group_of_people_is_those_people(nlp, text, role, name):
+    events, _ = read(nlp, text, DAY)
+    got = {(a["role"], a["name"]) for e in events for a in e["actors"]}
+    assert (role, name) in got, got
+
+
+@pytest.mark.parametrize("text,scene,origin", [
+    ("A group of herders from Plateau State attacked farmers in Makurdi on Sunday.", "Makurdi", "Plateau State"),
+    ("Fighters from Idlib attacked an army post in Hama on Tuesday.", "Hamah", "Idlib"),
+    ("Militants from Somalia attacked a police station in Mandera, Kenya, on Friday.", "Mandera", "Somalia"),
+])
+def test_reading_where_people_come_from_is_not_the_scene(nlp, text, scene, origin):
+    names = places_of(violent(read(nlp, text, DAY)[0]))
+    assert scene in names and origin not in names, names
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen took 12 workers hostage at a mine near Tillaberi on Monday.",
+    "Militants are holding 20 villagers hostage in Borno, officials said.",
+    "Rebels held four engineers hostage near Goma for a month, the company said.",
+])
+def test_reading_taking_or_holding_people_hostage_is_an_abduction(nlp, text):
+    events, _ = read(nlp, text, DAY)
+    assert [e["type"] for e in violent(events)] == ["abduction"], events
+
+
+@pytest.mark.parametrize("text,n", [
+    ("Gunmen attacked a car near Idlib on Sunday, killing both officials and their driver.", 3),
+    ("Gunmen killed two officers, a child and four attackers in Kano on Monday.", 7),
+    ("The blast killed a policeman and his two sons in Quetta on Friday.", 3),
+])
+def test_reading_the_dead_listed_one_by_one_add_up(nlp, text, n):
+    tolls = [e["fatalities"]["low"] for e in violent(read(nlp, text, DAY)[0]) if e["fatalities"]]
+    assert tolls == [n], tolls
+
+
+@pytest.mark.parametrize("text,n", [
+    ("An air strike killed two people, a woman and her son, in Rafah on Tuesday.", 2),
+    ("Militants killed a commander and his fighters near Gao on Monday.", None),
+])
+def test_reading_a_list_that_spells_out_or_does_not_count_adds_nothing(nlp, text, n):
+    tolls = [e["fatalities"]["low"] if e["fatalities"] else None for e in violent(read(nlp, text, DAY)[0])]
+    assert tolls == [n], tolls
+
+
+@pytest.mark.parametrize("text,n,victim", [
+    ("Twelve policemen were buried in Homs on Sunday after being killed in an ambush.", 12, "policemen"),
+    ("Four soldiers were flown home on Monday after being killed in an ambush near Gao.", 4, "soldiers"),
+    ("Two journalists were found in a ditch near Goma after being killed by gunmen.", 2, "journalists"),
+])
+def test_reading_the_subject_of_a_verb_after_being_killed_is_the_dead(nlp, text, n, victim):
+    hits = violent(read(nlp, text, DAY)[0])
+    assert [e["fatalities"]["low"] for e in hits if e["fatalities"]] == [n], hits
+    assert victim in {a["name"] for e in hits for a in e["actors"] if a["role"] == "victim"}, hits
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Western news agencies said Thursday troops have moved into the Swat valley.", "troops"),
+    ("Officials said Monday gunmen attacked a police post in Kano.", "gunmen"),
+    ("Witnesses said Sunday soldiers shelled the village of Tawila.", "soldiers"),
+])
+def test_reading_a_day_before_a_group_is_no_part_of_its_name(nlp, text, name):
+    perps = {a["name"] for e in violent(read(nlp, text, DAY)[0]) for a in e["actors"] if a["role"] == "perpetrator"}
+    assert perps == {name}, perps

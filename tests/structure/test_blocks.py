@@ -124,3 +124,28 @@ def test_blocks_spans_valid_on_arbitrary_text(lines, sep):
         assert p.start <= p.text_start and p.text_start + len(p.text) <= p.end
     covered = sum(len(text[b.start:b.end].split()) for b in blocks)
     assert covered == len(text.split())                 # every word lies in some block
+
+
+@pytest.mark.parametrize("fields", [
+    "PHOTO DETAILS Shot On: 12.04.2021 Uploaded: 12.05.2021 08:40 Frame No: 5512 Credit: Navy Media Size: 88 KB",
+    "Camera: none Views: 12 Downloads: 0 Location: NORFOLK, VA, US Licence: public domain",
+])
+def test_blocks_line_of_page_fields_is_navigation(fields):
+    text = "A drone struck the depot on Sunday, the navy said.\n" + fields + "\n"
+    assert kinds_of(text) == [("paragraph", text.splitlines()[0]), ("navigation", fields)]
+
+
+@pytest.mark.parametrize("text", [
+    "The governor said: the road is closed. Residents said: we are leaving.\n",
+    "Toll: 12 dead. Place: the old market. Source: the health ministry.\n",
+])
+def test_blocks_few_labels_stay_a_paragraph(text):
+    assert {k for k, _ in kinds_of(text)} == {"paragraph"}
+
+
+def test_blocks_a_list_of_labelled_paragraphs_is_no_field_record():
+    text = ("1. Siege: On May 2 the army closed every road into the old town and cut the water. "
+            "2. Talks: Envoys met in Geneva on May 9 but left without a deal on the corridors. "
+            "3. Strikes: Jets hit the market on May 12 and again on May 14, residents said. "
+            "4. Toll: Doctors counted 212 dead by the end of the month in the two hospitals.\n")
+    assert {k for k, _ in kinds_of(text)} == {"paragraph"}

@@ -93,3 +93,20 @@ def test_pubdate_examples_match_gold(path, expected):
     text = path.read_text(encoding="utf-8")
     pub = analyse_structure(Document(text=text)).published
     assert pub is not None and pub.date == expected, re.sub(r"\s+", " ", text[:200])
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a US page: month first, as its own "Apr. 5" says
+    ("Drone downed over the harbour\nOn Apr. 5, a patrol boat shot down a drone near the port.\n"
+     "Date Posted: 04.05.2022 09:10\n", dt.date(2022, 4, 5)),
+    ("The navy said a tanker was hit on 9 November.\nDate posted: 11.09.2023\n", dt.date(2023, 11, 9)),
+    # no named day says otherwise: day first, as Europe writes it
+    ("Date Posted: 04.05.2022 09:10\nA patrol boat shot down a drone near the port on Tuesday.\n",
+     dt.date(2022, 5, 4)),
+    # the day-first reading is the day named: it stands
+    ("A patrol boat shot down a drone on 4 May.\nDate Posted: 04.05.2022\n", dt.date(2022, 5, 4)),
+])
+def test_pubdate_numeric_date_read_the_way_the_text_names_its_day(text, expected):
+    pub = analyse_structure(Document(text=text)).published
+    assert pub is not None and pub.date == expected
+    assert text[pub.span[0]:pub.span[1]].startswith(("04.05", "11.09"))

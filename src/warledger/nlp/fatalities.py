@@ -135,6 +135,8 @@ def _deathly(noun_or_num: Token) -> str | None:
         return "death_word"
     if head.lemma_.lower() in lex["kill_lemmas"] and t.dep_ in (
             "dobj", "nsubjpass", "nsubj", "attr", "npadvmod", "appos", "conj", "oprd"):
+        if t.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in head.children):
+            return None                            # "two air strikes killed ten": the subject is the killer
         return "kill_verb_argument"
     if any(c.lower_ in lex["dead_modifiers"] and c.dep_ in ("amod", "acl", "oprd", "appos", "advmod")
            for c in t.children):
@@ -147,6 +149,15 @@ def _deathly(noun_or_num: Token) -> str | None:
             c.dep_ in ("xcomp", "oprd", "acomp", "advcl", "ccomp") and c.lemma_.lower() in lex["death_complements"]
             for c in head.children):
         return "death_complement"
+    # "12 soldiers were buried after being killed": a passive kill clause without a subject of its
+    # own, on the verb the count is the subject of
+    if t.dep_ in ("nsubj", "nsubjpass") and any(
+            c.dep_ == "prep" and any(g.dep_ == "pcomp" and g.lemma_.lower() in lex["kill_lemmas"]
+                                     and any(a.dep_ == "auxpass" for a in g.children)
+                                     and not any(a.dep_ in ("nsubj", "nsubjpass") for a in g.children)
+                                     for g in c.children)
+            for c in head.children):
+        return "killed_clause_subject"
     # "the deaths of four troops", "the killing of 1,000 civilians"
     if head.lower_ == "of" and head.head.lemma_.lower() in lex["death_of_nouns"]:
         return "death_of"
@@ -221,7 +232,7 @@ def counts_in(span: Span, text: str | None = None) -> list[Count]:
         seen.update(range(tok.i, last.i + 1))
         out.append(Count(low, best, high, group, text[s_char:e_char], (s_char, e_char), noun, toll, more,
                          (qstart, e_tok.i + 1), rule=why))
-    return _sum_coordinated(out, text)
+    return _listed_dead(_sum_coordinated(out, text), span, text)
 
 
 def _range_end(tok: Token, last: Token) -> tuple[int, Token] | None:
@@ -261,3 +272,64 @@ def _sum_coordinated(counts: list[Count], text: str) -> list[Count]:
             continue
         out.append(c)
     return out
+
+
+def _members(root: Token) -> list[Token]:
+    """The nouns of a list headed by ``root``: it and its conjuncts and appositions, in order."""
+    out, todo = [], [root]
+    while todo:
+        t = todo.pop(0)
+        if t.pos_ in ("NOUN", "PROPN") and t not in out:
+            out.append(t)
+            todo += [c for c in t.children if c.dep_ in ("conj", "appos")]
+    return sorted(out, key=lambda t: t.i)
+
+
+def _member_count(noun: Token) -> int | None:
+    """How many one listed noun counts: its number, two for "both", one for a singular noun,
+    None for a bare plural ("and soldiers": how many is not said)."""
+    lex = lexicon()
+    if noun.lower_ not in lex["victims"] and noun.lemma_.lower() not in lex["victims"]:
+        return None
+    nums = [c for c in noun.children if c.dep_ == "nummod"]
+    if nums:
+        v = number_value(nums[0])
+        return v if v is not None and nums[0].lower_ not in lex["not_counts_alone"] else None
+    if any(c.dep_ in ("det", "predet") and c.lower_ in lex["pair_words"] for c in noun.children):
+        return 2
+    return 1 if noun.tag_ in ("NN", "NNP") else None
+
+
+def _listed_dead(counts: list[Count], span: Span, text: str) -> list[Count]:
+    """"killed two officers, a child and four attackers", "both officials and their driver": the
+    dead listed one by one add up (7, 3), when each item says how many it counts. An apposition
+    that only spells out the count before it ("two people, a woman and her son") adds nothing."""
+    lex = lexicon()
+    for root in span:
+        if root.pos_ not in ("NOUN", "PROPN") or root.dep_ in ("conj", "appos"):
+            continue
+        members = _members(root)
+        if len(members) < 2:
+            continue
+        why = _deathly(root)
+        values = [_member_count(m) for m in members]
+        if why is None or any(v is None for v in values):
+            continue
+        first = next((c for c in counts if c.noun is not None and c.noun.i == root.i), None)
+        rest = sum(values[1:])
+        if first is not None and (rest == values[0] or root.lower_ in lex["generic_counted"]):
+            continue                                   # the list spells the count out
+        total = sum(values)
+        inside = [c for c in counts if c.noun is not None and any(c.noun.i == m.i for m in members)]
+        if any((c.low or 0) >= total for c in inside):
+            continue
+        start = min(t.i for m in members[:1] for t in m.subtree if t.i <= m.i)
+        end = members[-1].i
+        s_char, e_char = span.doc[start].idx, members[-1].idx + len(members[-1].text)
+        kind = "at_least" if first is not None and first.high is None and first.best is None else None
+        low, best, high = _bounds(kind, total)
+        listed = Count(low, best, high, None, text[s_char:e_char], (s_char, e_char), root, tokens=(start, end + 1),
+                       summed=True, rule=f"{why}+listed")
+        counts = [c for c in counts if c not in inside]
+        counts.append(listed)
+    return sorted(counts, key=lambda c: c.span)

@@ -130,6 +130,12 @@ def _persons(ev: Event) -> set[str]:
     return {r.id or r.name.lower() for r in ev.actors if r.role == "victim" and r.kind == "person"}
 
 
+def _hit_sides(ev: Event, fold: Callable[[Role], str]) -> set[str]:
+    """The named sides an event hits, as victims or targets (registry actors only: "people",
+    "civilians" or a building say nothing of which side)."""
+    return {fold(r) for r in ev.actors if r.role in ("victim", "target") and r.id and r.kind != "person"}
+
+
 def _share_sentence(a: Event, b: Event) -> bool:
     """Whether one sentence names both (their triggers' sentences; the mentions, where known)."""
     sa, sb = a.sentences or a.mentions, b.sentences or b.mentions
@@ -157,6 +163,9 @@ def one_happening(a: Event, b: Event, fold: Callable[[Role], str]) -> bool:
     va, vb = _persons(a), _persons(b)
     if va and vb and not (va & vb):
         return False
+    ha, hb = _hit_sides(a, fold), _hit_sides(b, fold)
+    if ha and hb and not (ha & hb):
+        return False                # a tank fire on peacekeepers, a strike on a militia's commanders
     return tolls_agree(a, b)
 
 

@@ -82,6 +82,14 @@ class ActorIndex:
         return None
 
 
+def _hyphened(tok: Token) -> bool:
+    """A participle joined by a hyphen to the name before it ("al-Qaida-linked", "Iran-backed")."""
+    doc = tok.doc
+    return (tok.pos_ == "VERB" and tok.tag_ == "VBN" and tok.i >= 2 and doc[tok.i - 1].text == "-"
+            and not doc[tok.i - 1].whitespace_ and not doc[tok.i - 2].whitespace_
+            and any(c.i < tok.i for c in tok.children))
+
+
 def _rec_role(rec, role: str, tok: Token | None, rule: str | None = None) -> RoleActor:
     actor = getattr(rec, "actor", None)
     return RoleActor(rec.name, role, [(tok.idx, tok.idx + len(tok.text))] if tok is not None else [],
@@ -329,7 +337,10 @@ class RoleFinder:
         victims = quantity_lexicon()["victims"]
         if noun.lower_ not in victims and noun.lemma_.lower() not in victims:
             return None
-        left = [c for c in noun.lefts if c.dep_ in p["modifier_deps"] and c.pos_ in p["modifier_pos"]
-                and c.lower_ not in self.skip_modifiers]
+        left = [c for c in noun.lefts if c.dep_ in p["modifier_deps"] and (c.pos_ in p["modifier_pos"] or _hyphened(c))
+                and c.lower_ not in self.skip_modifiers and c.ent_type_ not in ("DATE", "TIME")]
+        # ("said Thursday troops moved in": the day is no part of the group's name)
         start = left[0] if left else noun
+        if _hyphened(start):                             # "al-Qaida-linked fighters": the group keeps its tie
+            start = min(start.subtree, key=lambda t: t.i)
         return RoleActor(noun.doc[start.i:noun.i + 1].text, role, [(start.idx, noun.idx + len(noun.text))])

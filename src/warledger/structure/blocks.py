@@ -6,7 +6,9 @@ The order matters, and each step only sees lines no earlier step took:
   3. captions: a caption prefix ("PHOTO:"), a photo credit "(Name/Agency)", or near the top a
      sentence ending in ", Month D, YYYY." as agency captions do;
   4. navigation: a short label line ("LATEST", "Related:", any short ALL-CAPS line) followed by
-     link-like lines (bullets or headlines), or three or more bulleted headlines;
+     link-like lines (bullets or headlines), or three or more bulleted headlines; and a line of
+     page fields, several "Label: value" pairs in a row ("Photo ID: … Size: … Location: …"), which
+     is a record of the page, not reporting;
   5. headings: headline-like lines (title case, no closing full stop);
   6. quotes: paragraphs after a line ending with a colon, kept while they speak in the first
      person or do not narrate;
@@ -24,6 +26,7 @@ from .posts import Line, find_posts
 
 _BULLET = re.compile(r"^\s*(?:[-–•*·▪►]|\d{1,2}[.)])\s+")
 _CREDIT = re.compile(r"\((?:photo:?\s*)?[A-Z][\w.' -]{1,40}/[A-Z][\w.' -]{1,40}\)\s*$", re.IGNORECASE)
+_FIELD_LABEL = re.compile(r"(?<!\S)[A-Z][A-Za-z]*(?:[ \t]+[A-Z][A-Za-z]*){0,2}:(?=\s)")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d[\w,.]*")
 
 
@@ -36,6 +39,8 @@ def _layout():
         "first": frozenset(lay["first_person"]),
         "narration": frozenset(lay["narration"]),
         "small": frozenset(lay["small_words"]),
+        "field_labels": int(lay["field_record_labels"]),
+        "field_value_chars": int(lay["field_value_chars"]),
     }
 
 
@@ -98,6 +103,18 @@ def _is_caption(s: str, index: int) -> bool:
     return False
 
 
+def _field_record(s: str) -> bool:
+    """Several "Label: value" fields with short values in a row ("Photo ID: 8273 Size: 136 KB"),
+    not a list of labelled paragraphs ("1. Ghouta: On August 21 the ...")."""
+    lay = _layout()
+    marks = list(_FIELD_LABEL.finditer(s))
+    if len(marks) < lay["field_labels"]:
+        return False
+    ends = [m.start() for m in marks[1:]] + [len(s)]
+    short = sum(len(s[m.end():e].strip()) <= lay["field_value_chars"] for m, e in zip(marks, ends, strict=True))
+    return short >= lay["field_labels"]
+
+
 def _has_word(s: str, words: frozenset[str]) -> bool:
     return any(w.lower().strip(".,;:!?\"“”'’()") in words for w in s.split())
 
@@ -157,6 +174,9 @@ def find_blocks(text: str, hints: list[Block] | None = None) -> tuple[list[Block
                 i = j
                 continue
         i += 1
+    for i, s in enumerate(texts):             # a record of page fields
+        if kinds[i] is None and _field_record(s):
+            kinds[i] = "navigation"
 
     # 5. headings
     for i, s in enumerate(texts):

@@ -1,5 +1,9 @@
 """Absolute calendar dates written out in text: "December 23, 2015", "Dec. 29, 2023",
-"23 December 2015", "2015-12-23". Month names come from ``patterns/calendar.yaml``."""
+"23 December 2015", "2015-12-23", "21.06.2024". Month names come from ``patterns/calendar.yaml``.
+
+A dotted numeric date is read day first, as Europe writes it, unless both numbers could be a
+month and the text names that day with its month the other way round ("03.06.2024" beside
+"Mar. 6": 6 March), as an American page writes both."""
 from __future__ import annotations
 
 import datetime as dt
@@ -32,6 +36,34 @@ def _build(year: str, month: str, day: str) -> dt.date | None:
         return None
 
 
+@cache
+def _named_day_pattern() -> re.Pattern[str]:
+    months = "|".join(sorted(map(re.escape, full_date_month_names()), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:(?P<m1>{months})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?"
+                      rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<m2>{months}))(?![\w-])", re.IGNORECASE)
+
+
+def _named_days(text: str) -> set[tuple[int, int]]:
+    """The (month, day) pairs the text writes with a month name ("Mar. 6", "6 March")."""
+    names = full_date_month_names()
+    out = set()
+    for m in _named_day_pattern().finditer(text):
+        month, day = (m["m1"], m["d1"]) if m["m1"] else (m["m2"], m["d2"])
+        out.add((names[month.lower()], int(day)))
+    return out
+
+
+def _numeric(text: str, year: str, first: str, second: str) -> dt.date | None:
+    """A dotted numeric date: day first unless only the month-first reading is a day the text
+    names with its month."""
+    a, b = int(first), int(second)
+    if a != b and a <= 12 and b <= 12:
+        named = _named_days(text)
+        if (a, b) in named and (b, a) not in named:
+            return _build(year, first, second)
+    return _build(year, second, first)
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[dt.date, int, int]]:
     """Every valid full date in ``text[start:end]``, with its absolute offsets."""
     for m in date_pattern().finditer(text, start, len(text) if end is None else end):
@@ -43,7 +75,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
         elif g["y3"]:
             d = _build(g["y3"], g["m3"], g["d3"])
         else:
-            d = _build(g["y4"], g["m4"], g["d4"])
+            d = _numeric(text, g["y4"], g["d4"], g["m4"])
         if d is not None:
             yield d, m.start(), m.end()
 

@@ -84,6 +84,10 @@ class AttributionReader:
             rec = index.at(tok) or next((index.at(c) for c in tok.children
                                           if c.dep_ in ("compound", "amod", "poss") and index.at(c) is not None), None)
             if rec is None and tok.lower_ in self.pronouns:
+                said = self._reporter(tok)
+                if said is not None:                        # "Police said they were investigating":
+                    out += [x for x in self._source(index, said) if not any(x[2] is r for _, _, r in out)]
+                    continue                                # the police
                 rec = index.before(tok.i, None)
                 if rec is None:
                     continue                                # a pronoun standing for no one named
@@ -102,6 +106,18 @@ class AttributionReader:
         start, end = min(w.i for w in words), max(w.i for w in words)
         span = np.doc[start:end + 1]
         return [(span.text, np, None)]
+
+    def _reporter(self, pron: Token) -> Token | None:
+        """The subject of the reporting verb whose reported clause a pronoun is the subject of
+        ("the army said it was ...": the army), unless that subject is a pronoun too."""
+        clause = pron.head
+        if pron.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp":
+            return None
+        verb = clause.head
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in self.verbs:
+            return None
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        return subject if subject is not None and subject.lower_ not in self.pronouns else None
 
     def _speaker(self, verb: Token) -> Token | None:
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]

@@ -108,12 +108,14 @@ class EventExtractor:
         self.anaphora = frozenset(lex["anaphora"])
         self.toll_words = frozenset(lex["toll_words"])
         self.callback_only = frozenset(lex["callback_only_nouns"])
+        self.referring = frozenset(lex["referring_nouns"])
         self.agent_nouns = frozenset(lex["agent_nouns"])
         self.generic_victims = frozenset(lex["generic_victims"])
         self.civilian_targets = frozenset(lex["civilian_targets"])
         self.state_strikes = frozenset(lex["state_strike_nouns"])
         self.death_rules = frozenset(lex["death_rules"])
         self.anchor_preps = frozenset(lex["anchor_prepositions"])
+        self.origin_preps = frozenset(lex["origin_prepositions"])
         self.place_nouns = dict(lex["place_nouns"])
         self.held_places = frozenset(lex["held_places"])
         self.taking_types = frozenset(lex["taking_types"])
@@ -215,8 +217,10 @@ class EventExtractor:
                 statements.append([t])
                 continue
             head = clause_head(t.token)
+            if self._apart(t, triggers):
+                key = t.token.i                       # "ended a truce declared by X in March"
             # a relative clause describing a trigger noun belongs to that noun's event
-            if head.dep_ in ("relcl", "acl") and head.head.i in tok_to_group:
+            elif head.dep_ in ("relcl", "acl") and head.head.i in tok_to_group:
                 key = tok_to_group[head.head.i]
             else:
                 key = head.i
@@ -224,6 +228,19 @@ class EventExtractor:
             for i in range(t.start, t.end):
                 tok_to_group[i] = key
         return [*groups.values(), *statements]
+
+    @staticmethod
+    def _apart(t: Trigger, triggers: list[Trigger]) -> bool:
+        """A trigger noun of talks, a deal or a resolution, in a clause of violence, that has a
+        participle clause of its own ("the fighting ended a truce declared by the government in
+        March"): a happening of its own, not a word of the violence."""
+        tok = t.token
+        if tok.pos_ not in ("NOUN", "PROPN") or t.type not in POLITICAL:
+            return False                              # ("a statement released by X" is a source)
+        if not any(c.dep_ == "acl" and c.pos_ == "VERB" and c.tag_ == "VBN" for c in tok.children):
+            return False
+        head = clause_head(tok)
+        return any(EVENT_TYPES[o.type].violent and clause_head(o.token).i == head.i for o in triggers if o is not t)
 
     def _items(self, ctx: Reading, groups: list[list[Trigger]]) -> list[list[Trigger]]:
         """A sentence listing happenings, each with a place of its own ("condemns the kidnapping of
@@ -505,7 +522,7 @@ class EventExtractor:
                     continue
                 if self._in_clauses(ctx, span.root, heads, group) or (
                         clause_head(span.root).i not in other_heads and span.root.i not in ctx.carved):
-                    (anchors if self._anchor(span.root) else out).append(rec)
+                    (anchors if self._anchor(span.root) or self._origin(span.root) else out).append(rec)
         out = out or anchors
         countries = {p.place.country for p in out if p.place is not None and p.level != "country"}
         return [p for p in out if not (p.level == "country" and p.place is not None and p.place.country in countries)]
@@ -545,6 +562,15 @@ class EventExtractor:
         if prep.lower_ in self.anchor_preps:
             return True
         return prep.lower_ == "of" and prep.head.lower_ in self.directions
+
+    def _origin(self, tok: Token) -> bool:
+        """A place that says where people come from: "herders from Jonglei state", "fighters from
+        across the border" (the preposition on a noun, not on a verb of moving or firing)."""
+        while tok.dep_ in ("compound", "appos", "conj") and tok.head.i != tok.i:
+            tok = tok.head
+        if tok.dep_ != "pobj" or tok.head.lower_ not in self.origin_preps:
+            return False
+        return tok.head.head.pos_ in ("NOUN", "PROPN")
 
     def _spoken_from(self, tok: Token, triggers: set[int]) -> bool:
         """The place says where a source spoke: "from X" on a speech verb ("said from X"), or any
@@ -680,8 +706,8 @@ class EventExtractor:
                 break
             if target is not None:
                 self._absorb(target, d)
-            else:
-                events.append(d)
+            elif not all(t.token.lower_ in self.referring for t in d.triggers):
+                events.append(d)                      # "the incident" with nothing told before: no event
         return events + heads
 
     @staticmethod
