@@ -462,6 +462,9 @@ def write_records(engine, progress: bool = False, runner: _Runner | None = None,
     from ..store import aggregate_state as st
     from ..store.incidents import iter_event_ids
     runner = runner or _Runner()
+    if url is None:                              # computed here, on this engine
+        from types import SimpleNamespace
+        url = SimpleNamespace(engine=engine)
     done = 0
     with engine.begin() as conn:
         st.clear(conn)
