@@ -423,3 +423,15 @@ def test_a_pair_sharing_nothing_of_its_story_is_never_scored_enough():
     d = prepare(ev("d:e1", "d", precision="week", perps=(), best=12, atts=(("A witness", "reports"),),
                    text="Gunmen stormed a school."))
     assert _Grouper(prepared=[c, d]).score(c, d)[2]   # the same figure: enough, and weighed
+
+
+@pytest.mark.issue(22)
+def test_one_report_telling_of_two_days_tells_of_two_happenings():
+    # report r dates one strike to day 0 and another to day 2; s reports day 0, t day 2, all with
+    # the same figure: r's two strikes do not end up in one incident through s and t
+    r1 = ev("r:e1", "r", low=8, best=8, high=8, text="Warplanes struck a bakery.")
+    r2 = ev("r:e2", "r", start=_day(2), end=_day(2), low=8, best=8, high=8, text="Warplanes struck a bakery.")
+    s = ev("s:e1", "s", start=_day(1), end=_day(1), low=8, best=8, high=8, text="Warplanes struck a bakery.")
+    holding = {m.key: i.key for i in build_incidents([r1, r2, s]) for m in i.members}
+    assert holding["r:e1"] != holding["r:e2"]
+    assert holding["s:e1"] in (holding["r:e1"], holding["r:e2"])

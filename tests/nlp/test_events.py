@@ -158,3 +158,38 @@ def test_events_a_person_speaking_is_a_statement(nlp, text, speaker):
 def test_events_a_person_reporting_deaths_is_a_source_not_a_statement(nlp, text):
     events, _ = read(nlp, text, dt.date(2022, 5, 6))
     assert all(e["type"] != "statement" for e in events)
+
+
+@pytest.mark.issue(22)
+@pytest.mark.parametrize("text,day", [
+    ("Wed 13 Mar 2019 Rebels shelled the town of Idlib on Tuesday, killing five people.", "2019-03-12"),
+    ("Wed 13 Mar 2019 Five people killed in shelling of Idlib. Rebels shelled the town on Monday.", "2019-03-11"),
+])
+def test_events_the_date_a_report_opens_with_is_not_the_day_of_what_it_tells(nlp, text, day):
+    events, _ = read(nlp, text, dt.date(2019, 4, 30))
+    starts = {e["date"]["start"] for e in events if e["date"]["start"]}
+    assert starts == {day}, [e["date"] for e in events]
+    assert all(e["fatalities"]["low"] == 5 for e in events if e["fatalities"])     # 13 is the day, not a toll
+
+
+@pytest.mark.issue(22)
+@pytest.mark.parametrize("text", [
+    "A car bomb killed six people in Kirkuk on Friday. More than 200,000 people have been killed in the war.",
+    "Drones struck a depot near Hama on Friday, killing two guards. Thousands have died in the conflict since 2012.",
+    "Gunmen killed four farmers in Tillaberi on Friday; some 9,000 people have been killed in the insurgency.",
+])
+def test_events_the_whole_conflict_s_toll_is_no_event(nlp, text):
+    events, tallies = read(nlp, text, dt.date(2020, 5, 30))
+    figures = {e["fatalities"]["low"] for e in events if e["fatalities"]}
+    assert figures and all(f < 10 for f in figures), figures
+
+
+@pytest.mark.issue(22)
+@pytest.mark.parametrize("text,low", [
+    ("Tens of thousands of people have been killed since the uprising began, the agency said.", 10_000),
+    ("The war has killed hundreds of thousands of people since it began.", 100_000),
+])
+def test_events_vague_quantities_of_vague_quantities(nlp, text, low):
+    from warledger.nlp.fatalities import counts_in
+    doc = nlp(text)
+    assert any(c.low == low for c in counts_in(doc[:]))

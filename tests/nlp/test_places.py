@@ -157,3 +157,38 @@ def test_places_a_place_label_alone_does_not_bring_a_far_small_town_into_the_sto
     found = places(nlp, text)
     assert "Obama" not in found or found["Obama"].place is None
     assert found["Aleppo"].place.country == "SY"
+
+
+@pytest.mark.issue(22)
+@pytest.mark.parametrize("text,seat,scene", [
+    ("Shelling killed three people in Hama, the Paris-based rights group said.", "Paris", "Hama"),
+    ("A Nairobi-headquartered charity said gunmen burned the market in Beledweyne.", "Nairobi", "Beledweyne"),
+    ("The Geneva-based agency counted 40 dead in Kunduz after the floods.", "Geneva", "Kunduz"),
+])
+def test_places_the_seat_of_an_organisation_is_no_event_place(nlp, text, seat, scene):
+    found = places(nlp, text)
+    assert seat not in found and scene in found
+    doc = nlp(text)
+    seats = [p for p in doc._.wl_toponyms for s, e in p.mentions if text[s:e] == seat]
+    assert seats and seats[0].readings == ["literal"]          # still a toponym, read literally
+
+
+@pytest.mark.issue(22)
+@pytest.mark.parametrize("text,state,scene", [
+    ("Iran-backed militias shelled the outskirts of Aleppo on Monday.", "Iran", "Aleppo"),
+    ("The US-led coalition struck a bridge near Raqqa.", "US", "Raqqa"),
+    ("The convoy was attacked near Kharkiv by forces of regime ally Russia.", "Russia", "Kharkiv"),
+    ("The truce in Homs was brokered by rebel backer Qatar.", "Qatar", "Homs"),
+])
+def test_places_a_state_backing_leading_or_allied_is_no_place(nlp, text, state, scene):
+    found = places(nlp, text)
+    assert state not in found and scene in found
+    doc = nlp(text)
+    assert [r for p in doc._.wl_toponyms for (s, e), r in zip(p.mentions, p.readings) if text[s:e] == state] \
+        == ["metonymic"]
+
+
+@pytest.mark.issue(22)
+def test_places_a_state_saying_who_caused_deaths_is_not_where_they_happened(nlp):
+    text = "Nine people died in Homs on Monday. Canada has said the deaths were caused by gas dropped from a plane."
+    assert "Canada" not in places(nlp, text) and "Homs" in places(nlp, text)

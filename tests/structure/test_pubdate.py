@@ -110,3 +110,38 @@ def test_pubdate_numeric_date_read_the_way_the_text_names_its_day(text, expected
     pub = analyse_structure(Document(text=text)).published
     assert pub is not None and pub.date == expected
     assert text[pub.span[0]:pub.span[1]].startswith(("04.05", "11.09"))
+
+
+@pytest.mark.issue(22)
+@pytest.mark.parametrize("text,own", [
+    ("Tue 12 Mar 2019 Gunmen ambush a patrol near the dam. Gunmen ambushed a patrol on Monday.\n", dt.date(2019, 3, 12)),
+    ("Last updated at Mar 052019 LAGOS Gunmen ambushed a patrol near the dam on Monday.\n", dt.date(2019, 3, 5)),
+    ("14-03-2019 Patrol ambushed near dam. Gunmen ambushed a patrol on Wednesday.\n", dt.date(2019, 3, 14)),
+    ("Patrol ambushed near the dam Wire Service Thursday 14 Mar 2019 Gunmen ambushed a patrol.\n", dt.date(2019, 3, 14)),
+])
+def test_pubdate_the_date_a_page_opens_with_beats_a_field_that_disagrees(text, own):
+    pub = analyse_structure(Document(text=text, published=dt.date(2019, 6, 30))).published
+    assert pub.date == own and pub.source == "dateline"
+    assert text[pub.span[0]:pub.span[1]].endswith("2019")
+
+
+@pytest.mark.issue(22)
+@pytest.mark.parametrize("text", [
+    "Gunmen ambushed a patrol that was on its way to the dam on Thursday 14 March 2019, officials said.\n",
+    "A patrol was ambushed near the dam. Officials first reported the attack in a statement on 14 March 2019.\n"])
+def test_pubdate_a_date_in_running_prose_is_not_the_page_s_own(text):
+    pub = analyse_structure(Document(text=text, published=dt.date(2019, 6, 30))).published
+    assert pub.date == dt.date(2019, 6, 30) and pub.source == "metadata"
+
+
+@pytest.mark.issue(22)
+@pytest.mark.parametrize("text,day", [
+    ("Posted Mar 052019 by the desk", dt.date(2019, 3, 5)),        # a day fused with its year
+    ("report of 14-03-2019 on the dam", dt.date(2019, 3, 14)),     # hyphenated, day first
+    ("report of 03-04-2019 on the dam", dt.date(2019, 4, 3)),
+])
+def test_dates_fused_and_hyphenated_full_dates(text, day):
+    from warledger.structure.dates import find_dates
+    found = list(find_dates(text))
+    assert [d for d, _, _ in found] == [day]
+    assert text[found[0][1]:found[0][2]][-4:] == "2019"

@@ -421,6 +421,13 @@ def evidence(a: EventRecord, b: EventRecord, sa: _Story, sb: _Story, rarity: _We
     return s, c, reasons
 
 
+def days_apart_in_report(a: EventRecord, b: EventRecord) -> bool:
+    """Whether two events of one report are each dated to a day, and to different days: the
+    report itself tells them apart."""
+    return (a.document == b.document and a.precision == b.precision == "day" and a.date_start is not None
+            and b.date_start is not None and a.date_start != b.date_start)
+
+
 def _placed_or_nameless(e: EventRecord) -> bool:
     """Whether the event's places are on the map, or it names none (a name without coordinates
     says nothing of where it is, so it cannot be told apart from another)."""
@@ -626,6 +633,8 @@ class _Grouper:
             return False
         if e.unplaced and not any(m is e or not m.named or (e.unplaced & m.named) for m in ms):
             return False                 # a place known by its name only must be named in the group
+        if any(m is not e and days_apart_in_report(e.e, m.e) for m in ms):
+            return False                 # one report telling of two days tells of two happenings
         return not e.best or all(m is e or self.near(e, m) for m in pcore)
 
     def holds(self, ms: list[_Prepared]) -> bool:

@@ -69,7 +69,7 @@ def number_value(tok: Token) -> int | None:
 
 
 def _value_with_multiplier(tok: Token) -> tuple[int | None, Token]:
-    """"200" → 200; "two hundred" → 200; "1.2 million" is left out (not a toll of one event)."""
+    """"200" → 200; "two hundred" → 200; "hundreds of thousands" → 100,000; "1.2 million" is left out (not a toll of one event)."""
     v = number_value(tok)
     if v is None:
         return None, tok
@@ -78,6 +78,10 @@ def _value_with_multiplier(tok: Token) -> tuple[int | None, Token]:
     if (tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" and not tok.whitespace_
             and v % 10 == 0 and 20 <= v <= 90 and (u := number_value(doc[tok.i + 2])) is not None and u < 10):
         return v + u, doc[tok.i + 2]
+    vague = lexicon()["vague"]
+    if (tok.lower_ in vague and tok.i + 2 < len(doc) and doc[tok.i + 1].lower_ == "of"
+            and doc[tok.i + 2].lower_ in vague and vague[doc[tok.i + 2].lower_] > v):
+        return v * vague[doc[tok.i + 2].lower_], doc[tok.i + 2]      # "tens of thousands": 10 × 1,000
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     mult = lexicon()["multipliers"]
     if nxt is not None and nxt.lower_ in mult and v < 1000:
@@ -194,9 +198,16 @@ def counts_in(span: Span, text: str | None = None) -> list[Count]:
     words = lex["number_words"].keys() | lex["vague"].keys()
     out: list[Count] = []
     seen: set[int] = set()
+    dates: list[tuple[int, int]] | None = None
     for tok in span:
         if tok.i in seen or not (tok.like_num or tok.lower_ in words or "-" in tok.lower_):
             continue
+        if tok.like_num:
+            if dates is None:                          # full dates written in the span, found once
+                from ..structure.dates import find_dates
+                dates = [(s, e) for _, s, e in find_dates(text, span.start_char, span.end_char)]
+            if any(s <= tok.idx < e for s, e in dates):
+                continue                               # "13 Mar 2019": a day of the month, not a count
         value, last = _value_with_multiplier(tok)
         if value is None or (tok.lower_ in lex["one_determiners"] and tok.dep_ == "det"):
             continue

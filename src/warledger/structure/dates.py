@@ -1,7 +1,8 @@
 """Absolute calendar dates written out in text: "December 23, 2015", "Dec. 29, 2023",
-"23 December 2015", "2015-12-23", "21.06.2024". Month names come from ``patterns/calendar.yaml``.
+"23 December 2015", "2015-12-23", "21.06.2024", "21-06-2024", and a day fused with its year as
+scraped pages print it ("Jul 012016": 1 July 2016). Month names come from ``patterns/calendar.yaml``.
 
-A dotted numeric date is read day first, as Europe writes it, unless both numbers could be a
+A dotted or hyphenated numeric date is read day first, as Europe writes it, unless both numbers could be a
 month and the text names that day with its month the other way round ("03.06.2024" beside
 "Mar. 6": 6 March), as an American page writes both."""
 from __future__ import annotations
@@ -22,7 +23,8 @@ def date_pattern() -> re.Pattern[str]:
         rf"(?P<m1>{months})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:1[89]|20)\d\d)"
         rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:de\s+)?(?P<m2>{months})\.?,?\s+(?:de\s+)?(?P<y2>(?:1[89]|20)\d\d)"
         rf"|(?P<y3>(?:1[89]|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)"
-        rf"|(?P<d4>\d{{1,2}})\.(?P<m4>\d{{1,2}})\.(?P<y4>(?:19|20)\d\d)"     # 21.06.2024, as Europe writes it
+        rf"|(?P<d4>\d{{1,2}})(?P<sep>[.-])(?P<m4>\d{{1,2}})(?P=sep)(?P<y4>(?:19|20)\d\d)"   # 21.06.2024, as Europe writes it
+        rf"|(?P<m5>{months})\.?\s+(?P<d5>[0-3]\d)(?P<y5>(?:19|20)\d\d)"             # Jul 012016: a fused day and year
         rf")(?![\w-])",
         re.IGNORECASE,
     )
@@ -72,6 +74,8 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[tu
             d = _build(g["y1"], g["m1"], g["d1"])
         elif g["y2"]:
             d = _build(g["y2"], g["m2"], g["d2"])
+        elif g["y5"]:
+            d = _build(g["y5"], g["m5"], g["d5"])
         elif g["y3"]:
             d = _build(g["y3"], g["m3"], g["d3"])
         else:

@@ -70,6 +70,48 @@ def _dateline(text: str, lines: list[Line], blocks: list[Block]) -> PublishedDat
     return None
 
 
+_OPENING_REACH = 80     # a page's own date opens it: within this many characters of its start
+_BYLINE_REACH = 300     # or follows a weekday name in its first lines ("... AFP Thursday 9 Jul 2015")
+
+
+@cache
+def _weekday_words() -> re.Pattern[str]:
+    names = sorted({n for ns in load("calendar")["weekdays"].values() for n in ns}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\.?,?\s*$", re.IGNORECASE)
+
+
+def _after_weekday(text: str, head: int, s: int) -> bool:
+    """Whether the date at ``s`` follows a weekday name that is no part of running prose (the word
+    before it is not in lower case: "AFP Thursday 9 Jul 2015", not "struck on Thursday 9 July")."""
+    m = _weekday_words().search(text, max(head, s - 12), s)
+    if m is None:
+        return False
+    before = text[head:m.start()].split()
+    return not before or not before[-1].islower()
+
+
+def opening_date(text: str, lines: list[Line], blocks: list[Block]) -> PublishedDate | None:
+    """The date a page opens with, as scraped pages carry it: a full date at the very start of
+    the text, after nothing but a weekday name, a clock time or a label ("Last updated at",
+    "Published"), or a full date written right after a weekday name in the page's first
+    characters (a byline's "Thursday 9 Jul 2015"). What the page says of its own day comes
+    before a field a feed or crawler added."""
+    cal = _calendar()
+    captions = [(b.start, b.end) for b in blocks if b.kind in ("caption", "post")]
+    head = len(text) - len(text.lstrip())
+    for d, s, e in find_dates(text, head, min(len(text), head + _BYLINE_REACH)):
+        if any(c0 <= s < c1 for c0, c1 in captions):
+            continue
+        before = cal["clock"].sub("", text[head:s])
+        words = before.strip(" ,.|-–—:/()").lower()
+        labels = tuple(p for p in cal["dateline"] if not p.startswith("by "))     # a byline's date: the field stands
+        labelled = not words or words.startswith(labels) or _weekday_words().fullmatch(words + " ")
+        if (s - head <= _OPENING_REACH and labelled) or _after_weekday(text, head, s):
+            return PublishedDate(d, True, "dateline", (s, e))
+        break                    # the first date of the opening is the page's or none is
+    return None
+
+
 _LABEL_REACH = 40      # a labelled date follows its label closely ("Published: 3 May 2021")
 
 

@@ -81,6 +81,7 @@ class Reading:
     # own tokens by the index of its trigger noun, and every token some item holds (this sentence)
     scopes: dict[int, frozenset[int]] = field(default_factory=dict)
     carved: frozenset[int] = frozenset()
+    dateline: tuple[int, int] | None = None           # where the text gives its own date: the report's day
 
 
 def clause_head(tok: Token) -> Token:
@@ -122,6 +123,7 @@ class EventExtractor:
         from ..fatalities import lexicon as quantities
         self.people = frozenset(quantities()["victims"])
         self.conflict_nouns = frozenset(lex["conflict_nouns"])
+        self.whole_conflicts = frozenset(lex["whole_conflict_nouns"])
         self.additive_words = frozenset(lex["additive_words"])
         self.durations = frozenset(lex["durations"])
         self.speech_verbs = frozenset(lex["speech_verbs"])
@@ -408,8 +410,8 @@ class EventExtractor:
 
     def _running(self, group: list[Trigger]) -> bool:
         """A killing verb in the perfect that counts a whole conflict: its subject is the conflict
-        itself ("the violence has killed 300", "the war has left 300 dead") or it spans a duration ("have been killed in
-        months of protests", "over the past two years")."""
+        itself ("the violence has killed 300", "the war has left 300 dead"), it spans a duration ("have been killed in
+        months of protests", "over the past two years") or it is the conflict's ("have died in the war")."""
         for t in group:
             v = t.token
             if v.pos_ != "VERB" and v.dep_ in ("oprd", "acomp", "dobj", "ccomp", "xcomp") and v.head.pos_ == "VERB":
@@ -421,6 +423,10 @@ class EventExtractor:
             for prep in (c for w in (v, *v.conjuncts) for c in w.children if c.dep_ == "prep"):
                 if any(p.dep_ == "pobj" and p.lemma_.lower() in self.durations for p in prep.children):
                     return True
+                if any(p.dep_ == "pobj" and p.lemma_.lower() in self.whole_conflicts
+                       and any(d.dep_ == "det" and d.lower_ in self.anaphora for d in p.children)
+                       for p in prep.children):
+                    return True                       # "have been killed in the war": the whole conflict's toll
         return False
 
     def _since(self, sent: Span) -> bool:
@@ -603,6 +609,8 @@ class EventExtractor:
         text = ctx.text
         found = []
         for rng in (r for r in ctx.dates if sent.start_char <= r.span[0] < sent.end_char):
+            if ctx.dateline and ctx.dateline[0] <= rng.span[0] < ctx.dateline[1]:
+                continue                              # the report's own date, not the day of what it tells
             before = text[max(sent.start_char, rng.span[0] - 6):rng.span[0]].lower()
             if "since" in before or "until" in before:
                 continue                              # a tally's start, not the event's day
@@ -784,7 +792,8 @@ class EventExtractor:
         structure = doc.user_data.get(USER_STRUCTURE)
         pub = getattr(getattr(structure, "published", None), "date", None)
         index = ActorIndex.of(doc)
-        ctx = Reading(doc.text)
+        published = getattr(structure, "published", None)
+        ctx = Reading(doc.text, dateline=published.span if published and published.source == "dateline" else None)
         drafts = self._drafts(ctx, doc, index, pub)
         self._posts(doc, drafts, structure, index)
         events = [e for e in self._merge_all(ctx, drafts) if not e.cumulative]

@@ -140,6 +140,8 @@ class PlaceRecognizer:
         self.locative_heads = frozenset(lex["locative_heads"])
         self.locative_verbs = frozenset(lex["locative_verbs"])
         self.occurrences = frozenset(lex["occurrence_heads"])
+        self.seats = frozenset(lex["seat_words"])
+        self.party_nouns = frozenset(lex["party_nouns"])
         self.diseases = frozenset(lex["disease_words"])
         self.facilities = frozenset(lex["facility_heads"])
         from ...resolve.names import fold
@@ -531,6 +533,9 @@ class PlaceRecognizer:
             return False                                      # "France is the seventh country": what it is
         if located:
             return False                                      # "a farm in Surrey, UK": where a place lies
+        if any(c.dep_ in ("compound", "appos", "amod") and c.lower_ in self.party_nouns for c in root.children) \
+                or (root.dep_ == "appos" and root.head.lower_ in self.party_nouns):
+            return True                                       # "regime ally Iran": a party to the conflict
         if root.dep_ in ("nsubj", "nsubjpass", "poss"):
             return True
         if root.dep_ == "pobj" and root.head.lower_ == "by":
@@ -549,13 +554,15 @@ class PlaceRecognizer:
         """The subject's verb reports or has something that happens in a place (``occurrence_heads``)
         as its object, or in a clause it governs ("says it has confirmed a case", "confirmed that
         there has been an outbreak", "reported having 40 cases")."""
-        def objects(v):
-            return [c for c in v.children if c.dep_ in ("dobj", "attr", "nsubjpass", "oprd")]
+        def objects(v, clause: bool = False):
+            # a passive clause with an agent says who did it, not where ("said the deaths were caused by")
+            agent = clause and any(c.dep_ == "agent" for c in v.children)
+            return [c for c in v.children if c.dep_ in ("dobj", "attr", "oprd") or (c.dep_ == "nsubjpass" and not agent)]
 
         found = objects(verb)
         for c in verb.children:
             if c.dep_ in ("ccomp", "xcomp", "conj"):
-                found += objects(c)
+                found += objects(c, True)
         return any(o.lemma_.lower() in self.occurrences or o.lower_ in self.occurrences for o in found)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -590,15 +597,17 @@ class PlaceRecognizer:
         # a country after "Town," ("Surrey, UK") only says where the town lies
         located = {b.start for a, b in zip(mentions, mentions[1:], strict=False)
                    if t.text[a.end:b.start].strip() == "," and a.candidates}
-        acting = [m for m in mentions if self._acts(doc, m, m.start in located)]
-        mentions = placing.choose([m for m in mentions if m not in acting], ctx)
+        seats = [m for m in mentions if self._seat(t.text, m)]
+        acting = [m for m in mentions if m not in seats and (self._acts(doc, m, m.start in located)
+                                                            or self._backing(doc, m))]
+        mentions = placing.choose([m for m in mentions if m not in acting and m not in seats], ctx)
         placing.locate_unknown(t.text, mentions)
         self._parts(t.text, mentions)
         # the toponyms that are not event places, resolved by the same context: a state acting
         # ("Moscow denied"), a demonym ("Russian jets"), a name inside an organisation's name
         for m in acting:
             m.reading = "metonymic"
-        others = placing.choose(acting + inside_org + demonyms, ctx)
+        others = placing.choose(acting + seats + inside_org + demonyms, ctx)
         spans = []
         for m in mentions:
             if m.chosen or m.near:
@@ -608,6 +617,20 @@ class PlaceRecognizer:
         doc._.wl_places = placing.records(mentions, t.text)
         doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text, parts=False)
         return doc
+
+    def _seat(self, text: str, m: Mention) -> bool:
+        """Whether the name says where an organisation sits ("the Geneva-based group"): a literal
+        place, but no place of what the story tells."""
+        rest = text[m.end:m.end + 20]
+        return rest[:1] in "-‑" and rest[1:].split(" ", 1)[0].strip(",.;:").lower() in self.seats
+
+    @staticmethod
+    def _backing(doc: Doc, m: Mention) -> bool:
+        """Whether the name is joined by a hyphen to a participle ("Russia-backed forces",
+        "US-led coalition"): the state that backs or leads, not a place."""
+        i = m.tokens[1]
+        return (i + 1 < len(doc) and doc[i].text in ("-", "‑") and not doc[i - 1].whitespace_
+                and not doc[i].whitespace_ and doc[i + 1].tag_ == "VBN")
 
     def _listed(self, t: _Toks, runs: list[tuple[int, int]], mentions: list[Mention]) -> list[Mention]:
         """Names listed before a place ("Rogaland, Vestfold and Oslo"): the list cue reads left
