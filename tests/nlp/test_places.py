@@ -184,7 +184,7 @@ def test_places_a_state_backing_leading_or_allied_is_no_place(nlp, text, state, 
     found = places(nlp, text)
     assert state not in found and scene in found
     doc = nlp(text)
-    assert [r for p in doc._.wl_toponyms for (s, e), r in zip(p.mentions, p.readings) if text[s:e] == state] \
+    assert [r for p in doc._.wl_toponyms for (s, e), r in zip(p.mentions, p.readings, strict=True) if text[s:e] == state] \
         == ["metonymic"]
 
 
