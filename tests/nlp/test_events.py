@@ -164,6 +164,7 @@ def test_events_a_person_reporting_deaths_is_a_source_not_a_statement(nlp, text)
 @pytest.mark.parametrize("text,day", [
     ("Wed 13 Mar 2019 Rebels shelled the town of Idlib on Tuesday, killing five people.", "2019-03-12"),
     ("Wed 13 Mar 2019 Five people killed in shelling of Idlib. Rebels shelled the town on Monday.", "2019-03-11"),
+    ("Wed 13 Mar 2019 Five people killed in Idlib. Mondays shelling of the town killed five people.", "2019-03-11"),
 ])
 def test_events_the_date_a_report_opens_with_is_not_the_day_of_what_it_tells(nlp, text, day):
     events, _ = read(nlp, text, dt.date(2019, 4, 30))

@@ -179,6 +179,7 @@ def test_places_the_seat_of_an_organisation_is_no_event_place(nlp, text, seat, s
     ("The US-led coalition struck a bridge near Raqqa.", "US", "Raqqa"),
     ("The convoy was attacked near Kharkiv by forces of regime ally Russia.", "Russia", "Kharkiv"),
     ("The truce in Homs was brokered by rebel backer Qatar.", "Qatar", "Homs"),
+    ("Moscow defended its Damascus ally after the raid on the city of Homs.", "Damascus", "Homs"),
 ])
 def test_places_a_state_backing_leading_or_allied_is_no_place(nlp, text, state, scene):
     found = places(nlp, text)

@@ -51,6 +51,7 @@ def time_words() -> frozenset[str]:
     tokens can look for these first and resolve only the windows around them."""
     cal = load("calendar")
     out = set(month_names()) | set(weekday_names()) | set(cal["weekday_mentions"]) | set(words()["anchor_words"])
+    out |= {d + "s" for d in cal["weekday_mentions"]}      # "Tuesdays strike": a possessive that lost its apostrophe
     return frozenset(out)
 
 
@@ -70,7 +71,7 @@ def _patterns():
     nums = "|".join(sorted(cal["numbers"], key=len, reverse=True))
     lex = words()
     return {
-        "weekday": re.compile(rf"\b(?:(?P<mod>{_alt(lex['weekday_modifiers'])})\s+)?(?P<day>{days})(?:'s|’s)?\b"
+        "weekday": re.compile(rf"\b(?:(?P<mod>{_alt(lex['weekday_modifiers'])})\s+)?(?P<day>{days})(?:'s|’s|s(?=\s+(?!and\b|or\b)[a-z]))?\b"
                               rf"(?:\s+(?P<part>{_alt(lex['day_parts'])}))?", re.I),
         "rel_day": re.compile(rf"\b(?P<w>{_alt(lex['relative_days'])})\b", re.I),
         "ago": re.compile(rf"\b(?P<n>\d{{1,3}}|{nums}|{_alt(lex['one_words'])})\s+(?P<unit>{_alt(lex['units'])})\s+"

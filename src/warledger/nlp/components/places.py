@@ -534,8 +534,8 @@ class PlaceRecognizer:
         if located:
             return False                                      # "a farm in Surrey, UK": where a place lies
         if any(c.dep_ in ("compound", "appos", "amod") and c.lower_ in self.party_nouns for c in root.children) \
-                or (root.dep_ == "appos" and root.head.lower_ in self.party_nouns):
-            return True                                       # "regime ally Iran": a party to the conflict
+                or (root.dep_ in ("appos", "compound", "nmod") and root.head.lower_ in self.party_nouns):
+            return True                                       # "regime ally Iran", "its Damascus ally": a party
         if root.dep_ in ("nsubj", "nsubjpass", "poss"):
             return True
         if root.dep_ == "pobj" and root.head.lower_ == "by":
