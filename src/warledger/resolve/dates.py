@@ -81,7 +81,7 @@ def _patterns():
         "month_day": re.compile(rf"\b(?P<month>{months}|{abbreviated})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})", re.I),
         "day_month": re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{months})\b(?!,?\s+\d{{4}})", re.I),
         "month": re.compile(rf"\b(?:{_alt(lex['month_openers'])})\s+(?P<month>{months})"
-                            r"\b(?!\.?\s+\d)(?:\s+(?P<year>(?:19|20)\d\d))?", re.I),
+                            r"\b(?!\.?\s+\d{1,2}(?!\d))(?:\s+(?P<year>(?:19|20)\d\d))?", re.I),
         "year": re.compile(rf"\b(?:{_alt(lex['year_openers'])})\s+(?P<year>(?:19|20)\d\d)\b", re.I),
     }
 
