@@ -193,3 +193,14 @@ def test_places_a_state_backing_leading_or_allied_is_no_place(nlp, text, state, 
 def test_places_a_state_saying_who_caused_deaths_is_not_where_they_happened(nlp):
     text = "Nine people died in Homs on Monday. Canada has said the deaths were caused by gas dropped from a plane."
     assert "Canada" not in places(nlp, text) and "Homs" in places(nlp, text)
+
+
+@pytest.mark.issue(22)
+def test_places_a_small_town_of_a_country_the_story_never_names_is_an_unknown_toponym(nlp):
+    # the gazetteer knows a Banbury only in England: beside Kandahar, it is a place the gazetteer lacks
+    text = "Afghan troops came under fire in the village of Banbury outside Kandahar on Monday."
+    found = places(nlp, text)
+    assert found["Banbury"].place is None
+    assert km(found["Banbury"].lat, found["Banbury"].lon, found["Kandahar"].lat, found["Kandahar"].lon) < 1
+    named = "Police in England said the fire in the town of Banbury near Oxford was an accident."
+    assert places(nlp, named)["Banbury"].place.country == "GB"

@@ -148,6 +148,12 @@ def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
                                 or c.level in ("country", "admin1")]
                 if not m.candidates:
                     continue
+        elif not m.fuzzy and m.candidates and (others := ctx - _says(m)) and all(
+                not others.get(c.country) and c.population < SIZEABLE and c.level == "populated_place"
+                for c in m.candidates):
+            # a small town only in countries the rest of the story never names: the story's own
+            # place the gazetteer lacks ("the town of X outside Y"), located as an unknown toponym
+            m.candidates = []
         if m.fuzzy and ctx:             # fuzzy candidates only inside the story's countries
             m.candidates = [c for c in m.candidates if ctx.get(c.country)]
             if not m.candidates and m.common:
