@@ -457,6 +457,11 @@ def test_a_city_named_as_its_province_reaches_the_province_only():
     assert not same_occurrence(city, other)
     keys = _keys(build_incidents([city, town, other]))
     assert ["a:e1", "b:e1"] in keys and ["c:e1"] in keys
+    # read as its province, the city is still a town beside another town the report names
+    beside = ev("e:e1", "e", places=(IDLIB_CITY, (38.48, 28.13, "exact")), low=14, best=14, high=14,
+                names=[("Idlib", "exact", "populated_place"), ("Farther Town", "exact", "populated_place")],
+                text="Warplanes bombed the main square, killing fourteen.")
+    assert same_occurrence(beside, town)
     # two towns, neither named as its province, 31 km apart: out of a town's reach
     plain = strike("d:e1", "d", (35.931, 36.634, "exact"), "Some Hamlet")
     assert not same_occurrence(plain, town)

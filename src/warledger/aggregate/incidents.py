@@ -199,12 +199,13 @@ def _pair_reach(x: tuple, y: tuple) -> float:
 
 def _best_places(e: EventRecord) -> list[tuple]:
     """The event's most precise placed places (a country named beside a town says nothing more),
-    as ``_read_places`` reads them."""
+    as ``_read_places`` reads them: ranked by their own precision (a town read as its province is
+    still a town beside another), reaching as read."""
     if not e.places:
         return []
     places = _read_places(e)
-    top = min(PLACE_PRECISIONS.get(p[2], PLACE_PRECISIONS["unknown"]).rank for p in places)
-    return [p for p in places if PLACE_PRECISIONS.get(p[2], PLACE_PRECISIONS["unknown"]).rank == top]
+    top = min(PLACE_PRECISIONS.get(p[4], PLACE_PRECISIONS["unknown"]).rank for p in places)
+    return [p for p in places if PLACE_PRECISIONS.get(p[4], PLACE_PRECISIONS["unknown"]).rank == top]
 
 
 def date_class(e: EventRecord) -> int:
@@ -219,7 +220,7 @@ def place_class(e: EventRecord) -> int:
     best = _best_places(e)
     if not best:
         return 3
-    p = best[0][2]
+    p = best[0][4]
     return 0 if p in CITY_PRECISIONS else 1 if p == "admin1" else 2
 
 
