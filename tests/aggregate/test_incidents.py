@@ -482,3 +482,21 @@ def test_a_bare_later_mention_joins_its_report_even_when_its_perpetrator_differs
     assert ["a:e1", "b:e1", "b:e2"] in _keys(build_incidents([a, b, again]))
     for other in (counted, placed):
         assert ["b:e2"] in _keys(build_incidents([a, b, other]))
+
+
+@pytest.mark.issue(22)
+def test_a_placed_mention_joins_its_report_through_a_member_known_by_name_only():
+    # report c tells the strike by the crossing's name alone (no coordinates), which joins the
+    # incident a and b report; c's later word of it, placed on the map, joins through it; a
+    # mention known by a name only still does not join through a placed one
+    crossing = [("Little Crossing", "unknown", "unknown")]
+    a = ev("a:e1", "a", low=9, best=9, high=9, names=crossing, text="A strike on Little Crossing killed nine people.")
+    b = ev("b:e1", "b", low=9, best=9, high=9, names=crossing, text="Nine people died at Little Crossing.")
+    c1 = ev("c:e1", "c", start=None, end=D, precision="unknown", places=(), names=crossing, low=9, best=9, high=9,
+            text="Nine died when Little Crossing was hit.")
+    c2 = ev("c:e2", "c", start=None, end=D, precision="unknown", atts=(("A witness", "reports"),),
+            text="Traffic stopped for the day.")
+    assert ["a:e1", "b:e1", "c:e1", "c:e2"] in _keys(build_incidents([a, b, c1, c2]))
+    b2 = ev("b:e2", "b", start=None, end=D, precision="unknown", places=(), atts=(("A witness", "reports"),),
+            names=[("Far Hamlet", "unknown", "unknown")], text="Shelling was heard.")
+    assert ["b:e2"] in _keys(build_incidents([a, b, b2]))

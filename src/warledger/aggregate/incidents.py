@@ -15,7 +15,9 @@ so (the day of slack is for a report that drifts, not for two that disagree). A 
 mention of its happening, dated by the report alone, joins the incident its report is in when
 nothing says otherwise (no other figure, site or perpetrator, and a place on the map or none);
 a bare one (no figure, no place on the map) joins even when it names the perpetrator otherwise,
-for a later sentence telling who blamed whom is read as the happening's perpetrator.
+for a later sentence telling who blamed whom is read as the happening's perpetrator; a mention on
+the map (or naming no place) joins through a member of its report known by a name only, never
+the other way.
 How likely they are one (``evidence``) adds what says two reports tell one story: figures of the
 same size, the same named victims or targets, the same distinctive words of the sentences that
 mention them (a hospital, a market, a chemical agent: ``story.yaml``), the same named place below
@@ -157,7 +159,7 @@ def _gazetteer_places(name: str) -> tuple[tuple[float, float, str, str | None], 
         found = open_gazetteer().lookup(name, fuzzy=False)
     except WarledgerError:
         return ()
-    return tuple((p.lat, p.lon, p.level, f"{p.country}.{p.admin1}" if p.admin1 else None) for p in found)
+    return tuple((p.lat, p.lon, p.level, p.admin1 or None) for p in found)
 
 
 def _province_of(e: EventRecord, place: tuple[float, float, str]) -> tuple[str | None, bool]:
@@ -505,14 +507,15 @@ def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = 
     events need a little; when either is of low precision, or their perpetrators disagree (who
     did it is what reports and readings disagree on most), or each names a different day, the story
     itself must say it; two events of one report need nothing against them (the same report is
-    the evidence) and places on the map (or none)."""
+    the evidence) and one of the two on the map (or naming no place): the one that joins through
+    the other must be (``_Grouper.attach``)."""
     if disagree and s < NEED_STORY and not (a.document == b.document and (_bare(a) or _bare(b))):
         return False
     if (a.precision == b.precision == "day" and a.date_start and b.date_start and a.date_start != b.date_start
             and s < NEED_STORY):
         return False                      # each report names its day, and they differ: the story must say it is one
     if a.document == b.document:          # one report telling one happening twice, nothing against it
-        return s >= SAME_REPORT and s + c >= NEED_SAME and _placed_or_nameless(a) and _placed_or_nameless(b)
+        return s >= SAME_REPORT and s + c >= NEED_SAME and (_placed_or_nameless(a) or _placed_or_nameless(b))
     if is_low(a) or is_low(b):
         return s >= NEED_LOW and s + c >= NEED_LOW + 0.5
     return s + c >= NEED_PRECISE
@@ -774,6 +777,8 @@ class _Grouper:
                     if mine.isdisjoint(self._sig(m)) or not self.reach(e, m):
                         continue             # the evidence is with a member it may be one occurrence with
                     s, c, ok_ = self.score(e, m)
+                    if ok_ and m.e.document == e.e.document and not _placed_or_nameless(e.e):
+                        continue             # known by a name only, it is not told of its report's happening
                     if ok_ and (top is None or s + c > top):
                         top, partner = s + c, m.e.key
                 if top is not None and (best is None or (-top, gk) < (-best[0], best[1])):
