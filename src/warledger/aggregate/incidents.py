@@ -152,11 +152,15 @@ PROVINCE_TOWN_KM = 5.0    # a place of the gazetteer this close to an event's po
 @lru_cache(maxsize=1 << 14)
 def _gazetteer_places(name: str) -> tuple[tuple[float, float, str, str | None], ...]:
     """(lat, lon, level, province) of what the gazetteer finds by this name (its province:
-    "country.admin1"); none without a gazetteer."""
+    "country.admin1"); none without a gazetteer. The gazetteer is the one places are resolved
+    with (``WARLEDGER_GAZETTEER``, ``WARLEDGER_GAZETTEER_SUPPLEMENT``, else the embedded one)."""
+    import os
+
     from ..errors import WarledgerError
     from ..resolve.gazetteer import open_gazetteer
     try:
-        found = open_gazetteer().lookup(name, fuzzy=False)
+        found = open_gazetteer(os.environ.get("WARLEDGER_GAZETTEER") or None,
+                               os.environ.get("WARLEDGER_GAZETTEER_SUPPLEMENT") or None).lookup(name, fuzzy=False)
     except WarledgerError:
         return ()
     return tuple((p.lat, p.lon, p.level, p.admin1 or None) for p in found)
