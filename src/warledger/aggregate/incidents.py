@@ -501,8 +501,8 @@ def _placed_or_nameless(e: EventRecord) -> bool:
 
 
 def _bare(e: EventRecord) -> bool:
-    """A mention dated by its report alone ("on or before" it) that gives no figure: most often
-    a report's own later word of the happening it tells."""
+    """A mention dated by its report alone ("on or before" it) that gives no figure and no place
+    on the map: most often a report's own later word of the happening it tells."""
     return e.date_start is None and e.best is None and e.low is None and e.high is None and not e.places
 
 
