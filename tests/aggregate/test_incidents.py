@@ -500,3 +500,18 @@ def test_a_placed_mention_joins_its_report_through_a_member_known_by_name_only()
     b2 = ev("b:e2", "b", start=None, end=D, precision="unknown", places=(), atts=(("A witness", "reports"),),
             names=[("Far Hamlet", "unknown", "unknown")], text="Shelling was heard.")
     assert ["b:e2"] in _keys(build_incidents([a, b, b2]))
+
+
+@pytest.mark.issue(22)
+def test_reports_naming_consecutive_days_need_more_than_one_group_of_words():
+    # a report of the next day's shelling recalls the gas attack of the day before: the weapon
+    # words they share are not enough for two reports each naming its own day; a figure is
+    gas = ev("a:e1", "a", perps=(), atts=(("Medics", "reports"),),
+             text="Rockets carrying gas and chemical agents struck the suburbs.")
+    after = ev("b:e1", "b", start=_day(1), end=_day(1), perps=(), atts=(("A witness", "reports"),),
+               text="Tanks shelled the suburbs a day after the chemical gas attack.")
+    assert not same_occurrence(gas, after)
+    counted = [ev(k, d, start=day, end=day, perps=(), atts=atts, low=40, best=40, high=40, text=t)
+               for k, d, day, atts, t in (("c:e1", "c", D, (("Medics", "reports"),), gas.text),
+                                          ("d:e1", "d", _day(1), (("A witness", "reports"),), after.text))]
+    assert same_occurrence(*counted)

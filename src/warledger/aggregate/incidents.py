@@ -11,7 +11,8 @@ Two events *may* be one occurrence (``same_occurrence``, the hard test) when:
     is read as the province, for its name is said of either, and reaches that province only;
   - their perpetrators do not disagree (one side may be unnamed).
 Two reports that each name their day, and name different days, are one only when the story says
-so (the day of slack is for a report that drifts, not for two that disagree). A report's own later
+so (the day of slack is for a report that drifts, not for two that disagree), with more than the
+words of one group (a report of the next day's shelling tells of "the chemical attack" too). A report's own later
 mention of its happening, dated by the report alone, joins the incident its report is in when
 nothing says otherwise (no other figure, site or perpetrator, and a place on the map or none);
 a bare one (no figure, no place on the map) joins even when it names the perpetrator otherwise,
@@ -81,6 +82,7 @@ from ..vocab import (
 NEED_PRECISE = 1.0
 NEED_LOW = 2.0
 NEED_STORY = 2.0      # two reports whose perpetrators disagree
+NEED_DAYS = 2.25      # two reports naming different days: more than one group of shared words gives
 ATTACH_ROUNDS = 4    # low events attach in rounds: the second may match one attached in the first
 NEED_SAME = 1.5       # a low event and a member of its own report, nothing against it
 SAME_REPORT = 1.5     # two events of one report that may be one occurrence: most often one told twice
@@ -516,7 +518,7 @@ def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = 
     if disagree and s < NEED_STORY and not (a.document == b.document and (_bare(a) or _bare(b))):
         return False
     if (a.precision == b.precision == "day" and a.date_start and b.date_start and a.date_start != b.date_start
-            and s < NEED_STORY):
+            and s < NEED_DAYS):
         return False                      # each report names its day, and they differ: the story must say it is one
     if a.document == b.document:          # one report telling one happening twice, nothing against it
         return s >= SAME_REPORT and s + c >= NEED_SAME and (_placed_or_nameless(a) or _placed_or_nameless(b))
