@@ -435,3 +435,83 @@ def test_one_report_telling_of_two_days_tells_of_two_happenings():
     holding = {m.key: i.key for i in build_incidents([r1, r2, s]) for m in i.members}
     assert holding["r:e1"] != holding["r:e2"]
     assert holding["s:e1"] in (holding["r:e1"], holding["r:e2"])
+
+
+IDLIB_CITY = (35.931, 36.634, "exact")          # a city its province is named after
+JISR = (35.814, 36.320, "exact")                # a town of that province, 31 km off
+ATARIB = (36.139, 36.825, "exact")              # a town of the next province, 29 km off
+
+
+@pytest.mark.issue(22)
+def test_a_city_named_as_its_province_reaches_the_province_only():
+    # "in Idlib" may be said of the city or of its province: a report placing a strike there and
+    # one placing it at a town of that province 31 km off are one; a town as far off in the next
+    # province is not reached
+    def strike(key, doc, place, name):
+        return ev(key, doc, places=(place,), names=[(name, "exact", "populated_place")], low=14, best=14, high=14,
+                  text="Warplanes bombed the main square, killing fourteen.")
+    city = strike("a:e1", "a", IDLIB_CITY, "Idlib")
+    town = strike("b:e1", "b", JISR, "Jisr ash Shughur")
+    other = strike("c:e1", "c", ATARIB, "Al Atarib")
+    assert same_occurrence(city, town)
+    assert not same_occurrence(city, other)
+    keys = _keys(build_incidents([city, town, other]))
+    assert ["a:e1", "b:e1"] in keys and ["c:e1"] in keys
+    # read as its province, the city is still a town beside another town the report names
+    beside = ev("e:e1", "e", places=(IDLIB_CITY, (38.48, 28.13, "exact")), low=14, best=14, high=14,
+                names=[("Idlib", "exact", "populated_place"), ("Farther Town", "exact", "populated_place")],
+                text="Warplanes bombed the main square, killing fourteen.")
+    assert same_occurrence(beside, town)
+    # two towns, neither named as its province, 31 km apart: out of a town's reach
+    plain = strike("d:e1", "d", (35.931, 36.634, "exact"), "Some Hamlet")
+    assert not same_occurrence(plain, town)
+
+
+@pytest.mark.issue(22)
+def test_a_bare_later_mention_joins_its_report_even_when_its_perpetrator_differs():
+    # a report's later word of its strike, dated by the report alone, with no figure and no place,
+    # names the perpetrator otherwise (a reading of who blamed whom): it still joins its report's
+    # incident; the same mention with a figure of its own, or a place on the map, does not
+    a = ev("a:e1", "a", low=9, best=9, high=9, text="A strike on the town killed nine people.")
+    b = ev("b:e1", "b", low=9, best=9, high=9, text="Nine people died in a strike on the town.")
+    bare = dict(start=None, end=D, precision="unknown", perps=("Eastland militia",), atts=(("A witness", "reports"),))
+    again = ev("b:e2", "b", places=(), **bare, text="The minister blamed Eastland for the attack.")
+    counted = ev("b:e2", "b", places=(), low=30, best=30, high=30, **bare,
+                 text="Eastland said thirty were hurt in the attack.")
+    placed = ev("b:e2", "b", places=((36.21, 37.16, "exact"),), **bare, text="Eastland denied the attack.")
+    assert ["a:e1", "b:e1", "b:e2"] in _keys(build_incidents([a, b, again]))
+    for other in (counted, placed):
+        assert ["b:e2"] in _keys(build_incidents([a, b, other]))
+
+
+@pytest.mark.issue(22)
+def test_a_placed_mention_joins_its_report_through_a_member_known_by_name_only():
+    # report c tells the strike by the crossing's name alone (no coordinates), which joins the
+    # incident a and b report; c's later word of it, placed on the map, joins through it; a
+    # mention known by a name only still does not join through a placed one
+    crossing = [("Little Crossing", "unknown", "unknown")]
+    a = ev("a:e1", "a", low=9, best=9, high=9, names=crossing, text="A strike on Little Crossing killed nine people.")
+    b = ev("b:e1", "b", low=9, best=9, high=9, names=crossing, text="Nine people died at Little Crossing.")
+    c1 = ev("c:e1", "c", start=None, end=D, precision="unknown", places=(), names=crossing, low=9, best=9, high=9,
+            text="Nine died when Little Crossing was hit.")
+    c2 = ev("c:e2", "c", start=None, end=D, precision="unknown", atts=(("A witness", "reports"),),
+            text="Traffic stopped for the day.")
+    assert ["a:e1", "b:e1", "c:e1", "c:e2"] in _keys(build_incidents([a, b, c1, c2]))
+    b2 = ev("b:e2", "b", start=None, end=D, precision="unknown", places=(), atts=(("A witness", "reports"),),
+            names=[("Far Hamlet", "unknown", "unknown")], text="Shelling was heard.")
+    assert ["b:e2"] in _keys(build_incidents([a, b, b2]))
+
+
+@pytest.mark.issue(22)
+def test_reports_naming_consecutive_days_need_more_than_one_group_of_words():
+    # a report of the next day's shelling recalls the gas attack of the day before: the weapon
+    # words they share are not enough for two reports each naming its own day; a figure is
+    gas = ev("a:e1", "a", perps=(), atts=(("Medics", "reports"),),
+             text="Rockets carrying gas and chemical agents struck the suburbs.")
+    after = ev("b:e1", "b", start=_day(1), end=_day(1), perps=(), atts=(("A witness", "reports"),),
+               text="Tanks shelled the suburbs a day after the chemical gas attack.")
+    assert not same_occurrence(gas, after)
+    counted = [ev(k, d, start=day, end=day, perps=(), atts=atts, low=40, best=40, high=40, text=t)
+               for k, d, day, atts, t in (("c:e1", "c", D, (("Medics", "reports"),), gas.text),
+                                          ("d:e1", "d", _day(1), (("A witness", "reports"),), after.text))]
+    assert same_occurrence(*counted)

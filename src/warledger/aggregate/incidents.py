@@ -6,12 +6,19 @@ Two events *may* be one occurrence (``same_occurrence``, the hard test) when:
     month, a year as stated; an event dated only "on or before" its report: the week before it);
   - their most precise places lie within reach of each other, the reach growing with the
     places' precision (exact 25 km, near 50, admin2 100, admin1 250, part of a country 500,
-    country 1,000 km) — an event with no placed place is in reach of anything;
+    country 1,000 km) — an event with no placed place is in reach of anything; a town named as
+    its province is (a province named after its capital: the gazetteer finds both by the name)
+    is read as the province, for its name is said of either, and reaches that province only;
   - their perpetrators do not disagree (one side may be unnamed).
 Two reports that each name their day, and name different days, are one only when the story says
-so (the day of slack is for a report that drifts, not for two that disagree). A report's own later
+so (the day of slack is for a report that drifts, not for two that disagree), with more than the
+words of one group (a report of the next day's shelling tells of "the chemical attack" too). A report's own later
 mention of its happening, dated by the report alone, joins the incident its report is in when
-nothing says otherwise (no other figure, site or perpetrator, and a place on the map or none).
+nothing says otherwise (no other figure, site or perpetrator, and a place on the map or none);
+a bare one (no figure, no place on the map) joins even when it names the perpetrator otherwise,
+for a later sentence telling who blamed whom is read as the happening's perpetrator; a mention on
+the map (or naming no place) joins through a member of its report known by a name only, never
+the other way.
 How likely they are one (``evidence``) adds what says two reports tell one story: figures of the
 same size, the same named victims or targets, the same distinctive words of the sentences that
 mention them (a hospital, a market, a chemical agent: ``story.yaml``), the same named place below
@@ -75,6 +82,7 @@ from ..vocab import (
 NEED_PRECISE = 1.0
 NEED_LOW = 2.0
 NEED_STORY = 2.0      # two reports whose perpetrators disagree
+NEED_DAYS = 2.25      # two reports naming different days: more than one group of shared words gives
 ATTACH_ROUNDS = 4    # low events attach in rounds: the second may match one attached in the first
 NEED_SAME = 1.5       # a low event and a member of its own report, nothing against it
 SAME_REPORT = 1.5     # two events of one report that may be one occurrence: most often one told twice
@@ -140,12 +148,72 @@ def _window(e: EventRecord) -> tuple[dt.date, dt.date] | None:
     return e.date_start - widen, (e.date_end or e.date_start) + widen
 
 
-def _best_places(e: EventRecord) -> list[tuple[float, float, str]]:
-    """The event's most precise placed places (a country named beside a town says nothing more)."""
+PROVINCE_TOWN_KM = 5.0    # a place of the gazetteer this close to an event's point is the one it names
+
+
+@lru_cache(maxsize=1 << 14)
+def _gazetteer_places(name: str) -> tuple[tuple[float, float, str, str | None], ...]:
+    """(lat, lon, level, province) of what the gazetteer finds by this name (its province:
+    "country.admin1"); none without a gazetteer. The gazetteer is the one places are resolved
+    with (``WARLEDGER_GAZETTEER``, ``WARLEDGER_GAZETTEER_SUPPLEMENT``, else the embedded one)."""
+    import os
+
+    from ..errors import WarledgerError
+    from ..resolve.gazetteer import open_gazetteer
+    try:
+        found = open_gazetteer(os.environ.get("WARLEDGER_GAZETTEER") or None,
+                               os.environ.get("WARLEDGER_GAZETTEER_SUPPLEMENT") or None).lookup(name, fuzzy=False)
+    except WarledgerError:
+        return ()
+    return tuple((p.lat, p.lon, p.level, p.admin1 or None) for p in found)
+
+
+def _province_of(e: EventRecord, place: tuple[float, float, str]) -> tuple[str | None, bool]:
+    """(the province a place of the event lies in, when the gazetteer knows it by the place's
+    name; whether the name also names that province, as a province named after its capital
+    is: "in Idlib" is said of the city and of the province alike)."""
+    for name, precision, _ in e.place_names:
+        if precision != place[2]:
+            continue
+        found = _gazetteer_places(name)
+        here = [f for f in found if km(place[0], place[1], f[0], f[1]) <= PROVINCE_TOWN_KM and f[3]]
+        if here:
+            province = here[0][3]
+            both = place[2] in CITY_PRECISIONS and any(f[2] == "admin1" and f[3] == province for f in found)
+            return province, both
+    return None, False
+
+
+def _read_places(e: EventRecord) -> list[tuple]:
+    """The event's places as the grouping reads them, each (lat, lon, precision, province, its
+    own precision): a town named as its province is (``_province_of``) is read at province
+    precision, for its name may be said of either; it reaches that province only (``_pair_reach``)."""
+    out = []
+    for p in e.places:
+        province, both = _province_of(e, p)
+        out.append((p[0], p[1], "admin1" if both else p[2], province, p[2]))
+    return out
+
+
+def _pair_reach(x: tuple, y: tuple) -> float:
+    """How far apart two places (as ``_read_places`` reads them) may be and still be one place:
+    the larger reach of their precisions; a town read as its province reaches no further than a
+    town into another province."""
+    r = max(_reach(x[2]), _reach(y[2]))
+    if (x[2] != x[4] or y[2] != y[4]) and x[3] and y[3] and x[3] != y[3]:
+        r = max(_reach(x[4]), _reach(y[4]))
+    return r
+
+
+def _best_places(e: EventRecord) -> list[tuple]:
+    """The event's most precise placed places (a country named beside a town says nothing more),
+    as ``_read_places`` reads them: ranked by their own precision (a town read as its province is
+    still a town beside another), reaching as read."""
     if not e.places:
         return []
-    top = min(PLACE_PRECISIONS.get(p[2], PLACE_PRECISIONS["unknown"]).rank for p in e.places)
-    return [p for p in e.places if PLACE_PRECISIONS.get(p[2], PLACE_PRECISIONS["unknown"]).rank == top]
+    places = _read_places(e)
+    top = min(PLACE_PRECISIONS.get(p[4], PLACE_PRECISIONS["unknown"]).rank for p in places)
+    return [p for p in places if PLACE_PRECISIONS.get(p[4], PLACE_PRECISIONS["unknown"]).rank == top]
 
 
 def date_class(e: EventRecord) -> int:
@@ -160,7 +228,7 @@ def place_class(e: EventRecord) -> int:
     best = _best_places(e)
     if not best:
         return 3
-    p = best[0][2]
+    p = best[0][4]
     return 0 if p in CITY_PRECISIONS else 1 if p == "admin1" else 2
 
 
@@ -180,7 +248,7 @@ def _places_in_reach(a: EventRecord, b: EventRecord) -> tuple[bool, float | None
         for y in pb:
             d = km(x[0], x[1], y[0], y[1])
             best = d if best is None or d < best else best
-            ok = ok or d <= max(_reach(x[2]), _reach(y[2]))
+            ok = ok or d <= _pair_reach(x, y)
     return ok, best
 
 
@@ -434,19 +502,26 @@ def _placed_or_nameless(e: EventRecord) -> bool:
     return bool(e.places) or not e.place_names
 
 
+def _bare(e: EventRecord) -> bool:
+    """A mention dated by its report alone ("on or before" it) that gives no figure and no place
+    on the map: most often a report's own later word of the happening it tells."""
+    return e.date_start is None and e.best is None and e.low is None and e.high is None and not e.places
+
+
 def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = False) -> bool:
     """Whether evidence (story ``s``, setting ``c``) is enough for these two events: two precise
     events need a little; when either is of low precision, or their perpetrators disagree (who
     did it is what reports and readings disagree on most), or each names a different day, the story
     itself must say it; two events of one report need nothing against them (the same report is
-    the evidence) and places on the map (or none)."""
-    if disagree and s < NEED_STORY:
+    the evidence) and one of the two on the map (or naming no place): the one that joins through
+    the other must be (``_Grouper.attach``)."""
+    if disagree and s < NEED_STORY and not (a.document == b.document and (_bare(a) or _bare(b))):
         return False
     if (a.precision == b.precision == "day" and a.date_start and b.date_start and a.date_start != b.date_start
-            and s < NEED_STORY):
+            and s < NEED_DAYS):
         return False                      # each report names its day, and they differ: the story must say it is one
     if a.document == b.document:          # one report telling one happening twice, nothing against it
-        return s >= SAME_REPORT and s + c >= NEED_SAME and _placed_or_nameless(a) and _placed_or_nameless(b)
+        return s >= SAME_REPORT and s + c >= NEED_SAME and (_placed_or_nameless(a) or _placed_or_nameless(b))
     if is_low(a) or is_low(b):
         return s >= NEED_LOW and s + c >= NEED_LOW + 0.5
     return s + c >= NEED_PRECISE
@@ -532,7 +607,7 @@ class _Grouper:
         if got is None:
             got = self._near[k] = any(abs(x[0] - y[0]) * 111.2 <= r and km(x[0], x[1], y[0], y[1]) <= r
                                       for x in a.best for y in b.best
-                                      for r in (max(_reach(x[2]), _reach(y[2])),))
+                                      for r in (_pair_reach(x, y),))
         return got
 
     def reach(self, a: _Prepared, b: _Prepared) -> bool:
@@ -708,6 +783,8 @@ class _Grouper:
                     if mine.isdisjoint(self._sig(m)) or not self.reach(e, m):
                         continue             # the evidence is with a member it may be one occurrence with
                     s, c, ok_ = self.score(e, m)
+                    if ok_ and m.e.document == e.e.document and not _placed_or_nameless(e.e):
+                        continue             # known by a name only, it is not told of its report's happening
                     if ok_ and (top is None or s + c > top):
                         top, partner = s + c, m.e.key
                 if top is not None and (best is None or (-top, gk) < (-best[0], best[1])):

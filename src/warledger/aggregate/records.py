@@ -113,7 +113,7 @@ def to_row(event_id: int, p: _Prepared) -> dict[str, Any]:
     return {"event_id": event_id, "key": e.key, "family": p.family,
             "tier": min((w[1] - w[0]).bit_length(), MAX_TIER) if w else None, "w0": w[0] if w else None, "w1": w[1] if w else None,
             "lat_lo": min(lats) if lats else None, "lat_hi": max(lats) if lats else None,
-            "reach": _reach(p.best[0][2]) if p.best else None, "record": rec, "sig": signature(p)}
+            "reach": max(_reach(x[2]) for x in p.best) if p.best else None, "record": rec, "sig": signature(p)}
 
 
 def from_row(key: str, rec: dict[str, Any]) -> _Prepared:
