@@ -503,15 +503,33 @@ def test_a_placed_mention_joins_its_report_through_a_member_known_by_name_only()
 
 
 @pytest.mark.issue(22)
-def test_reports_naming_consecutive_days_need_more_than_one_group_of_words():
-    # a report of the next day's shelling recalls the gas attack of the day before: the weapon
-    # words they share are not enough for two reports each naming its own day; a figure is
-    gas = ev("a:e1", "a", perps=(), atts=(("Medics", "reports"),),
-             text="Rockets carrying gas and chemical agents struck the suburbs.")
+def test_reports_naming_consecutive_days_need_the_story_to_say_they_are_one():
+    # a report of the next day's shelling recalls the gas attack of the day before: one weapon
+    # word they share is not enough for two reports each naming its own day; a figure with it is
+    gas = ev("a:e1", "a", perps=(), atts=(("Medics", "reports"),), text="Rockets carrying gas struck the suburbs.")
     after = ev("b:e1", "b", start=_day(1), end=_day(1), perps=(), atts=(("A witness", "reports"),),
-               text="Tanks shelled the suburbs a day after the chemical gas attack.")
+               text="Tanks shelled the suburbs a day after the gas attack.")
     assert not same_occurrence(gas, after)
     counted = [ev(k, d, start=day, end=day, perps=(), atts=atts, low=40, best=40, high=40, text=t)
                for k, d, day, atts, t in (("c:e1", "c", D, (("Medics", "reports"),), gas.text),
                                           ("d:e1", "d", _day(1), (("A witness", "reports"),), after.text))]
     assert same_occurrence(*counted)
+
+
+@pytest.mark.issue(22)
+def test_a_day_beside_a_whole_month_needs_the_story_to_say_which():
+    # a report recalls "an attack in March" by its month; a report of one day in it shares one
+    # weapon word: not enough; with the same figure it is
+    month = ev("m:e1", "m", start=dt.date(2020, 3, 1), end=dt.date(2020, 3, 31), precision="month", perps=(),
+               text="The rocket attack in March was never investigated.")
+    day = ev("d:e1", "d", perps=(), text="A rocket hit the square.")
+    assert not same_occurrence(month, day)
+    month.low = month.best = month.high = day.low = day.best = day.high = 9
+    assert same_occurrence(month, day)
+
+
+@pytest.mark.issue(22)
+def test_sources_that_name_no_one_tell_no_shared_story():
+    from warledger.aggregate.incidents import story
+    a = ev("a:e1", "a", atts=(("Activists", "reports"), ("Amnesty International", "reports")))
+    assert story(a).sources == {"amnesty international"}

@@ -82,7 +82,7 @@ from ..vocab import (
 NEED_PRECISE = 1.0
 NEED_LOW = 2.0
 NEED_STORY = 2.0      # two reports whose perpetrators disagree
-NEED_DAYS = 2.25      # two reports naming different days: more than one group of shared words gives
+NEED_DAYS = 2.0       # two reports naming different days: the story must say they are one
 ATTACH_ROUNDS = 4    # low events attach in rounds: the second may match one attached in the first
 NEED_SAME = 1.5       # a low event and a member of its own report, nothing against it
 SAME_REPORT = 1.5     # two events of one report that may be one occurrence: most often one told twice
@@ -303,6 +303,12 @@ def story_words() -> tuple[dict[str, tuple[re.Pattern, bool]], frozenset[str]]:
     return groups, frozenset(_fold(v) for v in data["generic_victims"])
 
 
+@cache
+def generic_sources() -> frozenset[str]:
+    """Sources that name no one in particular ("activists", "witnesses"), folded."""
+    return frozenset(_fold(v) for v in _story_data()["generic_sources"])
+
+
 def actor_stems(names) -> frozenset[str]:
     """The words naming who acted, cut to their first five letters so that "Syria" and "Syrian
     government", "Russia" and "Russian military" agree; generic words left out."""
@@ -348,7 +354,7 @@ def story(e: EventRecord) -> _Story:
     victims = frozenset(v for v in (_fold(n) for n in e.victims) if v and v not in generic
                         and not any(w in generic for w in v.split()[-1:]))
     figure = e.best if e.best is not None else e.low if e.low is not None else e.high
-    sources = frozenset(_fold(n) for n, _ in e.attributions if n) - {""}
+    sources = frozenset(_fold(n) for n, _ in e.attributions if n) - {""} - generic_sources()
     return _Story(words, names - {""}, victims, figure, actor_stems(e.perpetrators), sources)
 
 
@@ -520,6 +526,8 @@ def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = 
     if (a.precision == b.precision == "day" and a.date_start and b.date_start and a.date_start != b.date_start
             and s < NEED_DAYS):
         return False                      # each report names its day, and they differ: the story must say it is one
+    if a.document != b.document and {date_class(a), date_class(b)} == {0, 1} and s < NEED_STORY:
+        return False                      # a day beside a whole month: which day of it, the story must say
     if a.document == b.document:          # one report telling one happening twice, nothing against it
         return s >= SAME_REPORT and s + c >= NEED_SAME and (_placed_or_nameless(a) or _placed_or_nameless(b))
     if is_low(a) or is_low(b):
