@@ -11,8 +11,8 @@ Two events *may* be one occurrence (``same_occurrence``, the hard test) when:
     is read as the province, for its name is said of either, and reaches that province only;
   - their perpetrators do not disagree (one side may be unnamed).
 Two reports that each name their day, and name different days, are one only when the story says
-so (the day of slack is for a report that drifts, not for two that disagree), with more than the
-words of one group (a report of the next day's shelling tells of "the chemical attack" too). A report's own later
+so (the day of slack is for a report that drifts, not for two that disagree); so are a report of
+a day and one of a whole month (which day of it, the story must say). A report's own later
 mention of its happening, dated by the report alone, joins the incident its report is in when
 nothing says otherwise (no other figure, site or perpetrator, and a place on the map or none);
 a bare one (no figure, no place on the map) joins even when it names the perpetrator otherwise,
@@ -81,8 +81,7 @@ from ..vocab import (
 # Evidence needed (see ``evidence``): two precise events; a low-precision one and an incident.
 NEED_PRECISE = 1.0
 NEED_LOW = 2.0
-NEED_STORY = 2.0      # two reports whose perpetrators disagree
-NEED_DAYS = 2.0       # two reports naming different days: the story must say they are one
+NEED_STORY = 2.0      # two reports whose perpetrators disagree, naming different days, or a day and a month
 ATTACH_ROUNDS = 4    # low events attach in rounds: the second may match one attached in the first
 NEED_SAME = 1.5       # a low event and a member of its own report, nothing against it
 SAME_REPORT = 1.5     # two events of one report that may be one occurrence: most often one told twice
@@ -524,7 +523,7 @@ def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = 
     if disagree and s < NEED_STORY and not (a.document == b.document and (_bare(a) or _bare(b))):
         return False
     if (a.precision == b.precision == "day" and a.date_start and b.date_start and a.date_start != b.date_start
-            and s < NEED_DAYS):
+            and s < NEED_STORY):
         return False                      # each report names its day, and they differ: the story must say it is one
     if a.document != b.document and {date_class(a), date_class(b)} == {0, 1} and s < NEED_STORY:
         return False                      # a day beside a whole month: which day of it, the story must say
