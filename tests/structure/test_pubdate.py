@@ -139,6 +139,7 @@ def test_pubdate_a_date_in_running_prose_is_not_the_page_s_own(text):
     ("Posted Mar 052019 by the desk", dt.date(2019, 3, 5)),        # a day fused with its year
     ("report of 14-03-2019 on the dam", dt.date(2019, 3, 14)),     # hyphenated, day first
     ("report of 03-04-2019 on the dam", dt.date(2019, 4, 3)),
+    ("report of 10-15-2019 on the dam", dt.date(2019, 10, 15)),    # only month first is a date
 ])
 def test_dates_fused_and_hyphenated_full_dates(text, day):
     from warledger.structure.dates import find_dates

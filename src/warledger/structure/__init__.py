@@ -8,8 +8,8 @@ from .pubdate import infer_published, labelled_date, opening_date
 
 def analyse_structure(doc: Document) -> Structure:
     """Find blocks and posts, and the publication date: the one the page gives itself under a
-    label near its top ("Published 3 May 2021") or opens with (``opening_date``), else the one given with it (a feed's or
-    crawler's field), else inferred and marked so."""
+    label near its top ("Published 3 May 2021") or opens with (``opening_date``), else the one
+    given with it (a feed's or crawler's field), else inferred and marked so."""
     blocks, posts = find_blocks(doc.text, doc.html_blocks or None)
     lines = split_lines(doc.text)
     own = (labelled_date(doc.text, lines, blocks) if doc.published is not None else None) \

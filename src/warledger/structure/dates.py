@@ -56,9 +56,11 @@ def _named_days(text: str) -> set[tuple[int, int]]:
 
 
 def _numeric(text: str, year: str, first: str, second: str) -> dt.date | None:
-    """A dotted numeric date: day first unless only the month-first reading is a day the text
-    names with its month."""
+    """A dotted or hyphenated numeric date: day first unless only the month-first reading is a
+    date, or is a day the text names with its month."""
     a, b = int(first), int(second)
+    if a <= 12 < b:
+        return _build(year, first, second)           # "10-15-2019": only month first is a day
     if a != b and a <= 12 and b <= 12:
         named = _named_days(text)
         if (a, b) in named and (b, a) not in named:
