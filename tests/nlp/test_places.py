@@ -199,3 +199,16 @@ def test_places_a_small_town_of_a_country_the_story_never_names_is_an_unknown_to
     assert km(found["Banbury"].lat, found["Banbury"].lon, found["Kandahar"].lat, found["Kandahar"].lon) < 1
     named = "Police in England said the fire in the town of Banbury near Oxford was an accident."
     assert places(nlp, named)["Banbury"].place.country == "GB"
+
+
+@pytest.mark.parametrize("text,name,country,level", [
+    # a province's name of two words labelled as a group, before "region"
+    ("Gunmen ambushed a patrol in the restive Sistan Baluchistan region of Iran on Tuesday.",
+     "Sistan Baluchistan", "IR", "admin1"),
+    # a long vowel written double, in the country the story is about
+    ("A blast hit a market in the town of Pisheen in southeastern Iran, officials said.", "Pisheen", "IR",
+     "populated_place"),
+])
+def test_places_transliterations_of_a_province_and_a_town(nlp, text, name, country, level):
+    got = places(nlp, text)[name]
+    assert (got.place.country, got.level) == (country, level)

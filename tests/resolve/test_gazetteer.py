@@ -7,7 +7,7 @@ from tests.conftest import write
 from tests.resolve.variants import VARIANTS
 from warledger.errors import WarledgerError
 from warledger.resolve.gazetteer import Gazetteer, km, open_gazetteer
-from warledger.resolve.names import fuzzy_key, name_key
+from warledger.resolve.names import fuzzy_key, name_key, spelling
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +32,30 @@ def test_name_key_folds_marks_and_articles(a, b):
                                  ("Khan Younis", "Khan Yunis"), ("Tel Hamis", "Tall Hamis")])
 def test_fuzzy_key_joins_vowel_variants(a, b):
     assert fuzzy_key(a) == fuzzy_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("Sistan and Baluchestan", "Sistan Baluchistan"),
+                                 ("Kasai and Lomami", "Kasai Lomami")])
+def test_fuzzy_key_leaves_out_the_words_joining_a_names_parts(a, b):
+    assert fuzzy_key(a) == fuzzy_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("pisheen", "pishin"), ("qaboon", "qabun"), ("sistan and baluchestan",
+                                                                          "sistan baluchestan")])
+def test_spelling_writes_long_vowels_once_and_drops_joining_words(a, b):
+    assert spelling(a) == spelling(b)
+
+
+def test_spelling_keeps_word_breaks():
+    # a name split into syllables ("wen de") is not the one-word name it runs into
+    assert spelling("wen de") != spelling("wende")
+
+
+def test_fuzzy_lookup_finds_a_long_vowel_written_double_and_a_name_without_its_and():
+    g = Gazetteer()
+    assert {(p.name, p.country) for p in g.lookup("Pisheen")} >= {("Pishin", "IR"), ("Pishin", "PK")}
+    assert g.lookup("Pisheen", fuzzy=False) == []
+    assert [(p.country, p.level) for p in g.lookup("Sistan Baluchistan")] == [("IR", "admin1")]
 
 
 @pytest.mark.parametrize("name,lat,lon", VARIANTS, ids=[v[0] for v in VARIANTS])

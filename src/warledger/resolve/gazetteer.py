@@ -22,9 +22,9 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import WarledgerError
-from .names import _skeleton, fuzzy_key, lexicon, name_key, spelled_out
+from .names import _skeleton, fuzzy_key, lexicon, name_key, spelled_out, spelling
 
-VERSION = "4"            # a new version whenever the build changes: old files are rebuilt, not reused
+VERSION = "5"            # a new version whenever the build changes: old files are rebuilt, not reused
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
 DEMONYM = 3             # names.alias: a country's demonym ("Russian"), an adjectival reading of it
 FUZZY_MIN_RATIO = 0.8
@@ -602,7 +602,7 @@ class Gazetteer:
             for r in self.db.execute("SELECT p.*, n.alias, n.key FROM names n JOIN places p ON p.id = n.place "
                                      "WHERE n.fuzzy = ?", (fk,)):
                 # the skeleton finds vowel variants; the spelling must still be close
-                sm = SequenceMatcher(None, key, r[-1])
+                sm = SequenceMatcher(None, spelling(key), spelling(r[-1]))
                 if (r[0] not in seen and sm.real_quick_ratio() >= FUZZY_MIN_RATIO
                         and sm.quick_ratio() >= FUZZY_MIN_RATIO and sm.ratio() >= FUZZY_MIN_RATIO):
                     seen.add(r[0])

@@ -53,6 +53,32 @@ def _skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", head + rest)
 
 
+_LONG_VOWELS = (("ee", "i"), ("ii", "i"), ("oo", "u"), ("ou", "u"), ("uu", "u"), ("aa", "a"))
+
+
+@cache
+def _connectors() -> frozenset[str]:
+    return frozenset(lexicon().get("name_connectors") or ())
+
+
+def _parts(key: str) -> list[str]:
+    """The words of a name key, the words joining its parts left out ("sistan and baluchestan"
+    → sistan, baluchestan) when it has three or more."""
+    words = key.split()
+    kept = [w for w in words if w not in _connectors()] if len(words) > 2 else words
+    return kept or words
+
+
+def spelling(key: str) -> str:
+    """A name key as its spelling is compared once the skeletons agree: the words joining its
+    parts dropped ("Sistan and Baluchestan" / "Sistan Baluchistan") and a long vowel written as
+    one ("Pisheen" / "Pishin", "Qaboon" / "Qabun"), as transliterations do."""
+    s = " ".join(_parts(key))
+    for long, short in _LONG_VOWELS:
+        s = s.replace(long, short)
+    return s
+
+
 def fuzzy_key(name: str) -> str | None:
     """A consonant skeleton per word; None when too short to tell places apart."""
     key = name_key(name)
@@ -60,7 +86,7 @@ def fuzzy_key(name: str) -> str | None:
         return None
     # one skeleton for the whole name, word breaks ignored: "Deir Ezzor" / "Deir ez-Zor",
     # "Tel Hamis" / "Tall Hamis"
-    sk = _skeleton(key.replace(" ", ""))
+    sk = _skeleton("".join(_parts(key)))
     return sk if len(sk) >= 3 else None
 
 

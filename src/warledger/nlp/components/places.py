@@ -305,8 +305,10 @@ class PlaceRecognizer:
         it; a capitalised word with neither is not read as a place ("Deal", "Economy")."""
         ents = self._ents(t, a, b)
         single = b - a == 1
-        if "NORP" in ents and not self._sizeable(t.name(a, b)):
-            return False                                           # demonyms are never places
+        if "NORP" in ents and not self._sizeable(t.name(a, b)) and not (
+                not single and self._admin_after(t, a, b) == "admin1" and any(c.level == "admin1" for c in cands)):
+            return False                                           # demonyms are never places, but a
+            # province's name of two words before "province" or "region" is ("Sistan Baluchistan region")
         hashtag = self._hashtag(t, a)
         place_ent = bool(ents & _PLACE_ENTS)
         if single and not hashtag:
