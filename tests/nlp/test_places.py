@@ -212,3 +212,28 @@ def test_places_a_small_town_of_a_country_the_story_never_names_is_an_unknown_to
 def test_places_transliterations_of_a_province_and_a_town(nlp, text, name, country, level):
     got = places(nlp, text)[name]
     assert (got.place.country, got.level) == (country, level)
+
+
+def test_places_a_town_the_text_puts_in_a_country_where_no_namesake_lies_is_unknown_there(nlp):
+    text = ("Gunmen attacked the market in Toledo, Kenya, on Monday. Residents of Toledo fled to the "
+            "hills of Turkana County overnight.")
+    got = places(nlp, text)
+    assert got["Toledo"].place is None and got["Toledo"].precision == "admin1"     # by the one province named
+    assert got["Turkana County"].place.country == "KE"
+    # the later mention is the same place: one name, one place in one story
+    assert len({id(p) for name, p in got.items() if name == "Toledo"}) == 1
+    assert all(p.place is None for s, p in ((text[a:b], p) for p in nlp(text)._.wl_places for a, b in p.mentions)
+               if s == "Toledo")
+
+
+def test_places_an_item_of_a_list_is_not_put_in_the_country_after_it(nlp):
+    got = places(nlp, "Delegates from Madrid, Toledo, Kenya and Peru met in Geneva.")
+    assert got["Toledo"].place is not None and got["Toledo"].place.country == "ES"
+
+
+def test_places_an_abbreviated_month_with_its_period_is_a_stop_word(nlp):
+    from types import SimpleNamespace
+    rec = nlp.get_pipe("warledger_places")
+    words = ["Jan.", "Jan", "Janu.", "Kenya"]
+    toks = SimpleNamespace(words=words, lower=[w.lower() for w in words])
+    assert [rec._stopped(toks, i) for i in range(len(words))] == [True, True, False, False]

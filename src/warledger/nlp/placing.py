@@ -300,10 +300,34 @@ def coordinate(text: str, mentions: list[Mention], plural_after: dict[int, bool]
             a.admin_hint = b.admin_hint
 
 
+def outside_its_country(text: str, mentions: list[Mention]) -> None:
+    """A town the text places in a country ("Palmyra, Peru") none of whose candidates lies in that
+    country is a place the gazetteer lacks there, not a namesake elsewhere: it becomes an unknown
+    toponym, which the country (or the one province of it the story names) then locates, and so is
+    every other mention of the name (one name is one place in one story)."""
+    placed: dict[str, Mention] = {}
+    for k, (m, n) in enumerate(zip(mentions, mentions[1:], strict=False)):
+        if (m.chosen is None or n.chosen is None or n.chosen.level != "country"
+                or text[m.end:n.start].strip() != "," or m.chosen.level in ("continent", "country")):
+            continue
+        if k and text[mentions[k - 1].end:m.start].strip() == ",":
+            continue                    # an item of a list ("Zaire, Bundibugyo, Ivory Coast and Sudan")
+        if not any(c.country == n.chosen.country for c in m.candidates):
+            # the one province of that country the story names says more than the country
+            provinces = {x.chosen.id: x for x in mentions if x.chosen is not None and x.chosen.level == "admin1"
+                         and x.chosen.country == n.chosen.country}
+            placed.setdefault(m.text.lower(), next(iter(provinces.values())) if len(provinces) == 1 else n)
+    for m in mentions:
+        n = placed.get(m.text.lower())
+        if n is not None and m.chosen is not None and m.chosen.country != n.chosen.country:
+            m.why.append(f"no {m.text} in {n.chosen.name}, which the text places it in")
+            m.chosen, m.candidates, m.ranked, m.near = None, [], [], n
+
+
 def locate_unknown(text: str, mentions: list[Mention]) -> None:
     """A name the gazetteer lacks, coordinated with a place or followed by "in/near Y"."""
     for k, m in enumerate(mentions):
-        if m.chosen:
+        if m.chosen or m.near:
             continue
         prev = mentions[k - 1] if k else None
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None

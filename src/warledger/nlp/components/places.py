@@ -255,8 +255,9 @@ class PlaceRecognizer:
     def _stopped(self, t: _Toks, i: int) -> bool:
         """A stop word, month or direction word that cannot start or end a name; a stop word
         in capitals that is a country's short form ("US") is none."""
-        return t.lower[i] in self.stop and not (t.words[i].isupper() and len(t.words[i]) >= 2
-                                                and self._code(t.words[i]))
+        low = t.lower[i]
+        return (low in self.stop or low.endswith(".") and low[:-1] in self.stop) and not (
+            t.words[i].isupper() and len(t.words[i]) >= 2 and self._code(t.words[i]))   # "Jan." too
 
     def _is_word(self, t: _Toks, i: int) -> bool:
         """In the lemmatizer's word lists, as written or as a plural's singular."""
@@ -603,6 +604,7 @@ class PlaceRecognizer:
         acting = [m for m in mentions if m not in seats and (self._acts(doc, m, m.start in located)
                                                             or self._backing(doc, m))]
         mentions = placing.choose([m for m in mentions if m not in acting and m not in seats], ctx)
+        placing.outside_its_country(t.text, mentions)
         placing.locate_unknown(t.text, mentions)
         self._parts(t.text, mentions)
         # the toponyms that are not event places, resolved by the same context: a state acting
