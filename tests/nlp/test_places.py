@@ -237,3 +237,18 @@ def test_places_an_abbreviated_month_with_its_period_is_a_stop_word(nlp):
     words = ["Jan.", "Jan", "Janu.", "Kenya"]
     toks = SimpleNamespace(words=words, lower=[w.lower() for w in words])
     assert [rec._stopped(toks, i) for i in range(len(words))] == [True, True, False, False]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Four soldiers died in a clash near Dera Ali in Pakistan on Wednesday.", "Dera Ali"),
+    ("Gunmen ambushed a convoy near Dera Ali, Pakistan, on Sunday.", "Dera Ali"),
+])
+def test_places_a_name_the_gazetteer_lacks_runs_on_over_a_far_namesake(nlp, text, name):
+    got = places(nlp, text)
+    assert name in got and got[name].place is None
+    assert not any(p.place is not None and p.place.country not in ("PK", "SY") for p in got.values())
+
+
+def test_places_a_capital_after_an_unknown_name_stays_the_capital(nlp):
+    got = places(nlp, "Shells fell on Zamalka Damascus on Monday.")
+    assert got["Damascus"].place.country == "SY"

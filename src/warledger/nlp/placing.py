@@ -300,6 +300,36 @@ def coordinate(text: str, mentions: list[Mention], plural_after: dict[int, bool]
             a.admin_hint = b.admin_hint
 
 
+def run_on(text: str, mentions: list[Mention], ctx: Counter, joiners: frozenset[str]) -> list[Mention]:
+    """A name the gazetteer lacks runs on over the name right after it ("Dera Ali", "Umm al-Safi"):
+    a town read in those next words, in a country the rest of the story never names, is part of
+    the unknown name, not a place of its own. ``joiners``: the articles and particles that may
+    stand between the two (besides spaces and hyphens)."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and _runs_on(text, prev, m, ctx, joiners):
+            prev.end, prev.text = m.end, text[prev.start:m.end]
+            prev.tokens = (prev.tokens[0], m.tokens[1])
+            prev.why.append(f"{m.text} runs on the name the gazetteer lacks")
+            continue
+        out.append(m)
+    return out
+
+
+def _runs_on(text: str, prev: Mention, m: Mention, ctx: Counter, joiners: frozenset[str]) -> bool:
+    if prev.chosen is not None or prev.candidates or prev.near or m.chosen is None:
+        return False
+    if m.chosen.level in ("continent", "country", "admin1") or (ctx - _says(m)).get(m.chosen.country):
+        return False
+    if m.chosen.capital and not m.chosen.alias:
+        return False                    # "Zamalka Damascus", a comma lost: the capital is its own
+    between = text[prev.end:m.start]
+    words = between.replace("-", " ").split()
+    return (bool(between) and "\n" not in between and len(between) <= 5 and len(words) <= 1
+            and all(w.lower() in joiners for w in words))
+
+
 def outside_its_country(text: str, mentions: list[Mention]) -> None:
     """A town the text places in a country ("Palmyra, Peru") none of whose candidates lies in that
     country is a place the gazetteer lacks there, not a namesake elsewhere: it becomes an unknown

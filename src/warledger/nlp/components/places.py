@@ -604,6 +604,7 @@ class PlaceRecognizer:
         acting = [m for m in mentions if m not in seats and (self._acts(doc, m, m.start in located)
                                                             or self._backing(doc, m))]
         mentions = placing.choose([m for m in mentions if m not in acting and m not in seats], ctx)
+        mentions = placing.run_on(t.text, mentions, ctx, self.articles | self.particles)
         placing.outside_its_country(t.text, mentions)
         placing.locate_unknown(t.text, mentions)
         self._parts(t.text, mentions)
