@@ -62,6 +62,10 @@ def test_events_figurative_or_unreal_uses_yield_none(nlp, text):
     ("Dozens of people were killed when the bomb exploded near the checkpoint.", 12, 12),
     ("Two soldiers and a policeman were killed in the ambush near the border.", 3, 3),
     ("The air strike killed 7 fighters and wounded 40 others near the front line.", 7, 7),
+    # the dead named inside a free relative: the speaker's word for them, the strike's toll
+    ("The raid killed what officials described as 25 insurgents.", 25, 25),
+    ('Drones killed what the army called at least 30 "foreign fighters" in the hills.', 30, None),
+    ("The strike killed what the ministry said were 12 gunmen.", 12, 12),
 ])
 def test_events_fatality_bounds(nlp, text, low, high):
     events, _ = read(nlp, text)
@@ -74,6 +78,8 @@ def test_events_fatality_bounds(nlp, text, low, high):
     ("A suicide bomber killed 12 people and wounded 45 others at the market, officials said.", 45),
     ("The convoy was ambushed about 30 kilometers south of the town; four soldiers died.", 30),
     ("Rebels shelled the district in 2019, killing six residents.", 2019),
+    # a free relative with no killing around it names no dead
+    ("The shelling killed two residents, and the army captured what it called 40 rebel fighters.", 40),
 ])
 def test_events_numbers_that_are_not_deaths(nlp, text, never):
     events, _ = read(nlp, text)

@@ -169,6 +169,16 @@ def _deathly(noun_or_num: Token) -> str | None:
     nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
     if nxt is not None and nxt.lower_ in lex["dead_modifiers"]:
         return "left_dead"
+    # "the strike killed what the army called 40 fighters", "... what officials described as 25
+    # insurgents", "... what it said were 12 gunmen": the dead named inside a free relative
+    if t.dep_ in ("oprd", "attr", "pobj"):
+        h = t.head.head if t.dep_ == "pobj" and t.head.lower_ == "as" else t.head
+        for _ in range(2):
+            if h.dep_ == "ccomp" and h.head.lemma_.lower() in lex["kill_lemmas"]:
+                if any(w.lower_ == "what" and w.dep_ in ("dobj", "nsubj", "nsubjpass") for w in h.subtree):
+                    return "kill_what_called"
+                break
+            h = h.head
     # "the attack killed 27": the number itself is the object
     if head.lemma_.lower() in lex["kill_lemmas"] and t.dep_ in ("dobj", "npadvmod"):
         return "kill_verb_number"

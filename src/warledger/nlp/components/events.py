@@ -30,6 +30,7 @@ from ...resolve.dates import DateRange, resolve_all, time_words
 from ...vocab import CONFLICT_KINDS, EVENT_TYPES, FAMILIES, FAMILY_OF, POLITICAL_TYPES, STATE_KINDS
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..fatalities import Count, counts_in
+from ..fatalities import lexicon as fatality_lexicon
 from ..role_patterns import RolePatterns, load_role_patterns
 from ..roles import ActorIndex, RoleActor, RoleFinder
 from ..triggers import Trigger, TriggerFinder, lexicon
@@ -94,6 +95,16 @@ def clause_head(tok: Token) -> Token:
             return t
         t = t.head
     return t
+
+
+def _count_anchor(doc: Doc, c: Count) -> Token:
+    """The token whose clause a count belongs to: its own first token, but for the dead named
+    inside a free relative ("killed what the army called 40 fighters") the kill verb."""
+    tok = doc[c.tokens[0]]
+    if c.rule == "kill_what_called":
+        kill = fatality_lexicon()["kill_lemmas"]
+        return next((a.head for a in tok.ancestors if a.dep_ == "ccomp" and a.head.lemma_.lower() in kill), tok)
+    return tok
 
 
 class EventExtractor:
@@ -336,7 +347,7 @@ class EventExtractor:
         if etype in ("arrest", "territory_capture") and main.token.pos_ == "VERB":
             etype = self._taken(doc, main.token, etype)   # "captured the town" / "captured two men"
         heads = {clause_head(t.token).i for t in group}
-        counts = [c for c in self._counts(ctx, sent) if self._in_clauses(ctx, doc[c.tokens[0]], heads, group)]
+        counts = [c for c in self._counts(ctx, sent) if self._in_clauses(ctx, _count_anchor(doc, c), heads, group)]
         tolls = [c for c in counts if c.toll]
         deaths = [c for c in counts if not c.toll]
         d = Draft(etype, max(t.priority for t in group), group, sent, block, roles=roles, tolls=tolls,
