@@ -252,3 +252,9 @@ def test_places_a_name_the_gazetteer_lacks_runs_on_over_a_far_namesake(nlp, text
 def test_places_a_capital_after_an_unknown_name_stays_the_capital(nlp):
     got = places(nlp, "Shells fell on Zamalka Damascus on Monday.")
     assert got["Damascus"].place.country == "SY"
+
+
+def test_places_a_town_the_text_puts_in_a_province_where_no_namesake_lies_is_unknown_there(nlp):
+    got = places(nlp, "Fighters shelled the village of Toledo in Idlib province on Monday.")
+    assert got["Toledo"].place is None and got["Toledo"].precision == "admin1"
+    assert (got["Toledo"].lat, got["Toledo"].lon) == (got["Idlib"].lat, got["Idlib"].lon)

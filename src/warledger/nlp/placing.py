@@ -331,16 +331,20 @@ def _runs_on(text: str, prev: Mention, m: Mention, ctx: Counter, joiners: frozen
 
 
 def outside_its_country(text: str, mentions: list[Mention]) -> None:
-    """A town the text places in a country ("Palmyra, Peru") none of whose candidates lies in that
-    country is a place the gazetteer lacks there, not a namesake elsewhere: it becomes an unknown
-    toponym, which the country (or the one province of it the story names) then locates, and so is
-    every other mention of the name (one name is one place in one story)."""
+    """A town the text places in a country or province ("Palmyra, Peru", "the town of X in Y
+    province") none of whose candidates lies in that country is a place the gazetteer lacks there,
+    not a namesake elsewhere: it becomes an unknown toponym, which the country (or the one
+    province of it the story names) then locates, and so is every other mention of the name (one
+    name is one place in one story)."""
     placed: dict[str, Mention] = {}
     for k, (m, n) in enumerate(zip(mentions, mentions[1:], strict=False)):
-        if (m.chosen is None or n.chosen is None or n.chosen.level != "country"
-                or text[m.end:n.start].strip() != "," or m.chosen.level in ("continent", "country")):
+        if m.chosen is None or n.chosen is None or m.chosen.level in ("continent", "country"):
             continue
-        if k and text[mentions[k - 1].end:m.start].strip() == ",":
+        between = text[m.end:n.start].strip().lower()
+        if not (between == "," and n.chosen.level == "country"
+                or between == "in" and n.chosen.level in ("country", "admin1")):
+            continue
+        if between == "," and k and text[mentions[k - 1].end:m.start].strip() == ",":
             continue                    # an item of a list ("Zaire, Bundibugyo, Ivory Coast and Sudan")
         if not any(c.country == n.chosen.country for c in m.candidates):
             # the one province of that country the story names says more than the country
