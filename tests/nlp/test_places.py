@@ -258,3 +258,11 @@ def test_places_a_town_the_text_puts_in_a_province_where_no_namesake_lies_is_unk
     got = places(nlp, "Fighters shelled the village of Toledo in Idlib province on Monday.")
     assert got["Toledo"].place is None and got["Toledo"].precision == "admin1"
     assert (got["Toledo"].lat, got["Toledo"].lon) == (got["Idlib"].lat, got["Idlib"].lon)
+
+
+def test_places_a_name_before_sect_or_tribe_is_a_group_and_so_is_its_plural(nlp):
+    text = ("Troops fought rebels from the Qadiri sect near Sanaa on Monday. Qadiris dominate the "
+            "northern hills, residents said.")
+    got = places(nlp, text)
+    assert "Sanaa" in got
+    assert not any("Qadiri" in name for name in got)

@@ -143,6 +143,8 @@ class PlaceRecognizer:
         self.seats = frozenset(lex["seat_words"])
         self.party_nouns = frozenset(lex["party_nouns"])
         self.diseases = frozenset(lex["disease_words"])
+        self.group_nouns = frozenset(lex["group_nouns"])
+        self.groups: set[str] = set()       # names read as groups of people in this document
         self.facilities = frozenset(lex["facility_heads"])
         from ...resolve.names import fold
         from ...resolve.registry import load_registry
@@ -301,9 +303,21 @@ class PlaceRecognizer:
         return (bool(self._ents(t, a, b) & _PLACE_ENTS) or self._hashtag(t, a)
                 or self._admin_after(t, a, b) is not None or self._cue_before(t, a, b))
 
+    def _group(self, t: _Toks, a: int, b: int, cands: list[Place] | None = None) -> bool:
+        """"the X sect", "the Y tribe": a group of people, not a place (unless the name is a
+        country's, a province's or a sizeable town's); "the Xs" of such an X too."""
+        if cands and _standing(cands):
+            return False
+        if b < len(t.words) and t.lower[b] in self.group_nouns:
+            self.groups.add(t.lower[b - 1])
+            return True
+        return b - a == 1 and t.lower[a].endswith("s") and t.lower[a][:-1] in self.groups
+
     def _accept(self, t: _Toks, a: int, b: int, fuzzy: bool, cands: list[Place]) -> bool:
         """Strong evidence (a place label, a hashtag, an admin word after) or a place cue before
         it; a capitalised word with neither is not read as a place ("Deal", "Economy")."""
+        if self._group(t, a, b, cands):
+            return False
         ents = self._ents(t, a, b)
         single = b - a == 1
         if "NORP" in ents and not self._sizeable(t.name(a, b)) and not (
@@ -510,6 +524,8 @@ class PlaceRecognizer:
             return None
         if all(self._is_word(t, i) for i in range(a, b) if t.words[i].isalpha() and t.lower[i] not in self.articles):
             return None                                            # common words are no toponyms
+        if self._group(t, a, b):
+            return None
         if t.block[a] in _TITLE_CASE_BLOCKS:
             return None
         ents = self._ents(t, a, b)
@@ -571,7 +587,7 @@ class PlaceRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         t = _Toks.of(doc)
         mentions: list[Mention] = []
-        self.ends, self.starts = set(), set()
+        self.ends, self.starts, self.groups = set(), set(), set()
         runs = self._runs(t)
         for a, b in runs:
             found = self._match_run(t, a, b)
