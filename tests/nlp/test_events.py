@@ -200,3 +200,13 @@ def test_events_vague_quantities_of_vague_quantities(nlp, text, low):
     from warledger.nlp.fatalities import counts_in
     doc = nlp(text)
     assert any(c.low == low for c in counts_in(doc[:]))
+
+
+def test_events_who_flees_is_displaced_not_the_perpetrator(nlp):
+    events, _ = read(nlp, "Hundreds of families fled the valley on Sunday as shelling resumed. Residents fled "
+                          "from the town too.")
+    moves = [e for e in events if e["type"] == "displacement"]
+    assert moves
+    roles = {(a["role"], a["name"]) for e in moves for a in e["actors"]}
+    assert ("victim", "Residents") in roles
+    assert not any(role == "perpetrator" for role, _ in roles)
