@@ -93,6 +93,9 @@ def test_events_numbers_that_are_not_deaths(nlp, text, never):
     ("The Islamic State's attack on the checkpoint near Mosul killed four soldiers.", "perpetrator", "Islamic State"),
     ("Gunmen killed nine civilians in a village near Goma.", "victim", "civilians"),
     ("Israeli jets struck a house in Gaza, killing five people.", "perpetrator", "Israeli military"),
+    # a count noun before "of" stands for what it counts
+    ("The shelling killed dozens of civilians in the market.", "victim", "civilians"),
+    ("Hundreds of fighters attacked the base at dawn.", "perpetrator", "fighters"),
 ])
 def test_events_roles(nlp, text, role, name):
     events, _ = read(nlp, text)
