@@ -213,3 +213,12 @@ def test_events_who_flees_is_displaced_not_the_perpetrator(nlp):
     roles = {(a["role"], a["name"]) for e in moves for a in e["actors"]}
     assert ("victim", "Residents") in roles
     assert not any(role == "perpetrator" for role, _ in roles)
+
+
+def test_events_a_dateline_is_no_subject_no_event_place_and_no_antecedent(nlp):
+    text = ("MOSUL, Iraq (AP) — A car bomb exploded near a market on Friday, killing nine people, police "
+            "said.\nOfficials said the region remained tense.")
+    events, _ = read(nlp, text)
+    bomb = next(e for e in events if e["type"] == "bombing")
+    assert not any(a["role"] == "perpetrator" for a in bomb["actors"])
+    assert all(p["name"] not in ("Iraq", "Mosul") for e in events for p in e["places"])

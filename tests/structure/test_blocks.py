@@ -149,3 +149,25 @@ def test_blocks_a_list_of_labelled_paragraphs_is_no_field_record():
             "3. Strikes: Jets hit the market on May 12 and again on May 14, residents said. "
             "4. Toll: Doctors counted 212 dead by the end of the month in the two hospitals.\n")
     assert {k for k, _ in kinds_of(text)} == {"paragraph"}
+
+
+@pytest.mark.parametrize("text,dateline", [
+    ("MOSUL, Iraq (AP) — Gunmen attacked a checkpoint overnight.", "MOSUL, Iraq (AP) — "),
+    ("GAZA CITY (Reuters) - Shells hit a school on Monday.", "GAZA CITY (Reuters) - "),
+    ("TUCSON, Ariz. – The army said on Friday it had ended its drills.", "TUCSON, Ariz. – "),
+    ("ABUJA, Nigeria -- Police said three men were held.", "ABUJA, Nigeria -- "),
+])
+def test_a_place_dateline_is_found_at_a_paragraphs_start(text, dateline):
+    from warledger.structure.blocks import dateline_end
+    assert text[:dateline_end(text, 0)] == dateline
+
+
+@pytest.mark.parametrize("text", [
+    "FILE - Soldiers patrol a street in the capital in 2019.",
+    "BREAKING - Explosions were heard in the capital.",
+    "UN - the agency said it had no access.",
+    "Gunmen attacked a checkpoint overnight - police said.",
+])
+def test_no_dateline_where_a_paragraph_opens_otherwise(text):
+    from warledger.structure.blocks import dateline_end
+    assert dateline_end(text, 0) is None

@@ -44,6 +44,30 @@ def _layout():
     }
 
 
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z'’.-]+(?:[ \t]+[A-Z][A-Z'’.-]+){0,3})"          # KABUL, NEW YORK, TAMPA
+    r"(?:,[ \t]*[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,3}){0,2}"        # , Afghanistan / , Fla. / , FL, US
+    r"[ \t]*(?:\([^()\n]{1,30}\)[ \t]*)?"                                 # (AP), (Reuters)
+    r"(?:[—–]|--?)[ \t]+")
+
+
+def dateline_end(text: str, start: int) -> int | None:
+    """Where a place dateline that opens a paragraph at ``start`` ends ("KABUL, Afghanistan (AP) —
+    ", "TAMPA, Fla. – ", "GAZA CITY (Reuters) - "): its place in capitals, then the dash. None
+    when the paragraph opens with none (a caption's "FILE -" is none)."""
+    m = _DATELINE.match(text, start)
+    if m is None or len(re.sub(r"[^A-Z]", "", m["place"])) < 3:
+        return None
+    if m["place"].split()[0].lower().strip(".") in _not_places():
+        return None
+    return m.end()
+
+
+@cache
+def _not_places() -> frozenset[str]:
+    return frozenset(load("layout")["dateline_not_places"])
+
+
 def split_lines(text: str) -> list[Line]:
     """Non-blank lines with leading and trailing white space left out of their spans."""
     lines = []

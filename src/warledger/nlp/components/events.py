@@ -27,6 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...resolve.dates import DateRange, resolve_all, time_words
+from ...structure.blocks import dateline_end
 from ...vocab import CONFLICT_KINDS, EVENT_TYPES, FAMILIES, FAMILY_OF, POLITICAL_TYPES, STATE_KINDS
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..fatalities import Count, counts_in
@@ -146,8 +147,12 @@ class EventExtractor:
     # ---------------------------------------------------------- drafts
     def _drafts(self, ctx: Reading, doc: Doc, index: ActorIndex, ref: dt.date | None) -> list[Draft]:
         ctx.dates = self._all_dates(ctx, doc, ref)
-        ctx.doc_places = doc._.wl_places or []
         blocks = [(b.start, b.end, b.label_) for b in doc.spans.get(SPANS_BLOCKS, [])]
+        # where a report is filed from is no place a later "the region" stands for
+        datelines = [(b.start_char, end) for b in doc.spans.get(SPANS_BLOCKS, [])
+                     if (end := dateline_end(doc.text, b.start_char)) is not None]
+        ctx.doc_places = [rec for rec in doc._.wl_places or []
+                          if not all(any(a <= s < b for a, b in datelines) for s, _ in rec.mentions)]
         hits = self.finder.phrase_hits(doc)
         conflict = [(s.start, s.end) for s in doc.spans.get("wl_actors", [])]
         drafts: list[Draft] = []

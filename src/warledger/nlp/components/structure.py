@@ -4,6 +4,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ...structure.blocks import dateline_end
 from ..extensions import SPANS_BLOCKS, SPANS_POSTS, USER_STRUCTURE
 
 
@@ -29,6 +30,13 @@ class BlockTagger:
         for span in doc.spans[SPANS_BLOCKS]:
             if span.start > 0 and doc[span.start].is_sent_start is not False:
                 doc[span.start].is_sent_start = True
+            # a dateline ("KABUL, Afghanistan (AP) — A bomb ...") is no part of the sentence after
+            # it: read together, its place becomes the subject of the first verb
+            end = dateline_end(doc.text, span.start_char)
+            if end is not None and end < span.end_char:
+                after = doc.char_span(end, span.end_char, alignment_mode="expand")
+                if after is not None and after.start > span.start:
+                    doc[after.start].is_sent_start = True
         doc.spans[SPANS_POSTS] = [s for s in (self._span(doc, p.start, p.end, "post") for p in posts) if s]
         return doc
 
