@@ -66,6 +66,13 @@ def test_events_figurative_or_unreal_uses_yield_none(nlp, text):
     ("The raid killed what officials described as 25 insurgents.", 25, 25),
     ('Drones killed what the army called at least 30 "foreign fighters" in the hills.', 30, None),
     ("The strike killed what the ministry said were 12 gunmen.", 12, 12),
+    # one person a kill verb has as its object is one death; "shot dead" and "beheaded" kill
+    ("Gunmen killed a police officer outside the court on Monday.", 1, 1),
+    ("A soldier was killed when his patrol hit a mine.", 1, 1),
+    ("The raid killed a commander and two guards.", 3, 3),
+    ("Gunmen shot two officers dead outside the court.", 2, 2),
+    ("Two farmers were shot dead near the border.", 2, 2),
+    ("The militants beheaded three hostages in the desert.", 3, 3),
 ])
 def test_events_fatality_bounds(nlp, text, low, high):
     events, _ = read(nlp, text)
@@ -80,6 +87,8 @@ def test_events_fatality_bounds(nlp, text, low, high):
     ("Rebels shelled the district in 2019, killing six residents.", 2019),
     # a free relative with no killing around it names no dead
     ("The shelling killed two residents, and the army captured what it called 40 rebel fighters.", 40),
+    # a strike is no person: "killed a" counts people only
+    ("Police shot a suspect in the leg, and an air strike killed four fighters.", 1),
 ])
 def test_events_numbers_that_are_not_deaths(nlp, text, never):
     events, _ = read(nlp, text)

@@ -137,6 +137,8 @@ def _deathly(noun_or_num: Token) -> str | None:
             return "listed_with_the_dead"
     if t.lower_ in lex["death_words"] or t.lemma_.lower() in lex["death_lemmas"]:
         return "death_word"
+    if _shot_dead(head) and t.dep_ in ("dobj", "nsubjpass"):
+        return "shot_dead"                         # "shot dead two officers", "were shot dead"
     if head.lemma_.lower() in lex["kill_lemmas"] and t.dep_ in (
             "dobj", "nsubjpass", "nsubj", "attr", "npadvmod", "appos", "conj", "oprd"):
         if t.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in head.children):
@@ -200,6 +202,36 @@ def _excluded(num: Token, noun: Token | None) -> bool:
     return any(anc.lower_ in lex["sub_count_words"] for anc in [target, *target.ancestors][:4])
 
 
+def _shot_dead(verb: Token) -> bool:
+    """A verb with "dead" as its complement: "shot dead", "gunned down dead", "beaten dead"."""
+    return verb.pos_ in ("VERB", "AUX") and any(
+        c.lower_ in lexicon()["dead_modifiers"] and c.dep_ in ("advmod", "advcl", "acomp", "oprd", "xcomp", "prt")
+        for c in verb.children)
+
+
+def _one_killed(det: Token) -> bool:
+    """"killed a police officer", "a soldier was killed": one person of the victims' nouns whom a
+    kill verb has as its object or passive subject is one death ("a strike killed a commander and
+    two guards": one and two)."""
+    noun = det.head
+    victims = lexicon()["victims"]
+    if noun.lower_ not in victims and noun.lemma_.lower() not in victims:
+        return False
+    if noun.tag_ not in ("NN", "NNP") or any(c.dep_ in ("nummod", "quantmod") for c in noun.children):
+        return False                               # "an estimated 300,000 civilians": the number counts
+    if any(not _counted(c) for c in noun.conjuncts):
+        return False                               # "a commander and his fighters": no count at all
+    return _deathly(noun) in ("kill_verb_argument", "shot_dead") and noun.dep_ in ("dobj", "nsubjpass", "conj")
+
+
+def _counted(noun: Token) -> bool:
+    """Whether a listed noun says how many: a number before it, or "a"/"an" before a singular."""
+    if any(c.dep_ == "nummod" for c in noun.children):
+        return True
+    return noun.tag_ in ("NN", "NNP") and any(c.dep_ == "det" and c.lower_ in lexicon()["one_determiners"]
+                                              for c in noun.children)
+
+
 def counts_in(span: Span, text: str | None = None) -> list[Count]:
     """Every death count in the span, left to right (``text``: the document's text, if at hand)."""
     doc = span.doc
@@ -219,7 +251,11 @@ def counts_in(span: Span, text: str | None = None) -> list[Count]:
             if any(s <= tok.idx < e for s, e in dates):
                 continue                               # "13 Mar 2019": a day of the month, not a count
         value, last = _value_with_multiplier(tok)
-        if value is None or (tok.lower_ in lex["one_determiners"] and tok.dep_ == "det"):
+        if tok.lower_ in lex["one_determiners"] and tok.dep_ == "det":
+            if not _one_killed(tok):
+                continue
+            value, last = 1, tok
+        elif value is None:
             continue
         if 1800 <= value <= 2100 and tok.shape_ == "dddd":
             continue                                   # a year
