@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .incidents import Rarity, _Grouper, _Prepared, finish, is_low, rarity_weight
+from .incidents import Rarity, _Grouper, _Prepared, finish, rarity_weight
 from .incremental import apply_groups, links, settle
 from .records import (
     WIDE_TIER,
@@ -179,7 +179,7 @@ class _WindowIndex:
         """As ``aggregate_state.around``: the rows overlapping ``p``'s window, in reach by
         latitude, here only those sharing a pre-filter hash with it (or having none)."""
         seen: set[int] = set(self.open.get(p.family, ()))
-        if is_low(p.e):                  # a story of 2.0 needed: a strong hash or two
+        if p.low:                        # a story of 2.0 needed: a strong hash or two
             seen |= low_candidates(signature_parts(p), lambda h: self.by.get((p.family, h), ()))
         else:
             for t in mine.split():
