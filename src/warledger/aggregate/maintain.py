@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from .incidents import Rarity, _Grouper, _Prepared, finish, rarity_weight
 from .incremental import apply_groups, links, settle
 from .records import (
+    STORY_KINDS,
+    STRONG_KINDS,
     WIDE_TIER,
     Counts,
     from_row,
     group_key,
     low_candidates,
-    may_link,
     prepared_of,
     record_of,
     signature,
@@ -61,7 +62,7 @@ class LedgerSource:
         self.rarity = Rarity(self.counts)
         self.cache: dict[str, _Prepared] = dict(pending)
         self.machine: dict[str, str | None] = {}
-        self.tiers = st.tiers(conn)
+        self.tiers: dict[str, list[int]] = {}     # family → the tiers its rows have
         self.fixed = groups                  # key → group, when the groups are held in memory
         self.upto = upto                     # only events whose windows start before this day
         self.wide_upto = wide_upto           # only wide events whose windows start before this day
@@ -98,15 +99,16 @@ class LedgerSource:
             mine = self._sig(p)
             if self.index is not None and self.index.covers(p):
                 rows = self.index.around(p, lat, mine)
-            else:
-                rows = self.st.around(self.conn, p.family, p.window[0], p.window[1], self.tiers, lat, mine)
+            else:       # the pre-filter tested here: cheaper than by LIKE in the statement
+                rows = self.st.around(self.conn, p.family, p.window[0], p.window[1], self._tiers(p.family), lat)
+            keep = _Prefilter(p, mine)
             for key, sig, machine, w0, tier in rows:
                 if (self.upto is not None and w0 >= self.upto) or \
                         (self.wide_upto is not None and tier >= WIDE_TIER and w0 >= self.wide_upto):
                     continue
                 if key not in self.machine:
                     self.machine[key] = machine
-                if not may_link(mine, sig):
+                if not keep(sig):
                     continue
                 if key in self.cache:
                     out[key] = self.cache[key]
@@ -120,6 +122,12 @@ class LedgerSource:
                 out[q.e.key] = q
         self.read += len(need)
         return list(out.values())
+
+    def _tiers(self, family: str) -> list[int]:
+        got = self.tiers.get(family)
+        if got is None:
+            got = self.tiers[family] = self.st.tiers(self.conn, family)
+        return got
 
     def _sig(self, p: _Prepared) -> str:
         got = self.sigs.get(p.e.key)
@@ -149,6 +157,29 @@ class LedgerSource:
         got = {k: self.cache[k] for k in keys}
         self.counts.load(got.values())
         return got
+
+
+class _Prefilter:
+    """Whether a row of pre-filter ``sig`` may link to ``p`` (of pre-filter ``mine``): they
+    share a hash (``records.may_link``), and for a low-precision ``p`` a strong one or two story
+    ones (``records.low_candidates``; ``incremental.links`` asks the same); a row without a
+    pre-filter may."""
+
+    def __init__(self, p: _Prepared, mine: str):
+        self.mine = frozenset(mine.split())
+        self.strong = self.story = None
+        if p.low:
+            parts = signature_parts(p)
+            self.strong = frozenset(h for h, k in parts.items() if k in STRONG_KINDS)
+            self.story = frozenset(h for h, k in parts.items() if k in STORY_KINDS)
+
+    def __call__(self, sig: str | None) -> bool:
+        if sig is None:
+            return True
+        hs = sig.split()
+        if self.mine.isdisjoint(hs):
+            return False
+        return self.strong is None or not self.strong.isdisjoint(hs) or len(self.story.intersection(hs)) >= 2
 
 
 class _WindowIndex:
@@ -289,6 +320,9 @@ def _update(ledger, progress: bool = False) -> UpdateReport:
         before = st.name_counts(conn, deltas)
         moved = [t for t, d in deltas.items() if rarity_weight(before.get(t, 0)) != rarity_weight(before.get(t, 0) + d)]
         reweighed = st.events_naming(conn, moved) if moved else set()
+        if reweighed:
+            reweighed = paired_namers(reweighed, {t for t, _ in moved},
+                                      st.naming_windows(conn, {t for t, _ in moved}), pending.values())
         source = LedgerSource(conn, pending, dict(deltas))
         old, new, region = settle(set(pending) | reweighed, source, dirty=reweighed)
         report.region = len(region)
@@ -305,6 +339,36 @@ def _update(ledger, progress: bool = False) -> UpdateReport:
     report.removed, report.added = len(removed), len(added)
     report.seconds["total"] = round(time.perf_counter() - t0, 3)
     return report
+
+
+def paired_namers(keys: set[str], tokens: set[str], rows, pending) -> set[str]:
+    """Those of ``keys`` (events naming a token whose weight moved) whose windows overlap, in
+    their family, another event's naming the same token in any year (``rows``: (token, key,
+    family, w0, w1) of the stored events naming ``tokens``; ``pending``: the new events). A
+    weight counts only for a name both events of a pair share, and the grouping weighs only
+    pairs of one family whose windows overlap: an event with no such pair keeps every score
+    the grouping reads, so it need not be regrouped."""
+    pools: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+    for t, key, family, w0, w1 in rows:
+        if w0 is not None:
+            pools.setdefault((t, family), {})[key] = (w0, w1)
+    for p in pending:
+        if p.window is not None:
+            for t, _ in tokens_of(p):
+                if t in tokens:
+                    pools.setdefault((t, p.family), {})[p.e.key] = p.window
+    out: set[str] = set()
+    for pool in pools.values():
+        if len(pool) < 2 or keys.isdisjoint(pool):
+            continue
+        order = sorted(pool.items(), key=lambda kv: kv[1])
+        reach = None                                   # the latest end of those before
+        for i, (key, (w0, w1)) in enumerate(order):
+            if key in keys and key not in out and (
+                    (reach is not None and reach >= w0) or (i + 1 < len(order) and order[i + 1][1][0] <= w1)):
+                out.add(key)
+            reach = w1 if reach is None else max(reach, w1)
+    return out
 
 
 def _rewrite(conn, engine, removed, added, reviews, source: LedgerSource, mark) -> None:

@@ -65,9 +65,13 @@ def members_of(conn: Connection, groups: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
-def tiers(conn: Connection) -> list[int]:
-    """Every tier a window may have (a probe of an empty one costs one index seek)."""
-    return list(range(MAX_TIER + 1))
+def tiers(conn: Connection, family: str | None = None) -> list[int]:
+    """Every tier a window may have; with ``family``, those its rows have (one index seek
+    each): ``around`` then probes no empty one."""
+    if family is None:
+        return list(range(MAX_TIER + 1))
+    return [t for t in range(MAX_TIER + 1)
+            if conn.execute(select(A.event_id).where(A.family == family, A.tier == t).limit(1)).first()]
 
 
 _AROUND: dict[tuple[tuple[int, ...], int], Any] = {}
@@ -186,6 +190,17 @@ def events_naming(conn: Connection, tokens: Iterable[tuple[str, int]]) -> set[st
             if (t, y) in wanted:
                 out.add(key)
     return out
+
+
+def naming_windows(conn: Connection, tokens: Iterable[str]) -> list[tuple[str, str, str | None, int | None, int | None]]:
+    """(token, key, family, window start, window end) of every event naming one of these
+    tokens, in any year (index columns only, no record)."""
+    out = []
+    for part in _chunks(sorted(set(tokens))):
+        out += conn.execute(select(AggregateTokenRow.token, A.key, A.family, A.w0, A.w1).distinct()
+                            .join(A, A.event_id == AggregateTokenRow.event_id)
+                            .where(AggregateTokenRow.token.in_(part))).all()
+    return [tuple(r) for r in out]
 
 
 def add_rows(conn: Connection, rows: list[dict[str, Any]], tokens: list[dict[str, Any]]) -> None:
