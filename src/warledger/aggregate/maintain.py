@@ -33,6 +33,8 @@ NO_DAY = -(1 << 40)       # before any window
 WIDE_BATCH = 5_000        # wide events per batch of a rebuild's last step
 RECORD_CHUNK = 5_000      # events per piece of a rebuild's records pass
 FINISH_PART = 20_000      # incidents per piece of a rebuild's last step
+CLUSTER_GAP = 8           # days between the windows of an update's events read together
+CLUSTER_SPAN = 120        # days at most a read of them together spans
 LOCAL_MIN_EVENTS = 50_000  # a smaller rebuild runs in one process (starting others costs more than it saves)
 
 
@@ -91,6 +93,7 @@ class LedgerSource:
         read and decoded."""
         out: dict[str, _Prepared] = {}
         need: set[str] = set()
+        shared = self._clusters(events) if self.index is None else {}
         for p in events:
             if p.window is None:
                 continue
@@ -99,6 +102,8 @@ class LedgerSource:
             mine = self._sig(p)
             if self.index is not None and self.index.covers(p):
                 rows = self.index.around(p, lat, mine)
+            elif p.e.key in shared:
+                rows = shared[p.e.key].around(p, lat, mine)
             else:       # the pre-filter tested here: cheaper than by LIKE in the statement
                 rows = self.st.around(self.conn, p.family, p.window[0], p.window[1], self._tiers(p.family), lat)
             keep = _Prefilter(p, mine)
@@ -122,6 +127,37 @@ class LedgerSource:
                 out[q.e.key] = q
         self.read += len(need)
         return list(out.values())
+
+    def _clusters(self, events: list[_Prepared]) -> dict[str, _WindowIndex]:
+        """Events of one family whose windows (narrower than ``WIDE_TIER``) lie within
+        ``CLUSTER_GAP`` days of each other, two or more, read together: one read of the rows
+        overlapping them all (``_WindowIndex``) instead of one range scan each, which would
+        read the rows near several of them again for each."""
+        by_family: dict[str, list[_Prepared]] = {}
+        for p in events:
+            if p.window is not None and (p.window[1] - p.window[0]).bit_length() < WIDE_TIER:
+                by_family.setdefault(p.family, []).append(p)
+        out: dict[str, _WindowIndex] = {}
+
+        def close(fam: str, run: list[_Prepared], lo: int, hi: int) -> None:
+            if len(run) >= 2:
+                index = _WindowIndex(self.conn, {fam}, lo, hi)
+                for q in run:
+                    out[q.e.key] = index
+        for fam, ps in by_family.items():
+            ps.sort(key=lambda q: q.window)
+            run: list[_Prepared] = []
+            lo = hi = 0
+            for q in ps:
+                if run and (q.window[0] > hi + CLUSTER_GAP or max(hi, q.window[1]) - lo > CLUSTER_SPAN):
+                    close(fam, run, lo, hi)
+                    run = []
+                if not run:
+                    lo, hi = q.window
+                run.append(q)
+                hi = max(hi, q.window[1])
+            close(fam, run, lo, hi)
+        return out
 
     def _tiers(self, family: str) -> list[int]:
         got = self.tiers.get(family)
