@@ -486,3 +486,20 @@ def test_only_reweighed_events_with_a_pair_that_weighs_are_regrouped():
     rows2 = [(t, "g", e.family, w[0] - 1, w[0]), (t, "h", e.family, w[1] + 5, w[1] + 6)]
     assert paired_namers({"g", "h"}, {t}, rows2, [e]) == {"g"}
     assert paired_namers({"g", "h"}, {t}, rows2, [SimpleNamespace(window=None)]) == set()
+
+
+def test_updates_and_rebuilds_collect_garbage_less_often_and_restore_the_pace():
+    import gc
+
+    from warledger.aggregate.maintain import GC_THRESHOLD, _fewer_collections
+    before = gc.get_threshold()
+    seen = []
+
+    @_fewer_collections()
+    def work():
+        seen.append(gc.get_threshold())
+        raise ValueError("stop")
+    with pytest.raises(ValueError):
+        work()
+    assert seen == [GC_THRESHOLD]
+    assert gc.get_threshold() == before
