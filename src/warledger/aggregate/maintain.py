@@ -147,20 +147,20 @@ class LedgerSource:
         self.read += len(need)
         return list(out.values())
 
-    def _clusters(self, events: list[_Prepared]) -> dict[str, _WindowIndex]:
+    def _clusters(self, events: list[_Prepared]) -> dict[str, _RowScan]:
         """Events of one family whose windows (narrower than ``WIDE_TIER``) lie within
         ``CLUSTER_GAP`` days of each other, two or more, read together: one read of the rows
-        overlapping them all (``_WindowIndex``) instead of one range scan each, which would
+        overlapping them all (``_RowScan``) instead of one range scan each, which would
         read the rows near several of them again for each."""
         by_family: dict[str, list[_Prepared]] = {}
         for p in events:
             if p.window is not None and (p.window[1] - p.window[0]).bit_length() < WIDE_TIER:
                 by_family.setdefault(p.family, []).append(p)
-        out: dict[str, _WindowIndex] = {}
+        out: dict[str, _RowScan] = {}
 
         def close(fam: str, run: list[_Prepared], lo: int, hi: int) -> None:
             if len(run) >= 2:
-                index = _WindowIndex(self.conn, {fam}, lo, hi)
+                index = _RowScan(self.conn, fam, lo, hi)
                 for q in run:
                     out[q.e.key] = index
         for fam, ps in by_family.items():
@@ -235,6 +235,33 @@ class _Prefilter:
         if self.mine.isdisjoint(hs):
             return False
         return self.strong is None or not self.strong.isdisjoint(hs) or len(self.story.intersection(hs)) >= 2
+
+
+class _RowScan:
+    """The rows of one family whose windows overlap a day range, read once (key, pre-filter,
+    window, latitudes; no record): each event's rows found among them by window and latitude
+    at once (NumPy), as ``aggregate_state.around`` finds them; the caller tests the pre-filter."""
+
+    def __init__(self, conn, family: str, lo: int, hi: int):
+        import numpy as np
+
+        from ..store import aggregate_state as st
+        self.rows = st.overlapping(conn, family, lo, hi)
+        self.w0 = np.array([r[3] for r in self.rows], dtype=np.int64)
+        self.w1 = np.array([r[5] for r in self.rows], dtype=np.int64)
+        self.placed = np.array([r[6] is not None for r in self.rows], dtype=bool)
+        self.lat_lo = np.array([r[6] if r[6] is not None else 0.0 for r in self.rows], dtype=float)
+        self.lat_hi = np.array([r[7] if r[7] is not None else 0.0 for r in self.rows], dtype=float)
+        self.reach = np.array([r[8] or 0.0 for r in self.rows], dtype=float)
+
+    def around(self, p: _Prepared, lat, mine: str) -> list[tuple]:
+        import numpy as np
+        lo, hi = p.window
+        la, lb, r = lat if lat is not None else (-1e6, 1e6, 0.0)
+        wide = np.maximum(self.reach, r) / 111.0
+        ok = (self.w0 <= hi) & (self.w1 >= lo) & (
+            ~self.placed | ((self.lat_hi >= la - wide) & (self.lat_lo <= lb + wide)))
+        return [self.rows[i][:5] for i in np.flatnonzero(ok).tolist()]
 
 
 class _WindowIndex:
