@@ -116,8 +116,7 @@ class LedgerSource:
         for p in events:
             if p.window is None:
                 continue
-            lat = (min(x[0] for x in p.best), max(x[0] for x in p.best),
-                   max(_reach_of(x) for x in p.best)) if p.best else None
+            lat = _lat_of(p)
             mine = self._sig(p)
             if self.index is not None and self.index.covers(p):
                 rows = self.index.around(p, lat, mine)
@@ -160,7 +159,10 @@ class LedgerSource:
 
         def close(fam: str, run: list[_Prepared], lo: int, hi: int) -> None:
             if len(run) >= 2:
-                index = _RowScan(self.conn, fam, lo, hi)
+                lats = [_lat_of(q) for q in run]       # the band of them all (unplaced: the world)
+                lat = None if None in lats else (min(x[0] for x in lats), max(x[1] for x in lats),
+                                                 max(x[2] for x in lats))
+                index = _RowScan(self.conn, fam, lo, hi, lat)
                 for q in run:
                     out[q.e.key] = index
         for fam, ps in by_family.items():
@@ -242,11 +244,11 @@ class _RowScan:
     window, latitudes; no record): each event's rows found among them by window and latitude
     at once (NumPy), as ``aggregate_state.around`` finds them; the caller tests the pre-filter."""
 
-    def __init__(self, conn, family: str, lo: int, hi: int):
+    def __init__(self, conn, family: str, lo: int, hi: int, lat: tuple[float, float, float] | None = None):
         import numpy as np
 
         from ..store import aggregate_state as st
-        self.rows = st.overlapping(conn, family, lo, hi)
+        self.rows = st.overlapping(conn, family, lo, hi, lat)
         self.w0 = np.array([r[3] for r in self.rows], dtype=np.int64)
         self.w1 = np.array([r[5] for r in self.rows], dtype=np.int64)
         self.placed = np.array([r[6] is not None for r in self.rows], dtype=bool)
@@ -310,6 +312,12 @@ class _WindowIndex:
                     continue
             out.append((key, sig, machine, w0, tier))
         return out
+
+
+def _lat_of(p: _Prepared) -> tuple[float, float, float] | None:
+    """(lowest, highest latitude, widest reach in km) of an event's best places; None unplaced."""
+    return (min(x[0] for x in p.best), max(x[0] for x in p.best),
+            max(_reach_of(x) for x in p.best)) if p.best else None
 
 
 def _reach_of(place) -> float:
