@@ -433,3 +433,73 @@ def test_a_rebuild_on_worker_processes_equals_one_in_this_process(extractions, d
         ledger.engine.dispose()
     assert _state(db_url) == _state(second_db)
     assert _cells(db_url) == _cells(second_db)
+
+
+def test_an_update_reading_nearby_events_together_finds_what_one_scan_each_finds(extractions, db_url):
+    """``LedgerSource.around`` reads the rows near several new events at once
+    (``_clusters``); the candidates are those of one range scan per event."""
+    from warledger.aggregate.maintain import LedgerSource
+    from warledger.aggregate.records import prepared_of
+    from warledger.store.incidents import event_rows
+    items = list(extractions)
+    half = len(items) // 2
+    ledger = Ledger(db_url)
+    ledger.add_partition(items[:half])
+    rebuild(ledger)
+    ledger.add_partition(items[half:])
+    with ledger.engine.connect() as conn:
+        from warledger.store import aggregate_state as st
+        missing = st.missing_events(conn, *st.counts(conn))
+        rows, _ = event_rows(ledger.engine, event_ids=missing)
+        pending = {r["key"]: prepared_of(r) for r in rows}
+        together = LedgerSource(conn, pending, {})
+        assert together._clusters(list(pending.values()))        # some are read together
+        alone = LedgerSource(conn, pending, {})
+        alone._clusters = lambda events: {}
+        batch = list(pending.values())
+        got = sorted(p.e.key for p in together.around(batch))
+        want = sorted(p.e.key for p in alone.around(batch))
+    ledger.engine.dispose()
+    assert got == want
+    assert len(want) > len(pending)
+
+
+def test_only_reweighed_events_with_a_pair_that_weighs_are_regrouped():
+    """An event naming a name whose weight moved is regrouped only when another event naming
+    it (in any year, stored or new) is of its family with an overlapping window."""
+    from types import SimpleNamespace
+
+    from warledger.aggregate.maintain import paired_namers
+    from warledger.aggregate.records import tokens_of
+    rows = [("t1", "a", "strike", 10, 12), ("t1", "b", "strike", 12, 14),      # overlap: both
+            ("t1", "c", "strike", 30, 31), ("t1", "d", "protest", 30, 31),     # other family: neither
+            ("t1", "e", "strike", 50, 51), ("t2", "f", "strike", 50, 51),      # other name: neither
+            ("t1", "g", "strike", 70, 72), ("t1", "u", "strike", None, None)]  # undated: none
+    keys = {"a", "b", "c", "d", "e", "f", "g", "u"}
+    assert paired_namers(keys, {"t1", "t2"}, rows, []) == {"a", "b"}
+    # a new event naming it beside "g" (its own tokens say which names it has)
+    e = prepare(EventRecord(key="n:e0", document="n", outlet=None, type="airstrike", date_start=dt.date(2021, 5, 1),
+                            date_end=dt.date(2021, 5, 1), precision="day", published=None,
+                            place_names=[("Hill Village", "exact", "populated_place")]))
+    t = next(iter(tokens_of(e)))[0]
+    w = e.window
+    rows2 = [(t, "g", e.family, w[0] - 1, w[0]), (t, "h", e.family, w[1] + 5, w[1] + 6)]
+    assert paired_namers({"g", "h"}, {t}, rows2, [e]) == {"g"}
+    assert paired_namers({"g", "h"}, {t}, rows2, [SimpleNamespace(window=None)]) == set()
+
+
+def test_updates_and_rebuilds_collect_garbage_less_often_and_restore_the_pace():
+    import gc
+
+    from warledger.aggregate.maintain import GC_THRESHOLD, _fewer_collections
+    before = gc.get_threshold()
+    seen = []
+
+    @_fewer_collections()
+    def work():
+        seen.append(gc.get_threshold())
+        raise ValueError("stop")
+    with pytest.raises(ValueError):
+        work()
+    assert seen == [GC_THRESHOLD]
+    assert gc.get_threshold() == before

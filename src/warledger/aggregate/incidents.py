@@ -171,9 +171,14 @@ def _province_of(e: EventRecord, place: tuple[float, float, str]) -> tuple[str |
     """(the province a place of the event lies in, when the gazetteer knows it by the place's
     name; whether the name also names that province, as a province named after its capital
     is: "in Idlib" is said of the city and of the province alike)."""
-    for name, precision, _ in e.place_names:
-        if precision != place[2]:
-            continue
+    return _province_at(tuple(n for n, precision, _ in e.place_names if precision == place[2]), tuple(place))
+
+
+@lru_cache(maxsize=1 << 16)
+def _province_at(names: tuple[str, ...], place: tuple[float, float, str]) -> tuple[str | None, bool]:
+    """``_province_of`` from the names of the place's precision (kept: many events name the same
+    places, and every event's places are read each time it is prepared)."""
+    for name in names:
         found = _gazetteer_places(name)
         here = [f for f in found if km(place[0], place[1], f[0], f[1]) <= PROVINCE_TOWN_KM and f[3]]
         if here:
@@ -224,7 +229,11 @@ def date_class(e: EventRecord) -> int:
 
 def place_class(e: EventRecord) -> int:
     """0: a town or district; 1: a province; 2: a part of a country, a country or unknown; 3: no place."""
-    best = _best_places(e)
+    return _place_class(_best_places(e))
+
+
+def _place_class(best: list[tuple]) -> int:
+    """``place_class`` of an event whose most precise places are ``best``."""
     if not best:
         return 3
     p = best[0][4]
@@ -555,8 +564,10 @@ def prepare(e: EventRecord, st: _Story | None = None) -> _Prepared:
     """One event as the grouping reads it (``st``: its story when already known)."""
     w = _window(e)
     named = frozenset(_fold(n) for n, _, _ in e.place_names) - {""}
+    best = _best_places(e)                     # once: ``place_class`` and ``is_low`` of ``best``
+    dclass, pclass = date_class(e), _place_class(best)
     return _Prepared(e, FAMILY_OF.get(e.type, e.type), (w[0].toordinal(), w[1].toordinal()) if w else None,
-                     _best_places(e), date_class(e), place_class(e), is_low(e), st or story(e),
+                     best, dclass, pclass, dclass == 2 or pclass >= 2, st or story(e),
                      named, frozenset() if e.places else named)
 
 

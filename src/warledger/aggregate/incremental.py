@@ -25,7 +25,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .incidents import Rarity, _Bands, _Grouper, _Prepared, enough, evidence, is_low
+from .incidents import Rarity, _Bands, _Grouper, _Prepared, enough, evidence
 from .records import STORY_KINDS, STRONG_KINDS, signature_parts
 
 
@@ -64,7 +64,7 @@ def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> 
             continue
         mine = g._sig(p)
         strong = story = None
-        if is_low(p.e):                      # a story of 2.0 needed (``records.low_candidates``)
+        if p.low:                            # a story of 2.0 needed (``records.low_candidates``)
             parts = signature_parts(p)
             strong = frozenset(h for h, k in parts.items() if k in STRONG_KINDS)
             story = frozenset(h for h, k in parts.items() if k in STORY_KINDS)

@@ -6,17 +6,19 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .incidents import Rarity, _Grouper, _Prepared, finish, is_low, rarity_weight
+from .incidents import Rarity, _Grouper, _Prepared, finish, rarity_weight
 from .incremental import apply_groups, links, settle
 from .records import (
+    STORY_KINDS,
+    STRONG_KINDS,
     WIDE_TIER,
     Counts,
     from_row,
     group_key,
     low_candidates,
-    may_link,
     prepared_of,
     record_of,
     signature,
@@ -32,7 +34,27 @@ NO_DAY = -(1 << 40)       # before any window
 WIDE_BATCH = 5_000        # wide events per batch of a rebuild's last step
 RECORD_CHUNK = 5_000      # events per piece of a rebuild's records pass
 FINISH_PART = 20_000      # incidents per piece of a rebuild's last step
+CLUSTER_GAP = 8           # days between the windows of an update's events read together
+CLUSTER_SPAN = 120        # days at most a read of them together spans
 LOCAL_MIN_EVENTS = 50_000  # a smaller rebuild runs in one process (starting others costs more than it saves)
+
+
+GC_THRESHOLD = (100_000, 50, 1000)   # collections while grouping: objects made before one of the youngest
+
+
+@contextmanager
+def _fewer_collections():
+    """Cyclic garbage collection far less often while grouping or rebuilding (the thresholds
+    as they were after): reading records makes many objects that live on, and a collection
+    at Python's default pace (every 700 new objects, the oldest ones at every tenth of
+    those) costs a quarter of a rebuild. The stage makes no cycles of its own."""
+    import gc
+    old = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 @dataclass
@@ -61,7 +83,7 @@ class LedgerSource:
         self.rarity = Rarity(self.counts)
         self.cache: dict[str, _Prepared] = dict(pending)
         self.machine: dict[str, str | None] = {}
-        self.tiers = st.tiers(conn)
+        self.tiers: dict[str, list[int]] = {}     # family → the tiers its rows have
         self.fixed = groups                  # key → group, when the groups are held in memory
         self.upto = upto                     # only events whose windows start before this day
         self.wide_upto = wide_upto           # only wide events whose windows start before this day
@@ -90,23 +112,26 @@ class LedgerSource:
         read and decoded."""
         out: dict[str, _Prepared] = {}
         need: set[str] = set()
+        shared = self._clusters(events) if self.index is None else {}
         for p in events:
             if p.window is None:
                 continue
-            lat = (min(x[0] for x in p.best), max(x[0] for x in p.best),
-                   max(_reach_of(x) for x in p.best)) if p.best else None
+            lat = _lat_of(p)
             mine = self._sig(p)
             if self.index is not None and self.index.covers(p):
                 rows = self.index.around(p, lat, mine)
-            else:
-                rows = self.st.around(self.conn, p.family, p.window[0], p.window[1], self.tiers, lat, mine)
+            elif p.e.key in shared:
+                rows = shared[p.e.key].around(p, lat, mine)
+            else:       # the pre-filter tested here: cheaper than by LIKE in the statement
+                rows = self.st.around(self.conn, p.family, p.window[0], p.window[1], self._tiers(p.family), lat)
+            keep = _Prefilter(p, mine)
             for key, sig, machine, w0, tier in rows:
                 if (self.upto is not None and w0 >= self.upto) or \
                         (self.wide_upto is not None and tier >= WIDE_TIER and w0 >= self.wide_upto):
                     continue
                 if key not in self.machine:
                     self.machine[key] = machine
-                if not may_link(mine, sig):
+                if not keep(sig):
                     continue
                 if key in self.cache:
                     out[key] = self.cache[key]
@@ -120,6 +145,46 @@ class LedgerSource:
                 out[q.e.key] = q
         self.read += len(need)
         return list(out.values())
+
+    def _clusters(self, events: list[_Prepared]) -> dict[str, _RowScan]:
+        """Events of one family whose windows (narrower than ``WIDE_TIER``) lie within
+        ``CLUSTER_GAP`` days of each other, two or more, read together: one read of the rows
+        overlapping them all (``_RowScan``) instead of one range scan each, which would
+        read the rows near several of them again for each."""
+        by_family: dict[str, list[_Prepared]] = {}
+        for p in events:
+            if p.window is not None and (p.window[1] - p.window[0]).bit_length() < WIDE_TIER:
+                by_family.setdefault(p.family, []).append(p)
+        out: dict[str, _RowScan] = {}
+
+        def close(fam: str, run: list[_Prepared], lo: int, hi: int) -> None:
+            if len(run) >= 2:
+                lats = [_lat_of(q) for q in run]       # the band of them all (unplaced: the world)
+                lat = None if None in lats else (min(x[0] for x in lats), max(x[1] for x in lats),
+                                                 max(x[2] for x in lats))
+                index = _RowScan(self.conn, fam, lo, hi, lat)
+                for q in run:
+                    out[q.e.key] = index
+        for fam, ps in by_family.items():
+            ps.sort(key=lambda q: q.window)
+            run: list[_Prepared] = []
+            lo = hi = 0
+            for q in ps:
+                if run and (q.window[0] > hi + CLUSTER_GAP or max(hi, q.window[1]) - lo > CLUSTER_SPAN):
+                    close(fam, run, lo, hi)
+                    run = []
+                if not run:
+                    lo, hi = q.window
+                run.append(q)
+                hi = max(hi, q.window[1])
+            close(fam, run, lo, hi)
+        return out
+
+    def _tiers(self, family: str) -> list[int]:
+        got = self.tiers.get(family)
+        if got is None:
+            got = self.tiers[family] = self.st.tiers(self.conn, family)
+        return got
 
     def _sig(self, p: _Prepared) -> str:
         got = self.sigs.get(p.e.key)
@@ -151,6 +216,56 @@ class LedgerSource:
         return got
 
 
+class _Prefilter:
+    """Whether a row of pre-filter ``sig`` may link to ``p`` (of pre-filter ``mine``): they
+    share a hash (``records.may_link``), and for a low-precision ``p`` a strong one or two story
+    ones (``records.low_candidates``; ``incremental.links`` asks the same); a row without a
+    pre-filter may."""
+
+    def __init__(self, p: _Prepared, mine: str):
+        self.mine = frozenset(mine.split())
+        self.strong = self.story = None
+        if p.low:
+            parts = signature_parts(p)
+            self.strong = frozenset(h for h, k in parts.items() if k in STRONG_KINDS)
+            self.story = frozenset(h for h, k in parts.items() if k in STORY_KINDS)
+
+    def __call__(self, sig: str | None) -> bool:
+        if sig is None:
+            return True
+        hs = sig.split()
+        if self.mine.isdisjoint(hs):
+            return False
+        return self.strong is None or not self.strong.isdisjoint(hs) or len(self.story.intersection(hs)) >= 2
+
+
+class _RowScan:
+    """The rows of one family whose windows overlap a day range, read once (key, pre-filter,
+    window, latitudes; no record): each event's rows found among them by window and latitude
+    at once (NumPy), as ``aggregate_state.around`` finds them; the caller tests the pre-filter."""
+
+    def __init__(self, conn, family: str, lo: int, hi: int, lat: tuple[float, float, float] | None = None):
+        import numpy as np
+
+        from ..store import aggregate_state as st
+        self.rows = st.overlapping(conn, family, lo, hi, lat)
+        self.w0 = np.array([r[3] for r in self.rows], dtype=np.int64)
+        self.w1 = np.array([r[5] for r in self.rows], dtype=np.int64)
+        self.placed = np.array([r[6] is not None for r in self.rows], dtype=bool)
+        self.lat_lo = np.array([r[6] if r[6] is not None else 0.0 for r in self.rows], dtype=float)
+        self.lat_hi = np.array([r[7] if r[7] is not None else 0.0 for r in self.rows], dtype=float)
+        self.reach = np.array([r[8] or 0.0 for r in self.rows], dtype=float)
+
+    def around(self, p: _Prepared, lat, mine: str) -> list[tuple]:
+        import numpy as np
+        lo, hi = p.window
+        la, lb, r = lat if lat is not None else (-1e6, 1e6, 0.0)
+        wide = np.maximum(self.reach, r) / 111.0
+        ok = (self.w0 <= hi) & (self.w1 >= lo) & (
+            ~self.placed | ((self.lat_hi >= la - wide) & (self.lat_lo <= lb + wide)))
+        return [self.rows[i][:5] for i in np.flatnonzero(ok).tolist()]
+
+
 class _WindowIndex:
     """The rows of some families whose windows overlap a day range, read once (key, pre-filter,
     window, latitudes; no record), by pre-filter hash: the candidates of many wide events found
@@ -179,7 +294,7 @@ class _WindowIndex:
         """As ``aggregate_state.around``: the rows overlapping ``p``'s window, in reach by
         latitude, here only those sharing a pre-filter hash with it (or having none)."""
         seen: set[int] = set(self.open.get(p.family, ()))
-        if is_low(p.e):                  # a story of 2.0 needed: a strong hash or two
+        if p.low:                        # a story of 2.0 needed: a strong hash or two
             seen |= low_candidates(signature_parts(p), lambda h: self.by.get((p.family, h), ()))
         else:
             for t in mine.split():
@@ -197,6 +312,12 @@ class _WindowIndex:
                     continue
             out.append((key, sig, machine, w0, tier))
         return out
+
+
+def _lat_of(p: _Prepared) -> tuple[float, float, float] | None:
+    """(lowest, highest latitude, widest reach in km) of an event's best places; None unplaced."""
+    return (min(x[0] for x in p.best), max(x[0] for x in p.best),
+            max(_reach_of(x) for x in p.best)) if p.best else None
 
 
 def _reach_of(place) -> float:
@@ -225,6 +346,7 @@ def _review_keys(reviews: list[dict]) -> set[str]:
     return {k for r in reviews for k in list(r.get("anchor") or []) + list(r.get("events") or [])}
 
 
+@_fewer_collections()
 def update(ledger, progress: bool = False) -> UpdateReport:
     """``_update``, again when another process grouped the same new events first (its rows are
     then in the stage's tables: the next try finds what is still left)."""
@@ -289,6 +411,9 @@ def _update(ledger, progress: bool = False) -> UpdateReport:
         before = st.name_counts(conn, deltas)
         moved = [t for t, d in deltas.items() if rarity_weight(before.get(t, 0)) != rarity_weight(before.get(t, 0) + d)]
         reweighed = st.events_naming(conn, moved) if moved else set()
+        if reweighed:
+            reweighed = paired_namers(reweighed, {t for t, _ in moved},
+                                      st.naming_windows(conn, {t for t, _ in moved}), pending.values())
         source = LedgerSource(conn, pending, dict(deltas))
         old, new, region = settle(set(pending) | reweighed, source, dirty=reweighed)
         report.region = len(region)
@@ -305,6 +430,36 @@ def _update(ledger, progress: bool = False) -> UpdateReport:
     report.removed, report.added = len(removed), len(added)
     report.seconds["total"] = round(time.perf_counter() - t0, 3)
     return report
+
+
+def paired_namers(keys: set[str], tokens: set[str], rows, pending) -> set[str]:
+    """Those of ``keys`` (events naming a token whose weight moved) whose windows overlap, in
+    their family, another event's naming the same token in any year (``rows``: (token, key,
+    family, w0, w1) of the stored events naming ``tokens``; ``pending``: the new events). A
+    weight counts only for a name both events of a pair share, and the grouping weighs only
+    pairs of one family whose windows overlap: an event with no such pair keeps every score
+    the grouping reads, so it need not be regrouped."""
+    pools: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}
+    for t, key, family, w0, w1 in rows:
+        if w0 is not None:
+            pools.setdefault((t, family), {})[key] = (w0, w1)
+    for p in pending:
+        if p.window is not None:
+            for t, _ in tokens_of(p):
+                if t in tokens:
+                    pools.setdefault((t, p.family), {})[p.e.key] = p.window
+    out: set[str] = set()
+    for pool in pools.values():
+        if len(pool) < 2 or keys.isdisjoint(pool):
+            continue
+        order = sorted(pool.items(), key=lambda kv: kv[1])
+        reach = None                                   # the latest end of those before
+        for i, (key, (w0, w1)) in enumerate(order):
+            if key in keys and key not in out and (
+                    (reach is not None and reach >= w0) or (i + 1 < len(order) and order[i + 1][1][0] <= w1)):
+                out.add(key)
+            reach = w1 if reach is None else max(reach, w1)
+    return out
 
 
 def _rewrite(conn, engine, removed, added, reviews, source: LedgerSource, mark) -> None:
@@ -361,6 +516,7 @@ def _cuts(starts: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
     return out
 
 
+@_fewer_collections()
 def group_part(url: str, lo: int | None, hi: int | None) -> list[tuple[str, ...]]:
     """The machine groups of the events whose windows start in [lo, hi) (``lo`` None: the
     undated), wide ones left out (``_add_wide``), grouped alone, with the ledger's name counts: one part of a rebuild (it runs on a
@@ -433,6 +589,7 @@ def _add_wide(engine, groups: dict[str, tuple[str, ...]], progress: bool = False
     return wide, regrouped
 
 
+@_fewer_collections()
 def record_rows(url, ids: list[int]) -> tuple[list[dict], list[dict], list[tuple[str, int]]]:
     """One piece of the records pass (it runs in a worker process or on a Dask worker as well as
     here): the stage rows of events ``ids``, their (token, year) rows, and each (token, year)
@@ -558,6 +715,7 @@ def local_processes(engine, processes: int | None = None) -> int:
     return 1 if events < LOCAL_MIN_EVENTS else max(1, min(os.cpu_count() or 1, 4))
 
 
+@_fewer_collections()
 def rebuild(ledger, progress: bool = False, client=None, part_events: int = PART_EVENTS,
             wide_batch: int = WIDE_BATCH, processes: int | None = None) -> UpdateReport:
     """Every incident recomputed from the stored events, in parts of about ``part_events`` events
@@ -630,6 +788,7 @@ def _rebuild(ledger, report: UpdateReport, runner: _Runner, progress: bool, part
     return report
 
 
+@_fewer_collections()
 def finish_part(url: str, groups: list[list[str]]) -> list[dict]:
     """``_finish_rows`` on a connection of its own (in a worker process or on a Dask worker)."""
     from ..store import Ledger

@@ -65,9 +65,13 @@ def members_of(conn: Connection, groups: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
-def tiers(conn: Connection) -> list[int]:
-    """Every tier a window may have (a probe of an empty one costs one index seek)."""
-    return list(range(MAX_TIER + 1))
+def tiers(conn: Connection, family: str | None = None) -> list[int]:
+    """Every tier a window may have; with ``family``, those its rows have (one index seek
+    each): ``around`` then probes no empty one."""
+    if family is None:
+        return list(range(MAX_TIER + 1))
+    return [t for t in range(MAX_TIER + 1)
+            if conn.execute(select(A.event_id).where(A.family == family, A.tier == t).limit(1)).first()]
 
 
 _AROUND: dict[tuple[tuple[int, ...], int], Any] = {}
@@ -153,15 +157,22 @@ def wide_rows(conn: Connection, lo: int, hi: int, at_least: int) -> list[tuple[s
     return [tuple(r) for r in conn.execute(q)]
 
 
-def overlapping(conn: Connection, family: str, lo: int, hi: int) -> list[tuple]:
+def overlapping(conn: Connection, family: str, lo: int, hi: int,
+                lat: tuple[float, float, float] | None = None) -> list[tuple]:
     """(key, sig, machine, w0, tier, w1, lat_lo, lat_hi, reach) of every row of ``family`` whose
-    window overlaps [lo, hi], each tier a range of its index."""
+    window overlaps [lo, hi], each tier a range of its index; with ``lat``, only those unplaced
+    or in reach by latitude, as ``around``."""
     from sqlalchemy import text
     one = ("SELECT key, sig, machine, w0, tier, w1, lat_lo, lat_hi, reach FROM aggregate_events "
            "WHERE family = :f AND tier = {t} AND w0 BETWEEN :lo - {span} AND :hi AND w1 >= :lo")
+    params: dict[str, Any] = {"f": family, "lo": lo, "hi": hi}
+    if lat is not None:
+        wide = "(CASE WHEN reach > :r THEN reach ELSE :r END) / 111.0"
+        one += f" AND (lat_lo IS NULL OR (lat_hi >= :la - {wide} AND lat_lo <= :lb + {wide}))"
+        params |= {"la": lat[0], "lb": lat[1], "r": lat[2]}
     last = one.replace("w0 BETWEEN :lo - {span} AND :hi", "w0 <= :hi")
     sql = " UNION ALL ".join((last if t == MAX_TIER else one).format(t=t, span=1 << t) for t in range(MAX_TIER + 1))
-    return [tuple(r) for r in conn.execute(text(sql), {"f": family, "lo": lo, "hi": hi})]
+    return [tuple(r) for r in conn.execute(text(sql), params)]
 
 
 def name_counts(conn: Connection, tokens: Iterable[tuple[str, int]]) -> dict[tuple[str, int], int]:
@@ -186,6 +197,17 @@ def events_naming(conn: Connection, tokens: Iterable[tuple[str, int]]) -> set[st
             if (t, y) in wanted:
                 out.add(key)
     return out
+
+
+def naming_windows(conn: Connection, tokens: Iterable[str]) -> list[tuple[str, str, str | None, int | None, int | None]]:
+    """(token, key, family, window start, window end) of every event naming one of these
+    tokens, in any year (index columns only, no record)."""
+    out = []
+    for part in _chunks(sorted(set(tokens))):
+        out += conn.execute(select(AggregateTokenRow.token, A.key, A.family, A.w0, A.w1).distinct()
+                            .join(A, A.event_id == AggregateTokenRow.event_id)
+                            .where(AggregateTokenRow.token.in_(part))).all()
+    return [tuple(r) for r in out]
 
 
 def add_rows(conn: Connection, rows: list[dict[str, Any]], tokens: list[dict[str, Any]]) -> None:
