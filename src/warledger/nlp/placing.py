@@ -323,7 +323,7 @@ def _runs_on(text: str, prev: Mention, m: Mention, ctx: Counter, joiners: frozen
     if m.chosen.level in ("continent", "country", "admin1") or (ctx - _says(m)).get(m.chosen.country):
         return False
     if m.chosen.capital and not m.chosen.alias:
-        return False                    # "Zamalka Damascus", a comma lost: the capital is its own
+        return False                    # "Qasr Nour Damascus", a comma lost: the capital is its own
     between = text[prev.end:m.start]
     words = between.replace("-", " ").split()
     return (bool(between) and "\n" not in between and len(between) <= 5 and len(words) <= 1
