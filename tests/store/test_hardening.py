@@ -138,21 +138,54 @@ def test_migration_marks_an_existing_ledger_for_one_rebuild(tmp_path):
 
 
 # ------------------------------------------------------------------ creation by several processes
-def test_several_processes_create_a_new_ledger_at_once(db_url):
-    """Before: "table actors already exists" (or a duplicate alembic_version row) for all but one."""
+def test_several_processes_create_a_new_ledger_at_once(db_url, tmp_path):
+    """Before: "table actors already exists" (or a duplicate alembic_version row) for all but one;
+    then, about one round in ten, "database is locked" at once from the switch to WAL."""
     code = ("import sys, time\n"
             "from warledger.store import open_engine\n"
             "t = float(sys.argv[1])\n"
             "while time.time() < t: time.sleep(0.001)\n"
-            f"open_engine({db_url!r}).dispose()\n")
-    start = time.time() + 5
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(start)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
-    outs = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-400:] for _, err in outs]
-    engine = open_engine(db_url)
-    assert set(inspect(engine).get_table_names()) >= TABLES
-    engine.dispose()
+            "open_engine(sys.argv[2]).dispose()\n")
+    for n in range(3):
+        url = db_url if n == 0 or not db_url.startswith("sqlite") else f"sqlite:///{tmp_path / f'new{n}.sqlite'}"
+        start = time.time() + 5
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(start), url], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], [err[-400:] for _, err in outs]
+        engine = open_engine(url)
+        assert set(inspect(engine).get_table_names()) >= TABLES
+        engine.dispose()
+        if not url.startswith("sqlite"):
+            break                                  # one server database: made once
+
+
+class _BusyCursor:
+    """A cursor whose WAL switch fails as SQLite's does while another process holds the new file."""
+
+    def __init__(self, failures: int, message: str = "database is locked"):
+        self.failures, self.message, self.calls = failures, message, 0
+
+    def execute(self, sql):
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_the_switch_to_wal_is_tried_again_while_the_file_is_locked():
+    cur = _BusyCursor(failures=3)
+    store_engine._wal(cur)
+    assert cur.calls == 4
+
+
+def test_the_switch_to_wal_gives_up_on_other_errors_and_after_the_busy_timeout(monkeypatch):
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        store_engine._wal(_BusyCursor(failures=1, message="disk I/O error"))
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", 50)
+    cur = _BusyCursor(failures=10_000)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        store_engine._wal(cur)
+    assert 1 < cur.calls < 10_000
 
 
 # ------------------------------------------------------------------ opening read-only

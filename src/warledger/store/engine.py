@@ -13,6 +13,7 @@ import errno
 import os
 import shutil
 import sqlite3
+import time
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
@@ -82,11 +83,28 @@ def where(url: str) -> str:
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    _wal(cur)
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _wal(cur) -> None:
+    """Switch to WAL. The switch takes an exclusive lock and SQLite does not call its busy handler
+    for it: while another process creates the same new file, it fails at once with "database is
+    locked". Try again until the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.002
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def _sqlite_read_pragmas(dbapi_conn, _record) -> None:
