@@ -85,6 +85,9 @@ def test_roles_perpetrator(nlp, text, name, role, rule):
      "clash_with"),
     ("Militants carried out an attack on a convoy of aid workers near Goma on Friday.", "aid workers", "target",
      "attack_on"),
+    ("The air force conducted raids overnight on Houthi bases in the north.", "Houthi", "target", "launched_on"),
+    ("The militia fired rockets on Tuesday against Kurdish fighters in the valley.", "Kurdish fighters", "target",
+     "launched_on"),
 ])
 def test_roles_target(nlp, text, name, role, rule):
     assert (name, role, rule) in event_roles(nlp, text)
