@@ -231,3 +231,21 @@ def test_events_a_dateline_is_no_subject_no_event_place_and_no_antecedent(nlp):
     bomb = next(e for e in events if e["type"] == "bombing")
     assert not any(a["role"] == "perpetrator" for a in bomb["actors"])
     assert all(p["name"] not in ("Iraq", "Mosul") for e in events for p in e["places"])
+
+
+@pytest.mark.parametrize("text,perpetrator", [
+    ("Chinese coast guard ships harassed a Philippine supply boat near the shoal on Saturday.", "China"),
+    ("The surveillance plane was harassed by Russian jets for an hour over the Baltic Sea.", "Russian military"),
+    ("Police harassment of opposition candidates in the capital continued for a third day, observers said.", None),
+])
+def test_events_harassment_is_a_threat(nlp, text, perpetrator):
+    events, _ = read(nlp, text)
+    threats = [e for e in events if e["type"] == "threat"]
+    assert threats, events
+    if perpetrator:
+        assert any(a["role"] == "perpetrator" and a["name"] == perpetrator for e in threats for a in e["actors"])
+
+
+def test_events_a_harassment_charge_is_no_event(nlp):
+    events, _ = read(nlp, "The former officer was convicted of harassment of a court clerk on Tuesday.")
+    assert not [e for e in events if e["type"] == "threat"]
