@@ -118,3 +118,14 @@ def test_attributions_commenting_recounting_testifying_report(nlp, text, source)
     events, _ = read(nlp, text, dt.date(2020, 5, 5))
     assert any(src and source.lower() in src.lower() and st == "reports" for src, st in stances(events)), \
         stances(events)
+
+
+@pytest.mark.parametrize("text,source", [
+    ("The head of the main clinic in the provincial capital says shelling killed six people on Monday.",
+     "head of the main clinic"),
+    ("The chief of the village council said gunmen killed four farmers near the river.", "chief of the village council"),
+    ("A member of the rescue team said an air strike killed nine people in the market.", "member of the rescue team"),
+])
+def test_attributions_a_bare_title_keeps_what_it_is_of(nlp, text, source):
+    events, _ = read(nlp, text, dt.date(2021, 3, 3))
+    assert (source, "reports") in stances(events), stances(events)

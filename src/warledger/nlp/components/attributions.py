@@ -104,8 +104,21 @@ class AttributionReader:
         if not words:
             return []
         start, end = min(w.i for w in words), max(w.i for w in words)
+        if start == end == np.i and np.pos_ == "NOUN":
+            end = self._of_phrase_end(np) or end            # "the head of the main hospital", not "head"
         span = np.doc[start:end + 1]
         return [(span.text, np, None)]
+
+    @staticmethod
+    def _of_phrase_end(np: Token) -> int | None:
+        """Where "of X" after a bare common noun ends: X with its own words, less its clauses and
+        prepositional phrases ("the head of the main hospital in the capital" ends at "hospital")."""
+        of = next((c for c in np.children if c.dep_ == "prep" and c.lower_ == "of" and c.i == np.i + 1), None)
+        obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+        if obj is None:
+            return None
+        inner = [t for t in obj.subtree if t.i <= obj.i or (t.dep_ in ("cc", "conj", "compound") and t.head == obj)]
+        return max(t.i for t in inner)
 
     def _reporter(self, pron: Token) -> Token | None:
         """The subject of the reporting verb whose reported clause a pronoun is the subject of
