@@ -249,3 +249,35 @@ def test_events_harassment_is_a_threat(nlp, text, perpetrator):
 def test_events_a_harassment_charge_is_no_event(nlp):
     events, _ = read(nlp, "The former officer was convicted of harassment of a court clerk on Tuesday.")
     assert not [e for e in events if e["type"] == "threat"]
+
+
+@pytest.mark.parametrize("text,place,not_place", [
+    ("Gunmen attacked an army post in Gwoza on Monday. Gwoza is near the town of Bama, where militants "
+     "abducted 30 traders last year.", "Bama", "Gwoza"),
+    ("Rebels shelled Kidal on Friday. Kidal lies north of Gao, where a bomb killed four soldiers in May.",
+     "Gao", "Kidal"),
+])
+def test_events_a_place_described_is_not_the_scene_of_what_its_sentence_tells(nlp, text, place, not_place):
+    events, _ = read(nlp, text)
+    later = [e for e in events if text.index(". ") < e["mentions"][0][0]]
+    assert later, events
+    names = {p["name"] for e in later for p in e["places"]}
+    assert place in names and not_place not in names, names
+
+
+def test_events_a_name_read_as_a_place_once_is_one_everywhere(nlp):
+    text = "Government forces shelled the town of Saraqib on Monday. Barrels of gas fell on Saraqib at night."
+    doc = nlp(text)
+    (saraqib,) = [p for p in doc._.wl_places if p.name == "Saraqib"]
+    assert [text[s:e] for s, e in saraqib.mentions] == ["Saraqib", "Saraqib"]
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("A military helicopter was shot down near the border on Monday, killing its crew of three.", "attack"),
+    ("Rebels shot down a government jet over the valley on Friday.", "attack"),
+    ("Militia fighters attacked a drone with rifles outside the base.", "attack"),
+    ("Helicopters attacked the village on Sunday, killing four farmers.", "airstrike"),
+])
+def test_events_an_aircraft_hit_is_no_air_strike(nlp, text, etype):
+    events, _ = read(nlp, text)
+    assert [e["type"] for e in events if e["type"] in ("attack", "airstrike")] == [etype], events

@@ -143,6 +143,9 @@ def test_events_take_the_place_not_the_part_of_the_country_that_holds_it():
     ("Artillery hit army posts near the Golan Heights, the monitor said.", ["Golan", "Golan Heights"]),
     ("Militants attacked a checkpoint in the Sinai Peninsula on Friday.", ["Peninsula"]),
     ("The U.S. Secretary of State met rebel leaders in Geneva. Congress was not told.", ["Secretary", "Congress"]),
+    # a word for a kind of place, capitalised in a headline, names none
+    ("Rockets Fall on Border Town After Talks Fail\n\nRockets hit Ashkelon on Monday.", ["Town"]),
+    ("Gunmen Storm Village Near Capital\n\nGunmen attacked a village near Bamako on Friday.", ["Village", "Capital"]),
 ])
 def test_places_actors_landforms_and_titles_are_not_towns(nlp, text, not_places):
     found = places(nlp, text)
@@ -266,3 +269,13 @@ def test_places_a_name_before_sect_or_tribe_is_a_group_and_so_is_its_plural(nlp)
     got = places(nlp, text)
     assert "Sanaa" in got
     assert not any("Qadiri" in name for name in got)
+
+
+@pytest.mark.parametrize("text,name,country", [
+    ("Rockets hit Ashkelon on Monday.", "Ashkelon", "IL"),
+    ("Government jets pounded Saraqib overnight, rescuers said.", "Saraqib", "SY"),
+    ("A powerful blast rocked Quetta on Tuesday evening.", "Quetta", "PK"),
+])
+def test_places_what_a_strike_hits_is_a_place(nlp, text, name, country):
+    found = places(nlp, text)
+    assert name in found and found[name].place is not None and found[name].place.country == country, found

@@ -129,6 +129,7 @@ class EventExtractor:
         self.death_rules = frozenset(lex["death_rules"])
         self.anchor_preps = frozenset(lex["anchor_prepositions"])
         self.origin_preps = frozenset(lex["origin_prepositions"])
+        self.describing = frozenset(lex["describing_verbs"])
         self.place_nouns = dict(lex["place_nouns"])
         self.held_places = frozenset(lex["held_places"])
         self.taking_types = frozenset(lex["taking_types"])
@@ -347,8 +348,11 @@ class EventExtractor:
         if (etype == "bombing" or (etype == "attack" and struck)) and any(
                 r.role == "perpetrator" and r.kind in STATE_KINDS for r in roles):
             etype = "airstrike"                       # bombings and strikes by a state's forces are air strikes
-        if etype in ("attack", "bombing") and any(w.lower_ in self.air_words for w in sent):
-            etype = "airstrike"                       # jets, helicopters, drones: from the air
+        struck_words = {c.i for t in group for c in t.token.children if c.dep_ in ("nsubjpass", "dobj")}
+        if etype in ("attack", "bombing") and any(w.lower_ in self.air_words and w.i not in struck_words
+                                                   for w in sent):
+            etype = "airstrike"                       # jets, helicopters, drones: from the air (not when
+            # they are what was hit: "a helicopter was shot down", "fighters attacked a drone")
         if etype in ("arrest", "territory_capture") and main.token.pos_ == "VERB":
             etype = self._taken(doc, main.token, etype)   # "captured the town" / "captured two men"
         heads = {clause_head(t.token).i for t in group}
@@ -543,7 +547,8 @@ class EventExtractor:
                 if self._spoken_from(span.root, triggers):
                     continue
                 if self._in_clauses(ctx, span.root, heads, group) or (
-                        clause_head(span.root).i not in other_heads and span.root.i not in ctx.carved):
+                        clause_head(span.root).i not in other_heads and span.root.i not in ctx.carved
+                        and not self._described(span.root)):
                     (anchors if self._anchor(span.root) or self._origin(span.root) else out).append(rec)
         out = out or anchors
         countries = {p.place.country for p in out if p.place is not None and p.level != "country"}
@@ -584,6 +589,11 @@ class EventExtractor:
         if prep.lower_ in self.anchor_preps:
             return True
         return prep.lower_ == "of" and prep.head.lower_ in self.directions
+
+    def _described(self, tok: Token) -> bool:
+        """The place is the subject of a verb describing it ("X is near Y", "X lies on the
+        border"): what the clause says is where it is, not what happened there."""
+        return tok.dep_ == "nsubj" and tok.head.lemma_.lower() in self.describing
 
     def _origin(self, tok: Token) -> bool:
         """A place that says where people come from: "herders from Jonglei state", "fighters from

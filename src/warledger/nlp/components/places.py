@@ -327,8 +327,9 @@ class PlaceRecognizer:
         hashtag = self._hashtag(t, a)
         place_ent = bool(ents & _PLACE_ENTS)
         if single and not hashtag:
-            if self._stopped(t, a) or t.lower[a] in self.feature_words or t.lower[a] in self.landforms:
-                return False                                       # "Camp", "Province", "Peninsula" alone
+            if (self._stopped(t, a) or t.lower[a] in self.feature_words or t.lower[a] in self.landforms
+                    or t.lower[a] in self.nouns_of):
+                return False                                       # "Camp", "Province", "Peninsula", "Town" alone
             if (t.pos[a] not in _NAME_POS and not place_ent
                     and (t.sent_start[a] or not self._sizeable(t.words[a]))):
                 return False                                       # "Will", "Mobile", "Leave"
@@ -594,6 +595,7 @@ class PlaceRecognizer:
             self.ends.update(m.tokens[1] - 1 for m in found if m.candidates)
             mentions += found
         mentions = self._listed(t, runs, mentions)
+        mentions = self._repeated(t, runs, mentions)
         # a place name inside an organisation's name ("Kenya Red Cross Society") or a disease's
         # name ("West Nile virus") is embedded
         inside_org = [m for m in mentions if self._in_org(t, m) or self._names_disease(t, m)]
@@ -669,6 +671,25 @@ class PlaceRecognizer:
                 self.starts.update(m.tokens[0] for m in found)
                 covered.update(i for m in found for i in range(*m.tokens))
         self.starts = set()
+        return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+    def _repeated(self, t: _Toks, runs: list[tuple[int, int]], mentions: list[Mention]) -> list[Mention]:
+        """A name read as a place once is a place wherever the story writes it alone ("barrels
+        fell on X" after "the town of X"): a run of capitals that is exactly the name of a
+        mention found by its own evidence, not fuzzily and not as a common word, and is no
+        person's name there, becomes a mention with the same candidates."""
+        sure = {t.name(*m.tokens): m for m in mentions
+                if m.candidates and not m.fuzzy and not m.common and m.reading == "literal"}
+        if not sure:
+            return mentions
+        covered = {i for m in mentions for i in range(*m.tokens)}
+        added = []
+        for a, b in runs:
+            m = sure.get(t.name(a, b))
+            if (m is None or covered.intersection(range(a, b)) or "PERSON" in self._ents(t, a, b)
+                    or "PROPN" not in t.pos[a:b]):
+                continue
+            added.append(self._mention(t, a, b, list(m.candidates), False))
         return sorted(mentions + added, key=lambda m: m.start) if added else mentions
 
     def _names_disease(self, t: _Toks, m: Mention) -> bool:
