@@ -279,3 +279,9 @@ def test_places_a_name_before_sect_or_tribe_is_a_group_and_so_is_its_plural(nlp)
 def test_places_what_a_strike_hits_is_a_place(nlp, text, name, country):
     found = places(nlp, text)
     assert name in found and found[name].place is not None and found[name].place.country == country, found
+
+
+def test_places_a_pair_word_after_the_preposition_keeps_its_cue(nlp):
+    found = places(nlp, "Fighting was reported in either Wau or Malakal, and aid flights resumed to both Juba and Bor.")
+    for name in ("Wau", "Malakal", "Juba", "Bor"):
+        assert name in found and found[name].place is not None and found[name].place.country == "SS", (name, found)

@@ -133,6 +133,7 @@ class PlaceRecognizer:
         self.airport = frozenset(lex["airport_words"])
         self.feature_words = self.admin1 | self.admin2 | self.camp | self.airport
         self.preps = frozenset(lex["place_prepositions"])
+        self.pair_words = frozenset(lex["pair_words"])
         self.nouns_of = frozenset(lex["place_nouns_of"])
         self.stop = frozenset(nlp.Defaults.stop_words) | calendar_words() | frozenset(lex["directions"])
         self.directions = frozenset(lex["directions"])
@@ -172,7 +173,7 @@ class PlaceRecognizer:
         with ``lists``, also a comma or "and" after a place name found before it."""
         i = a - 1
         # an article that is also an English preposition ("at") is the preposition here
-        while i >= 0 and (t.words[i] in ("#", "-") or t.lower[i] == "the"
+        while i >= 0 and (t.words[i] in ("#", "-") or t.lower[i] == "the" or t.lower[i] in self.pair_words
                           or (t.lower[i] in self.articles and t.lower[i] not in self.preps)):
             i -= 1
         if i < 0:
