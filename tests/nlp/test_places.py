@@ -285,3 +285,12 @@ def test_places_a_pair_word_after_the_preposition_keeps_its_cue(nlp):
     found = places(nlp, "Fighting was reported in either Wau or Malakal, and aid flights resumed to both Juba and Bor.")
     for name in ("Wau", "Malakal", "Juba", "Bor"):
         assert name in found and found[name].place is not None and found[name].place.country == "SS", (name, found)
+
+
+@pytest.mark.parametrize("text,name,country", [
+    ("A poultry trader from Sukoharjo, Central Java, died in hospital on Friday.", "Sukoharjo", "ID"),
+    ("The Kenyan herders from Garissa, Kenya, lost their cattle.", "Garissa", "KE"),
+])
+def test_places_a_name_labelled_a_group_is_a_town_before_its_province(nlp, text, name, country):
+    found = places(nlp, text)
+    assert name in found and found[name].place is not None and found[name].place.country == country, found

@@ -234,6 +234,22 @@ class PlaceRecognizer:
             return "admin1"
         return None
 
+    def _in_division_after(self, t: _Toks, b: int, cands: list[Place]) -> bool:
+        """"X, Central Java", "X, Kenya": after a comma, a province or country holding one of the
+        name's candidates (the longest name of capitals there, up to four words)."""
+        if not cands or b + 1 >= len(t.words) or t.words[b] != "," or not t.caps[b + 1]:
+            return False
+        end = b + 1
+        while end < len(t.words) and end - b <= 4 and t.caps[end]:
+            end += 1
+        for k in range(end, b + 1, -1):
+            for d in self.gaz.lookup(t.name(b + 1, k), fuzzy=False):
+                if d.level == "country" and any(c.country == d.country for c in cands):
+                    return True
+                if d.level == "admin1" and any(c.country == d.country and c.admin1 == d.admin1 for c in cands):
+                    return True
+        return False
+
     def _is_country(self, name: str) -> bool:
         return any(c.level == "country" for c in self.gaz.lookup(name, fuzzy=False))
 
@@ -322,9 +338,11 @@ class PlaceRecognizer:
         ents = self._ents(t, a, b)
         single = b - a == 1
         if "NORP" in ents and not self._sizeable(t.name(a, b)) and not (
-                not single and self._admin_after(t, a, b) == "admin1" and any(c.level == "admin1" for c in cands)):
+                not single and self._admin_after(t, a, b) == "admin1" and any(c.level == "admin1" for c in cands)
+        ) and not self._in_division_after(t, b, cands):
             return False                                           # demonyms are never places, but a
-            # province's name of two words before "province" or "region" is ("Sistan Baluchistan region")
+            # province's name of two words before "province" or "region" is ("Sistan Baluchistan region"),
+            # and so is a town's before the province or country it lies in ("X, Central Java")
         hashtag = self._hashtag(t, a)
         place_ent = bool(ents & _PLACE_ENTS)
         if single and not hashtag:
