@@ -148,8 +148,9 @@ class AttributionReader:
                 return next(iter(c.children), None)
         if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
             return self._speaker(verb.head)
-        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and verb.tag_ != "VBN":
             return verb.head                                # "with a monitoring group reporting 36 deaths"
+            # (not "a toll of 17 soldiers announced on Monday": what a participle is said of was said)
         return None
 
     def _issuer(self, index: ActorIndex, np: Token):
@@ -166,6 +167,10 @@ class AttributionReader:
             if t.lemma_.lower() != np.lemma_.lower():
                 continue
             verb = t.head.head if t.dep_ == "pobj" else t.head
+            for _ in range(6):                              # "updated the toll to include ... in a statement"
+                if any(c.dep_ in SUBJECTS for c in verb.children) or verb.dep_ not in _CLIMB or verb.head is verb:
+                    break
+                verb = verb.head
             for subj in (c for c in verb.children if c.dep_ in SUBJECTS):
                 rec = index.at(subj) or next((index.at(c) for c in subj.children
                                               if c.dep_ in ("compound", "amod", "poss") and index.at(c)), None)
@@ -375,6 +380,9 @@ class AttributionReader:
                 a["date"] = pub.isoformat()
         ev.attributions = atts
         ev.status = status_of([a["stance"] for a in atts if a["source"] is not None or len(atts) == 1])
+
+
+_CLIMB = ("xcomp", "advcl", "conj", "pcomp", "prep", "pobj", "dobj", "acl")
 
 
 def _foreign_stance(text: str) -> tuple[str | None, bool]:
