@@ -96,6 +96,9 @@ def test_roles_target(nlp, text, name, role, rule):
 @pytest.mark.parametrize("text,name,role,rule", [
     ("Two soldiers were killed by Boko Haram in Borno state on Sunday.", "soldiers", "victim", "kill_object"),
     ("Five peacekeepers were killed in an ambush near Kidal on Sunday.", "peacekeepers", "victim", "kill_object"),
+    # a group noun keeps every word of the name before it
+    ("Dozens of Dar Fur Liberation fighters were killed near the border.", "Dar Fur Liberation fighters", "victim",
+     "kill_object"),
 ])
 def test_roles_victim(nlp, text, name, role, rule):
     assert (name, role, rule) in event_roles(nlp, text)

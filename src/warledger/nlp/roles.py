@@ -343,4 +343,6 @@ class RoleFinder:
         start = left[0] if left else noun
         if _hyphened(start):                             # "al-Qaida-linked fighters": the group keeps its tie
             start = min(start.subtree, key=lambda t: t.i)
+        elif start.dep_ == "compound":                   # "Boko Haram militants": a name of several words
+            start = min((t for t in start.subtree if t.dep_ == "compound" or t is start), key=lambda t: t.i)
         return RoleActor(noun.doc[start.i:noun.i + 1].text, role, [(start.idx, noun.idx + len(noun.text))])
