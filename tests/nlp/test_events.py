@@ -281,3 +281,13 @@ def test_events_a_name_read_as_a_place_once_is_one_everywhere(nlp):
 def test_events_an_aircraft_hit_is_no_air_strike(nlp, text, etype):
     events, _ = read(nlp, text)
     assert [e["type"] for e in events if e["type"] in ("attack", "airstrike")] == [etype], events
+
+
+@pytest.mark.parametrize("text,never", [
+    ("Elders called on the government to negotiate with the kidnappers, a spokesman said.", "negotiation"),
+    ("The governor urged residents to evacuate the low-lying districts.", "evacuation"),
+    ("The mediators asked both sides to sign the truce by Friday.", "agreement"),
+])
+def test_events_what_a_call_asks_for_has_not_happened(nlp, text, never):
+    events, _ = read(nlp, text)
+    assert never not in {e["type"] for e in events}, events

@@ -66,6 +66,7 @@ class TriggerFinder:
         nr = lex["not_real"]
         self.hypothetical = frozenset(nr["hypothetical"])
         self.unreal = frozenset(nr["unreal"])
+        self.wishes = frozenset(nr.get("wishes") or ())
         self.figurative = frozenset(w for w in nr["figurative"] if " " not in w)
         self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
         self.strings = nlp.vocab.strings
@@ -177,6 +178,9 @@ class TriggerFinder:
             markers = {c.lower_ for c in head_verb.children if c.dep_ in ("aux", "mark")}
             if markers & self.hypothetical:
                 return False
+            if head_verb.dep_ == "xcomp" and head_verb.head.lemma_.lower() in self.wishes:
+                return False                              # "called on the government to negotiate",
+                # "asked both sides to sign the truce": what is wished has not happened
         if sent[0].lower_ == "if" or lows & self.unreal:
             return False
         if lows & self.figurative and self._arguments(tok) & self.figurative:
