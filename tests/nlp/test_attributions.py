@@ -135,16 +135,24 @@ def test_attributions_what_a_participle_announces_is_no_source(nlp):
     text = ("After a first toll of 12 soldiers and three civilians announced on Monday, the army raised the "
             "number of soldiers killed in the ambush to 20 on Tuesday.")
     events, _ = read(nlp, text, dt.date(2022, 6, 9))
-    assert not any("civilians" in (src or "") for src, _ in stances(events)), stances(events)
+    got = stances(events)
+    assert events and not any("civilians" in (src or "") for src, _ in got), got
 
 
 @pytest.mark.parametrize("text,source", [
     ("The army raised the toll to 30 soldiers killed in the ambush, in a statement on Tuesday. The statement "
      "also said the attackers fled.", "The army"),
-    ("The army updated the figures to include 14 soldiers killed in the raid in a statement. The "
-     "statement said the gunmen also killed two villagers.", "The army"),
+    ("The army raised the toll to include 30 soldiers in a statement on Tuesday. The statement said the "
+     "gunmen also killed two villagers.", "The army"),
 ])
-def test_attributions_the_statement_is_its_issuer_s_far_up_the_clause(nlp, text, source):
+def test_attributions_the_statement_is_its_issuer_s_up_the_clause(nlp, text, source):
     events, _ = read(nlp, text, dt.date(2022, 6, 9))
     got = stances(events)
     assert (source, "reports") in got and ("statement", "reports") not in got, got
+
+
+def test_attributions_a_participle_on_a_noun_is_no_issuer_s_act(nlp):
+    text = ("The rebels rejected the figures published in a statement on Monday. The statement said soldiers "
+            "killed 40 fighters in the hills.")
+    events, _ = read(nlp, text, dt.date(2022, 6, 9))
+    assert not any(src == "The rebels" for src, _ in stances(events)), stances(events)

@@ -247,7 +247,7 @@ def test_events_harassment_is_a_threat(nlp, text, perpetrator):
 
 
 def test_events_a_harassment_charge_is_no_event(nlp):
-    events, _ = read(nlp, "The former officer was convicted of harassment of a court clerk on Tuesday.")
+    events, _ = read(nlp, "A jury found the landlord guilty of harassment after a two-week trial.")
     assert not [e for e in events if e["type"] == "threat"]
 
 
@@ -258,6 +258,7 @@ def test_events_a_harassment_charge_is_no_event(nlp):
      "Gao", "Kidal"),
 ])
 def test_events_a_place_described_is_not_the_scene_of_what_its_sentence_tells(nlp, text, place, not_place):
+    # (a name read as a place once is one everywhere, so the described town is a place here)
     events, _ = read(nlp, text)
     later = [e for e in events if text.index(". ") < e["mentions"][0][0]]
     assert later, events
@@ -266,14 +267,14 @@ def test_events_a_place_described_is_not_the_scene_of_what_its_sentence_tells(nl
 
 
 def test_events_a_name_read_as_a_place_once_is_one_everywhere(nlp):
-    text = "Government forces shelled the town of Saraqib on Monday. Barrels of gas fell on Saraqib at night."
+    text = "Government forces shelled the town of Kidal on Monday. Rockets landed on Kidal at night."
     doc = nlp(text)
-    (saraqib,) = [p for p in doc._.wl_places if p.name == "Saraqib"]
-    assert [text[s:e] for s, e in saraqib.mentions] == ["Saraqib", "Saraqib"]
+    (kidal,) = [p for p in doc._.wl_places if p.name == "Kidal"]
+    assert [text[s:e] for s, e in kidal.mentions] == ["Kidal", "Kidal"]
 
 
 @pytest.mark.parametrize("text,etype", [
-    ("A military helicopter was shot down near the border on Monday, killing its crew of three.", "attack"),
+    ("An army transport plane was shot down over the hills, killing its crew of three.", "attack"),
     ("Rebels shot down a government jet over the valley on Friday.", "attack"),
     ("Militia fighters attacked a drone with rifles outside the base.", "attack"),
     ("Helicopters attacked the village on Sunday, killing four farmers.", "airstrike"),
@@ -291,3 +292,8 @@ def test_events_an_aircraft_hit_is_no_air_strike(nlp, text, etype):
 def test_events_what_a_call_asks_for_has_not_happened(nlp, text, never):
     events, _ = read(nlp, text)
     assert never not in {e["type"] for e in events}, events
+
+
+def test_events_a_place_that_is_where_it_happened_stays_the_scene(nlp):
+    events, _ = read(nlp, "Mosul is where a car bomb killed 20 people on Friday.")
+    assert any(p["name"] == "Mosul" for e in events for p in e["places"]), events

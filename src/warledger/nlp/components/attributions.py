@@ -167,7 +167,7 @@ class AttributionReader:
             if t.lemma_.lower() != np.lemma_.lower():
                 continue
             verb = t.head.head if t.dep_ == "pobj" else t.head
-            for _ in range(6):                              # "updated the toll to include ... in a statement"
+            for _ in range(4):                              # "raised the toll to include ... in a statement"
                 if any(c.dep_ in SUBJECTS for c in verb.children) or verb.dep_ not in _CLIMB or verb.head is verb:
                     break
                 verb = verb.head
@@ -382,7 +382,7 @@ class AttributionReader:
         ev.status = status_of([a["stance"] for a in atts if a["source"] is not None or len(atts) == 1])
 
 
-_CLIMB = ("xcomp", "advcl", "conj", "pcomp", "prep", "pobj", "dobj", "acl")
+_CLIMB = ("xcomp", "advcl", "conj", "pcomp", "prep", "pobj")   # not through a participle on a noun
 
 
 def _foreign_stance(text: str) -> tuple[str | None, bool]:

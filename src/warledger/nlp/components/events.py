@@ -548,7 +548,7 @@ class EventExtractor:
                     continue
                 if self._in_clauses(ctx, span.root, heads, group) or (
                         clause_head(span.root).i not in other_heads and span.root.i not in ctx.carved
-                        and not self._described(span.root)):
+                        and not self._described(span.root, group)):
                     (anchors if self._anchor(span.root) or self._origin(span.root) else out).append(rec)
         out = out or anchors
         countries = {p.place.country for p in out if p.place is not None and p.level != "country"}
@@ -590,10 +590,19 @@ class EventExtractor:
             return True
         return prep.lower_ == "of" and prep.head.lower_ in self.directions
 
-    def _described(self, tok: Token) -> bool:
-        """The place is the subject of a verb describing it ("X is near Y", "X lies on the
-        border"): what the clause says is where it is, not what happened there."""
-        return tok.dep_ == "nsubj" and tok.head.lemma_.lower() in self.describing
+    def _described(self, tok: Token, group: list[Trigger]) -> bool:
+        """The place is the subject of a verb describing it, and what happened is told in a
+        clause on another place named there ("X is near Y, where gunmen struck", "X lies north
+        of Y, where ..."): the event is Y's, not X's ("X is where a bomb killed 20" stays X's)."""
+        if tok.dep_ != "nsubj" or tok.head.lemma_.lower() not in self.describing:
+            return False
+        doc = tok.doc
+        places = {i for sp in doc.spans.get("wl_places", []) for i in range(sp.start, sp.end)}
+        for t in group:
+            head = clause_head(t.token)
+            if head.dep_ in ("relcl", "acl") and head.head.i != tok.i and head.head.i in places:
+                return True
+        return False
 
     def _origin(self, tok: Token) -> bool:
         """A place that says where people come from: "herders from Jonglei state", "fighters from

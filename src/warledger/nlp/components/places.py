@@ -134,6 +134,8 @@ class PlaceRecognizer:
         self.feature_words = self.admin1 | self.admin2 | self.camp | self.airport
         self.preps = frozenset(lex["place_prepositions"])
         self.pair_words = frozenset(lex["pair_words"])
+        self.strike_cues = frozenset(lex["strike_cues"])
+        self.kind_nouns = frozenset(lex["kind_nouns"])
         self.nouns_of = frozenset(lex["place_nouns_of"])
         self.stop = frozenset(nlp.Defaults.stop_words) | calendar_words() | frozenset(lex["directions"])
         self.directions = frozenset(lex["directions"])
@@ -234,22 +236,6 @@ class PlaceRecognizer:
             return "admin1"
         return None
 
-    def _in_division_after(self, t: _Toks, b: int, cands: list[Place]) -> bool:
-        """"X, Central Java", "X, Kenya": after a comma, a province or country holding one of the
-        name's candidates (the longest name of capitals there, up to four words)."""
-        if not cands or b + 1 >= len(t.words) or t.words[b] != "," or not t.caps[b + 1]:
-            return False
-        end = b + 1
-        while end < len(t.words) and end - b <= 4 and t.caps[end]:
-            end += 1
-        for k in range(end, b + 1, -1):
-            for d in self.gaz.lookup(t.name(b + 1, k), fuzzy=False):
-                if d.level == "country" and any(c.country == d.country for c in cands):
-                    return True
-                if d.level == "admin1" and any(c.country == d.country and c.admin1 == d.admin1 for c in cands):
-                    return True
-        return False
-
     def _is_country(self, name: str) -> bool:
         return any(c.level == "country" for c in self.gaz.lookup(name, fuzzy=False))
 
@@ -338,16 +324,14 @@ class PlaceRecognizer:
         ents = self._ents(t, a, b)
         single = b - a == 1
         if "NORP" in ents and not self._sizeable(t.name(a, b)) and not (
-                not single and self._admin_after(t, a, b) == "admin1" and any(c.level == "admin1" for c in cands)
-        ) and not self._in_division_after(t, b, cands):
+                not single and self._admin_after(t, a, b) == "admin1" and any(c.level == "admin1" for c in cands)):
             return False                                           # demonyms are never places, but a
-            # province's name of two words before "province" or "region" is ("Sistan Baluchistan region"),
-            # and so is a town's before the province or country it lies in ("X, Central Java")
+            # province's name of two words before "province" or "region" is ("Sistan Baluchistan region")
         hashtag = self._hashtag(t, a)
         place_ent = bool(ents & _PLACE_ENTS)
         if single and not hashtag:
-            if (self._stopped(t, a) or t.lower[a] in self.feature_words or t.lower[a] in self.landforms
-                    or t.lower[a] in self.nouns_of):
+            if self._stopped(t, a) or t.lower[a] in self.feature_words or t.lower[a] in self.landforms or (
+                    t.lower[a] in self.kind_nouns and self._admin_after(t, a, b) is None):
                 return False                                       # "Camp", "Province", "Peninsula", "Town" alone
             if (t.pos[a] not in _NAME_POS and not place_ent
                     and (t.sent_start[a] or not self._sizeable(t.words[a]))):
@@ -387,7 +371,14 @@ class PlaceRecognizer:
                 c.level == "admin1" and c.size >= _BIG and (code or not c.alias) for c in cands):
             return True                                            # nor a big province by a whole name or its code:
             # "KwaZulu-Natal", "the NSW government" (one word alone, "Centre", still needs one)
-        return self._cue_before(t, a, b)
+        return self._cue_before(t, a, b) or (not fuzzy and self._struck(t, a, b, ents))
+
+    def _struck(self, t: _Toks, a: int, b: int, ents: set[str]) -> bool:
+        """"Rockets hit X", "jets pounded X": a strike verb right before the name (not a person's
+        name, nor a possessive: "raided X's home")."""
+        if a == 0 or t.lower[a - 1] not in self.strike_cues or "PERSON" in ents:
+            return False
+        return not (b < len(t.words) and t.lower[b] in ("'s", "’s"))
 
     # ---------------------------------------------------------- runs
     def _joiner(self, t: _Toks, j: int) -> bool:
@@ -693,8 +684,8 @@ class PlaceRecognizer:
         return sorted(mentions + added, key=lambda m: m.start) if added else mentions
 
     def _repeated(self, t: _Toks, runs: list[tuple[int, int]], mentions: list[Mention]) -> list[Mention]:
-        """A name read as a place once is a place wherever the story writes it alone ("barrels
-        fell on X" after "the town of X"): a run of capitals that is exactly the name of a
+        """A name read as a place once is a place wherever the story writes it alone ("rockets
+        landed on X" after "the village of X"): a run of capitals that is exactly the name of a
         mention found by its own evidence, not fuzzily and not as a common word, and is no
         person's name there, becomes a mention with the same candidates."""
         sure = {t.name(*m.tokens): m for m in mentions
@@ -706,7 +697,7 @@ class PlaceRecognizer:
         for a, b in runs:
             m = sure.get(t.name(a, b))
             if (m is None or covered.intersection(range(a, b)) or "PERSON" in self._ents(t, a, b)
-                    or "PROPN" not in t.pos[a:b]):
+                    or "PROPN" not in t.pos[a:b] or not self._may_be_place(t, a, b) or self._group(t, a, b)):
                 continue
             added.append(self._mention(t, a, b, list(m.candidates), False))
         return sorted(mentions + added, key=lambda m: m.start) if added else mentions
