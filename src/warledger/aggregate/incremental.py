@@ -41,11 +41,19 @@ class Source(Protocol):
 
 def linked(g: _Grouper, a: _Prepared, b: _Prepared) -> bool:
     """Whether the grouping could ever relate the two events (see the module's docstring)."""
+    k = (a.e.key, b.e.key) if a.e.key < b.e.key else (b.e.key, a.e.key)
+    got = g._linked.get(k)
+    if got is None:
+        got = g._linked[k] = _linked(g, a, b)
+    return got
+
+
+def _linked(g: _Grouper, a: _Prepared, b: _Prepared) -> bool:
     if not g.reach(a, b):
         return False
     s, c, _ = evidence(a.e, b.e, a.story, b.story, None, say=False)
     pa, pb = a.story.actors, b.story.actors
-    return enough(a.e, b.e, s, c, bool(pa and pb and not (pa & pb)))
+    return enough(a.e, b.e, s, c, bool(pa and pb and not (pa & pb)), (a.dclass, b.dclass, a.low, b.low))
 
 
 def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> dict[str, set[str]]:
