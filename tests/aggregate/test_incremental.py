@@ -505,7 +505,7 @@ def test_updates_and_rebuilds_collect_garbage_less_often_and_restore_the_pace():
     assert gc.get_threshold() == before
 
 
-# ---------------------------------------------------------------- grouping by link-connected components
+# ---------------------------------------------------------------- a region of unrelated clusters
 
 def _shifted(docs: list[list[EventRecord]], days: int, tag: str) -> list[list[EventRecord]]:
     """The same made-up documents, ``days`` later and under other keys: a cluster nothing of the
@@ -518,33 +518,6 @@ def _shifted(docs: list[list[EventRecord]], days: int, tag: str) -> list[list[Ev
             date_start=e.date_start + dt.timedelta(days=days) if e.date_start else None,
             date_end=e.date_end + dt.timedelta(days=days) if e.date_end else None) for e in d])
     return out
-
-
-def _adjacency(helper, events):
-    from warledger.aggregate.incremental import links
-    return links(helper, events, events)
-
-
-@pytest.mark.parametrize("seed", [3, 11, 29])
-def test_grouping_each_link_connected_component_alone_is_the_whole_grouping(seed):
-    from warledger.aggregate.incremental import components, grouped
-    rng = random.Random(seed)
-    docs = random_events(rng, 90)
-    events = [prepare(e) for d in docs for e in d]
-    whole = _Grouper(prepared=events)
-    helper = _Grouper(prepared=[], rarity=whole.rarity)
-    adjacency = _adjacency(helper, events)
-    region = {p.e.key: p for p in events}
-    parts = components(region, adjacency)
-    assert len(parts) > 1 and max(len(p) for p in parts) > 2     # several components, some of several events
-    assert sorted(k for p in parts for k in p) == sorted(region)
-    full = sorted(tuple(sorted(m.key for m in g)) for g in whole.build())
-    done: dict = {}
-    assert sorted(grouped(region, adjacency, helper, done)) == full
-    assert len(done) == len(parts)
-    # a second time, every component's groups are those kept (none grouped again)
-    done = {k: list(v) for k, v in done.items()}
-    assert sorted(grouped(region, adjacency, _Grouper(prepared=[], rarity=whole.rarity), done)) == full
 
 
 def test_settling_a_region_of_two_unrelated_clusters_regroups_as_a_full_grouping():

@@ -93,66 +93,16 @@ def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> 
     return out
 
 
-def components(keys: Iterable[str], adjacency: dict[str, set[str]]) -> list[list[str]]:
-    """The link-connected components of ``keys`` (``adjacency``: each key's linked keys, within
-    them or not: those outside are not followed), each sorted, in the order of their first keys."""
-    keys = set(keys)
-    seen: set[str] = set()
-    out = []
-    for k in sorted(keys):
-        if k in seen:
-            continue
-        seen.add(k)
-        todo, part = [k], []
-        while todo:
-            x = todo.pop()
-            part.append(x)
-            for y in adjacency.get(x, ()):
-                if y in keys and y not in seen:
-                    seen.add(y)
-                    todo.append(y)
-        out.append(sorted(part))
-    return out
-
-
-def grouped(region: dict[str, _Prepared], adjacency: dict[str, set[str]], helper: _Grouper,
-            done: dict[frozenset[str], list[tuple[str, ...]]] | None = None) -> list[tuple[str, ...]]:
-    """The groups of a full grouping of ``region``, one link-connected component at a time
-    (``adjacency``: every link among the region's events): the grouping only relates linked
-    events, so each component groups alone as it groups among the others. ``done``: the groups of
-    components grouped before, by members (a component whose members did not change is not
-    grouped again; what is grouped here is added)."""
-    done = {} if done is None else done
-    out: list[tuple[str, ...]] = []
-    for part in components(region, adjacency):
-        key = frozenset(part)
-        got = done.get(key)
-        if got is None:
-            if len(part) == 1:
-                got = [(part[0],)]
-            else:
-                grouper = _Grouper(prepared=[region[k] for k in part], rarity=helper.rarity)
-                grouper.share(helper)         # one rarity: what was weighed before still holds
-                got = [tuple(sorted(m.key for m in g)) for g in grouper.build()]
-            done[key] = got
-        out.extend(got)
-    return out
-
-
 def settle(seeds: set[str], source: Source, dirty: set[str] | None = None
            ) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], dict[str, _Prepared]]:
     """Regroup what ``seeds`` can reach: (the region's groups before, its groups after, its
     events). ``dirty``: events whose links or weights changed (the seeds are): a group holding
-    one is taken as changed even when its members are the same. The region is grouped one
-    link-connected component at a time (``grouped``), and a component whose members did not
-    change since the last round is not grouped again."""
+    one is taken as changed even when its members are the same."""
     dirty = set(dirty or ()) | set(seeds)
     region: dict[str, _Prepared] = {}
     old: dict[str, tuple[str, ...]] = {}          # a member → its group before
     scanned: set[str] = set()
     helper = _Grouper(prepared=[], rarity=source.rarity)
-    adjacency: dict[str, set[str]] = {}           # every link among the region's events
-    done: dict[frozenset[str], list[tuple[str, ...]]] = {}
 
     def pull(keys: set[str]) -> None:
         keys = keys - old.keys()
@@ -165,16 +115,6 @@ def settle(seeds: set[str], source: Source, dirty: set[str] | None = None
         if need:
             region.update(source.prepared(need))
 
-    def link_new() -> None:
-        fresh = [region[k] for k in sorted(region.keys() - adjacency.keys())]
-        if not fresh:
-            return
-        for k, ks in links(helper, fresh, region.values()).items():
-            ks = ks & region.keys()
-            adjacency.setdefault(k, set()).update(ks)
-            for x in ks:
-                adjacency.setdefault(x, set()).add(k)
-
     frontier = set(seeds)
     new_groups: list[tuple[str, ...]] = []
     while frontier:
@@ -185,9 +125,11 @@ def settle(seeds: set[str], source: Source, dirty: set[str] | None = None
         found = links(helper, batch, near.values())
         scanned |= frontier
         pull({k for ks in found.values() for k in ks})       # whole groups only: a part would regroup otherwise
-        link_new()
+        grouper = _Grouper(prepared=list(region.values()), rarity=source.rarity)
+        grouper.share(helper)                 # one rarity: what was weighed before still holds
+        built = grouper.build()
         before = set(old.values())
-        new_groups = grouped(region, adjacency, helper, done)
+        new_groups = [tuple(sorted(m.key for m in g)) for g in built]
         frontier = set()
         for g in new_groups:
             if g not in before or dirty.intersection(g):
