@@ -503,3 +503,44 @@ def test_updates_and_rebuilds_collect_garbage_less_often_and_restore_the_pace():
         work()
     assert seen == [GC_THRESHOLD]
     assert gc.get_threshold() == before
+
+
+# ---------------------------------------------------------------- a region of unrelated clusters
+
+def _shifted(docs: list[list[EventRecord]], days: int, tag: str) -> list[list[EventRecord]]:
+    """The same made-up documents, ``days`` later and under other keys: a cluster nothing of the
+    original can link to."""
+    import dataclasses
+    out = []
+    for d in docs:
+        out.append([dataclasses.replace(
+            e, key=f"{tag}{e.key}", document=f"{tag}{e.document}",
+            date_start=e.date_start + dt.timedelta(days=days) if e.date_start else None,
+            date_end=e.date_end + dt.timedelta(days=days) if e.date_end else None) for e in d])
+    return out
+
+
+def test_settling_a_region_of_two_unrelated_clusters_regroups_as_a_full_grouping():
+    """Two clusters a year apart: a new document in one regroups that one alone, and the region's
+    groups, each cluster's grouped alone, are those of grouping everything at once."""
+    rng = random.Random(7)
+    first = random_events(rng, 60)
+    second = _shifted(random_events(random.Random(8), 60), 400, "x")
+    docs = first + second
+    events = {p.e.key: p for p in (prepare(e) for d in docs for e in d)}
+    rarity = _Grouper(prepared=list(events.values())).rarity
+    full = sorted(tuple(sorted(m.key for m in g)) for g in _Grouper(prepared=list(events.values()), rarity=rarity).build())
+    # the ledger grouped as it is, but for one document of each cluster left out, then settled back
+    late = {e.key for e in first[5]} | {e.key for e in second[5]}
+    kept = [p for k, p in events.items() if k not in late]
+    groups = {k: g for g in (tuple(sorted(m.key for m in g)) for g in _Grouper(prepared=kept, rarity=rarity).build())
+              for k in g}
+    source = MemorySource(events, groups, rarity)
+    before, after, region = settle(set(late), source)
+    source.apply(before, after)
+    assert sorted({source.group_of.get(k, (k,)) for k in events}) == full
+    # one cluster's new document alone regroups nothing of the other
+    source = MemorySource(events, {k: g for k, g in groups.items()}, rarity)
+    only = {e.key for e in first[5]}
+    before, after, region = settle(only, source)
+    assert region and not any(k.startswith("x") for k in region)

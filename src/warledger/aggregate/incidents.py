@@ -522,23 +522,26 @@ def _bare(e: EventRecord) -> bool:
     return e.date_start is None and e.best is None and e.low is None and e.high is None and not e.places
 
 
-def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = False) -> bool:
+def enough(a: EventRecord, b: EventRecord, s: float, c: float, disagree: bool = False,
+           classes: tuple[int, int, bool, bool] | None = None) -> bool:
     """Whether evidence (story ``s``, setting ``c``) is enough for these two events: two precise
     events need a little; when either is of low precision, or their perpetrators disagree (who
     did it is what reports and readings disagree on most), or each names a different day, the story
     itself must say it; two events of one report need nothing against them (the same report is
     the evidence) and one of the two on the map (or naming no place): the one that joins through
-    the other must be (``_Grouper.attach``)."""
+    the other must be (``_Grouper.attach``). ``classes``: (``date_class`` of each, ``is_low`` of
+    each) when known already (``_Prepared``)."""
+    da, db, la, lb = classes or (date_class(a), date_class(b), is_low(a), is_low(b))
     if disagree and s < NEED_STORY and not (a.document == b.document and (_bare(a) or _bare(b))):
         return False
     if (a.precision == b.precision == "day" and a.date_start and b.date_start and a.date_start != b.date_start
             and s < NEED_STORY):
         return False                      # each report names its day, and they differ: the story must say it is one
-    if a.document != b.document and {date_class(a), date_class(b)} == {0, 1} and s < NEED_STORY:
+    if a.document != b.document and {da, db} == {0, 1} and s < NEED_STORY:
         return False                      # a day beside a whole month: which day of it, the story must say
     if a.document == b.document:          # one report telling one happening twice, nothing against it
         return s >= SAME_REPORT and s + c >= NEED_SAME and (_placed_or_nameless(a) or _placed_or_nameless(b))
-    if is_low(a) or is_low(b):
+    if la or lb:
         return s >= NEED_LOW and s + c >= NEED_LOW + 0.5
     return s + c >= NEED_PRECISE
 
@@ -613,6 +616,7 @@ class _Grouper:
         self._near: dict[tuple[str, str], bool] = {}
         self._score: dict[tuple[str, str], tuple[float, float, bool]] = {}
         self._sigs: dict[str, frozenset[str]] = {}
+        self._linked: dict[tuple[str, str], bool] = {}     # ``incremental.linked``, by pair
         self.joined: dict[str, tuple[str, str]] = {}       # event → (how it joined, the member it matched)
         self.stage = "precise"
 
@@ -649,13 +653,14 @@ class _Grouper:
 
     def enough(self, a: _Prepared, b: _Prepared, s: float, c: float) -> bool:
         pa, pb = a.story.actors, b.story.actors
-        return enough(a.e, b.e, s, c, bool(pa and pb and not (pa & pb)))
+        return enough(a.e, b.e, s, c, bool(pa and pb and not (pa & pb)), (a.dclass, b.dclass, a.low, b.low))
 
     def share(self, other: _Grouper) -> None:
         """Take ``other``'s caches of distances, pre-filters and scores (and keep adding to
         them): the two must weigh by one rarity."""
         assert other.rarity is self.rarity
         self._near, self._score, self._sigs = other._near, other._score, other._sigs
+        self._linked = other._linked
 
     def _sig(self, p: _Prepared) -> frozenset[str]:
         got = self._sigs.get(p.e.key)

@@ -41,11 +41,19 @@ class Source(Protocol):
 
 def linked(g: _Grouper, a: _Prepared, b: _Prepared) -> bool:
     """Whether the grouping could ever relate the two events (see the module's docstring)."""
+    k = (a.e.key, b.e.key) if a.e.key < b.e.key else (b.e.key, a.e.key)
+    got = g._linked.get(k)
+    if got is None:
+        got = g._linked[k] = _linked(g, a, b)
+    return got
+
+
+def _linked(g: _Grouper, a: _Prepared, b: _Prepared) -> bool:
     if not g.reach(a, b):
         return False
     s, c, _ = evidence(a.e, b.e, a.story, b.story, None, say=False)
     pa, pb = a.story.actors, b.story.actors
-    return enough(a.e, b.e, s, c, bool(pa and pb and not (pa & pb)))
+    return enough(a.e, b.e, s, c, bool(pa and pb and not (pa & pb)), (a.dclass, b.dclass, a.low, b.low))
 
 
 def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> dict[str, set[str]]:
@@ -54,10 +62,11 @@ def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> 
     for q in list(others) + list(events):
         if q.window is not None:
             pool.setdefault((q.family, (q.window[1] - q.window[0]).bit_length()), {})[q.e.key] = q
-    by_family: dict[str, list[tuple[int, list[int], list[_Prepared], _Bands]]] = {}
+    by_family: dict[str, list[tuple]] = {}
     for (fam, tier), qs in pool.items():
         rows = sorted(qs.values(), key=lambda q: q.window[0])
-        by_family.setdefault(fam, []).append((tier, [q.window[0] for q in rows], rows, _Bands([q.best for q in rows])))
+        by_family.setdefault(fam, []).append((tier, [q.window[0] for q in rows], rows, _Bands([q.best for q in rows]),
+                                              np.array([q.window[1] for q in rows]), [g._sig(q) for q in rows]))
     out: dict[str, set[str]] = {p.e.key: set() for p in events}
     for p in events:
         if p.window is None:
@@ -68,15 +77,14 @@ def links(g: _Grouper, events: list[_Prepared], others: Iterable[_Prepared]) -> 
             parts = signature_parts(p)
             strong = frozenset(h for h, k in parts.items() if k in STRONG_KINDS)
             story = frozenset(h for h, k in parts.items() if k in STORY_KINDS)
-        for tier, starts, rows, bands in by_family.get(p.family, ()):
+        for tier, starts, rows, bands, ends, sigs in by_family.get(p.family, ()):
             i = bisect.bisect_left(starts, p.window[0] - (1 << tier))
             end = bisect.bisect_right(starts, p.window[1])
             if end <= i:
                 continue
-            for j in np.flatnonzero(bands.within(p.best, i, end)).tolist():
-                q = rows[i + j]
-                theirs = g._sig(q)
-                if q.e.key == p.e.key or mine.isdisjoint(theirs):
+            for j in np.flatnonzero(bands.within(p.best, i, end) & (ends[i:end] >= p.window[0])).tolist():
+                q, theirs = rows[i + j], sigs[i + j]
+                if mine.isdisjoint(theirs) or q.e.key == p.e.key:
                     continue
                 if strong is not None and strong.isdisjoint(theirs) and len(story & theirs) < 2:
                     continue
