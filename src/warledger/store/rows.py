@@ -61,13 +61,14 @@ def _details(conn, ids: list[int], *, spans: bool = True, names=None) -> dict[in
     if names is not None:
         places, actors = names
         for ev, pid in conn.execute(select(EventPlaceRow.event_id, EventPlaceRow.place_id)
-                                    .where(among(EventPlaceRow.event_id))):
+                                    .where(among(EventPlaceRow.event_id)).order_by(EventPlaceRow.id)):
             if (d := skip(ev)) is not None:
                 d["places"].append(places[pid])
         nobody = (None, None, None, None)
         cols = [EventActorRow.event_id, EventActorRow.actor_id, EventActorRow.name, EventActorRow.role] + (
             [EventActorRow.mentions] if spans else [])
-        for ev, aid, name, role, *mentions in conn.execute(select(*cols).where(among(EventActorRow.event_id))):
+        for ev, aid, name, role, *mentions in conn.execute(select(*cols).where(among(EventActorRow.event_id))
+                                                           .order_by(EventActorRow.id)):
             if (d := skip(ev)) is not None:
                 kind, inter, rid, cc = actors.get(aid, nobody) if aid is not None else nobody
                 d["actors"].append({"name": name, "role": role, "kind": kind, "inter": inter, "id": rid,
@@ -76,7 +77,8 @@ def _details(conn, ids: list[int], *, spans: bool = True, names=None) -> dict[in
         for ev, name, gid, cc, admin1, lat, lon, level, precision in conn.execute(
                 select(EventPlaceRow.event_id, PlaceRow.name, PlaceRow.geonameid, PlaceRow.country, PlaceRow.admin1,
                        PlaceRow.lat, PlaceRow.lon, PlaceRow.level, PlaceRow.precision)
-                .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(among(EventPlaceRow.event_id))):
+                .join(PlaceRow, PlaceRow.id == EventPlaceRow.place_id).where(among(EventPlaceRow.event_id))
+                .order_by(EventPlaceRow.id)):
             if (d := skip(ev)) is not None:
                 d["places"].append({"name": name, "geonameid": gid, "country": cc, "admin1": admin1, "lat": lat,
                                     "lon": lon, "level": level, "precision": precision})
@@ -84,7 +86,7 @@ def _details(conn, ids: list[int], *, spans: bool = True, names=None) -> dict[in
                 ActorRow.registry_id, ActorRow.country] + ([EventActorRow.mentions] if spans else [])
         for ev, name, role, kind, inter, rid, cc, *mentions in conn.execute(
                 select(*cols).outerjoin(ActorRow, ActorRow.id == EventActorRow.actor_id)
-                .where(among(EventActorRow.event_id))):
+                .where(among(EventActorRow.event_id)).order_by(EventActorRow.id)):
             if (d := skip(ev)) is not None:
                 d["actors"].append({"name": name, "role": role, "kind": kind, "inter": inter, "id": rid,
                                     "country": cc, "mentions": mentions[0] if mentions else None})
@@ -218,7 +220,7 @@ def iter_flat_events(engine: Engine, *, types: str | None = None, since=None, un
                 who: dict[int, list[tuple]] = {}
                 for ev, aid, name, role in conn.execute(
                         select(EventActorRow.event_id, EventActorRow.actor_id, EventActorRow.name, EventActorRow.role)
-                        .where(among(EventActorRow.event_id))).all():
+                        .where(among(EventActorRow.event_id)).order_by(EventActorRow.id)).all():
                     who.setdefault(ev, []).append((name, role, *(actors.get(aid, nobody) if aid is not None else nobody)))
                 low = dict(conn.execute(select(FatalityRow.event_id, FatalityRow.low)
                                         .where(among(FatalityRow.event_id)).order_by(FatalityRow.id)).all())
