@@ -189,3 +189,18 @@ def test_publication_date_written_in_another_language(line, day):
     from warledger.structure.dates import find_dates
 
     assert [d for d, _, _ in find_dates(line)] == [day]
+
+
+def test_reading_other_languages_leaves_the_shared_gazetteer_unchanged():
+    """Pipelines of one process share the gazetteer: reading articles in other languages (which
+    add provinces by their names in the language to what a name finds) must not change what a
+    name finds for the next English article."""
+    from warledger.nlp.pipeline import load_pipeline
+    gaz = load_pipeline().get_pipe("warledger_places").gaz      # the one every pipeline holds
+    names = ["Mali", "Gao", "Aleppo", "Idlib", "Kharkiv", "Kunduz"]
+    before = {(n, f): [p.id for p in gaz.lookup(n, fuzzy=f)] for n in names for f in (False, True)}
+    for lang in sorted(CASES):
+        case = CASES[lang]
+        list(extract_documents([Document(text=case["text"], id=f"test-{lang}", published=case["published"])],
+                               Settings(languages=())))
+    assert {(n, f): [p.id for p in gaz.lookup(n, fuzzy=f)] for n in names for f in (False, True)} == before

@@ -102,3 +102,18 @@ def test_gazetteer_finds_names_written_with_or_without_a_doubled_consonant():
     g = Gazetteer()
     assert any(p.country == "SY" and p.population > 100_000 for p in g.lookup("Raqa"))
     assert g.lookup("Raqa", fuzzy=False) == []            # only as a fuzzy match: context must confirm it
+
+
+@pytest.mark.parametrize("fuzzy", [True, False])
+def test_lookup_hands_each_caller_its_own_list(fuzzy):
+    """A caller that edits the candidates it got (a language's pipeline filtering them) must not
+    change what the next caller, in any pipeline of the process, gets for that name."""
+    gaz = open_gazetteer()
+    first = gaz.lookup("Timbuktu", fuzzy=fuzzy)
+    assert first
+    expected = [p.id for p in first]
+    first.clear()
+    again = gaz.lookup("Timbuktu", fuzzy=fuzzy)
+    assert [p.id for p in again] == expected
+    again.append(again[0])
+    assert [p.id for p in gaz.lookup("Timbuktu", fuzzy=fuzzy)] == expected

@@ -134,7 +134,7 @@ class NameFinder:
         for form in self.forms(text):
             hit = self.gaz.lookup(form, fuzzy=False)
             # a province by its name in the language, when the gazetteer holds it under others
-            hit += [p for p in admin1_named(form, self.cues.language)
+            hit = hit + [p for p in admin1_named(form, self.cues.language)
                     if not any(h.level == "admin1" and h.country == p.country for h in hit)]
             cc = country_code(form, self.cues.language)
             if cc:

@@ -582,7 +582,7 @@ class Gazetteer:
     def lookup(self, name: str, *, fuzzy: bool = True) -> list[Place]:
         hit = self._cache.get((name, fuzzy))
         if hit is not None:
-            return hit
+            return list(hit)         # (see the end)
         key = name_key(name)
         exact = self._cache.get((name, False)) if fuzzy else None
         if exact is None:
@@ -620,7 +620,7 @@ class Gazetteer:
         if len(self._cache) > _CACHE_MAX:
             self._cache.clear()
         self._cache[(name, fuzzy)] = found
-        return found
+        return list(found)          # a copy: a caller that edits its candidates edits no other's
 
     def _kind(self, alias: int) -> dict[str, list[Place]]:
         """Every name of one kind (abbreviations, demonyms: a few thousand rows), read once."""
