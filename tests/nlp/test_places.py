@@ -50,6 +50,15 @@ def test_places_capitalised_common_words_are_not_places(nlp, text):
 @pytest.mark.parametrize("text,unknown,locator", [
     ("Fighters withdrew from Jaramana & Tell Sawsanit in south Damascus on Friday.", "Tell Sawsanit", "Jaramana"),
     ("Shelling hit the village of Khirbet Umm Zaytuna near Homs, residents said.", "Khirbet Umm Zaytuna", "Homs"),
+    # an apposition whose noun is a kind of place
+    ("Mortars landed in Zaydiyat, a Homs neighbourhood, on Monday.", "Zaydiyat", "Homs"),
+    ("Mortars landed in Zaydiyat, a small village near Homs, on Monday.", "Zaydiyat", "Homs"),
+    ("Mortars landed in Zaydiyat, the largest suburb of Homs, on Monday.", "Zaydiyat", "Homs"),
+    # "Z, near Y"
+    ("Mortars landed in Zaydiyat, near Homs, on Monday.", "Zaydiyat", "Homs"),
+    # a name located once is located wherever the story names it, and so is a name beside it
+    ("Families fled from Zaydiyat and Qusour on Sunday. Mortars landed in Zaydiyat, a Homs neighbourhood, "
+     "on Monday.", "Qusour", "Homs"),
 ])
 def test_places_unknown_toponym_located_by_context(nlp, text, unknown, locator):
     found = places(nlp, text)
@@ -57,6 +66,22 @@ def test_places_unknown_toponym_located_by_context(nlp, text, unknown, locator):
     rec, loc = found[unknown], found[locator]
     assert rec.place is None and rec.precision == "near"
     assert km(rec.lat, rec.lon, loc.lat, loc.lon) < 1
+
+
+@pytest.mark.parametrize("text", ["Mortars landed in the village of Zaydiyat in central Syria on Monday, "
+                                  "residents of Homs said.",
+                                  "Mortars landed in Zaydiyat in Syria, the army said. Homs was calm."])
+def test_places_an_unknown_toponym_is_not_located_by_a_place_that_does_not_locate_it(nlp, text):
+    rec = places(nlp, text)["Zaydiyat"]
+    assert rec.precision == "country"          # where Syria puts it, not at Homs
+
+
+@pytest.mark.parametrize("text,name", [("Fighting raged in the Idlib countryside on Monday.", "Idlib"),
+                                       ("Shells fell across the Hama countryside overnight.", "Hama"),
+                                       ("Troops advanced in the countryside of Aleppo.", "Aleppo")])
+def test_places_a_city_countryside_is_its_province(nlp, text, name):
+    rec = places(nlp, text)[name]
+    assert rec.place.level == "admin1" and rec.precision == "admin1"
 
 
 @pytest.mark.parametrize("story,country", [

@@ -19,6 +19,7 @@ The choice, in order:
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -358,19 +359,62 @@ def outside_its_country(text: str, mentions: list[Mention]) -> None:
             m.chosen, m.candidates, m.ranked, m.near = None, [], [], n
 
 
-def locate_unknown(text: str, mentions: list[Mention]) -> None:
-    """A name the gazetteer lacks, coordinated with a place or followed by "in/near Y"."""
+_APPOSITION = re.compile(r"^,?\s*(?:an?|the)\s+((?:[\w-]+\s+){1,3}?)(?:of|in|near|outside)$")
+_BARE_ARTICLE = re.compile(r"^,?\s*(?:an?|the)$")
+_NEXT_WORD = re.compile(r"\s*([\w-]+)")
+_COORDINATION = ("&", "and", ",")
+
+
+def locate_unknown(text: str, mentions: list[Mention], kinds: frozenset[str] = frozenset()) -> None:
+    """A name the gazetteer lacks, located by what the text says of it: coordinated with a
+    place ("A & X"), followed by "in/near/outside Y" or ", Country", or set beside a place by an
+    apposition whose noun is a kind of place (``kinds``: "X, a suburb of Y", "X, a village near
+    Y", "X, a Y neighbourhood"). Then each other mention of a located name, and a name
+    coordinated with a located one ("X and Z"), is located by the same place."""
     for k, m in enumerate(mentions):
         if m.chosen or m.near:
             continue
         prev = mentions[k - 1] if k else None
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
-        if prev and prev.chosen and text[prev.end:m.start].strip().lower() in ("&", "and", ","):
+        if prev and prev.chosen and text[prev.end:m.start].strip().lower() in _COORDINATION:
             m.near = prev
-        elif nxt and nxt.chosen and (text[m.end:nxt.start].strip().lower().split()[:1] in (
-                ["in"], ["near"], ["outside"]) or text[m.end:nxt.start].strip() == ","
-                and nxt.chosen.level in ("country", "admin1")):
+        elif nxt and nxt.chosen and _locates(text, m, nxt, kinds):
             m.near = nxt
+    changed = True
+    while changed:                  # a fixed point: each round locates names only through located ones
+        changed = False
+        by_name = {m.text.casefold(): m.near for m in mentions if not m.chosen and m.near}
+        for k, m in enumerate(mentions):
+            if m.chosen or m.near:
+                continue
+            loc = by_name.get(m.text.casefold())
+            if loc is None:
+                for o in (mentions[k - 1] if k else None, mentions[k + 1] if k + 1 < len(mentions) else None):
+                    if o is None or not o.near or o.chosen:
+                        continue
+                    a, b = (o, m) if o.start < m.start else (m, o)
+                    if text[a.end:b.start].strip().lower() in _COORDINATION:
+                        loc = o.near
+                        break
+            if loc is not None:
+                m.near = loc
+                changed = True
+
+
+def _locates(text: str, m: Mention, nxt: Mention, kinds: frozenset[str]) -> bool:
+    """Whether the words between an unknown name ``m`` and the place after it locate the name."""
+    between = text[m.end:nxt.start].strip().lower()
+    if between.lstrip(",").split()[:1] in (["in"], ["near"], ["outside"]):
+        return True
+    if between == "," and nxt.chosen.level in ("country", "admin1"):
+        return True
+    hit = _APPOSITION.match(between)
+    if hit and kinds.intersection(hit.group(1).split()):
+        return True                 # "X, a village near Y", "X, the main suburb of Y"
+    if _BARE_ARTICLE.match(between):
+        after = _NEXT_WORD.match(text, nxt.end)
+        return bool(after and after.group(1).lower() in kinds)      # "X, a Y suburb"
+    return False
 
 
 def records(mentions: list[Mention], text: str = "", parts: bool = True) -> list[PlaceRecord]:
