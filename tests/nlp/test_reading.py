@@ -366,6 +366,28 @@ def test_reading_its_people_are_the_speakers_side(nlp, text, victim):
     assert victim in victims, victims
 
 
+@pytest.mark.parametrize("text,role,side", [
+    ("President Vladimir Putin's troops shelled Kupiansk on Monday, killing three people.", "perpetrator",
+     "Russian military"),
+    ("Four villagers were killed near Idlib on Tuesday by Bashar al-Assad's forces, activists said.", "perpetrator",
+     "Syrian military"),
+    ("Gunmen ambushed Erdogan's soldiers near the border on Friday, killing two of them.", "target",
+     "Turkish military"),
+    ("Abu Bakr al-Baghdadi's fighters stormed the village on Sunday and killed eleven men.", "perpetrator",
+     "Islamic State"),
+])
+def test_reading_a_leaders_troops_are_the_side_he_leads(nlp, text, role, side):
+    events, _ = read(nlp, text, DAY)
+    got = {(r["name"], r["role"]) for e in violent(events) for r in e["actors"]}
+    assert (side, role) in got, got
+
+
+def test_reading_a_leaders_own_words_stay_his(nlp):
+    events, _ = read(nlp, "Bashar al-Assad's spokesman said rebels shelled Homs on Monday, killing four.", DAY)
+    perpetrators = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "perpetrator"}
+    assert "Syrian military" not in perpetrators, perpetrators
+
+
 @pytest.mark.parametrize("text,victim", [
     ("An air strike hit civilians at a market in Idlib on Monday, killing 14 people.", "civilians"),
     ("Militants attacked worshippers at a mosque near Maiduguri, killing nine.", "worshippers"),

@@ -267,7 +267,29 @@ class RoleFinder:
 
     def _by_actor(self, index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
         rec, tok = index.in_phrase(noun, self.modifier_deps)
-        return _rec_role(rec, role, tok) if rec is not None else None
+        if rec is None:
+            return None
+        if tok is not noun and tok.dep_ == "poss" and (noun.lemma_.lower() in self.side_nouns
+                                                       or noun.lower_ in self.side_nouns):
+            side = self._side_of(rec)
+            if side is not None:                 # "the president's troops": the side he leads
+                return RoleActor(side.name, role, [(tok.idx, tok.idx + len(tok.text))], side.id, side.kind)
+        return _rec_role(rec, role, tok)
+
+    def _side_of(self, rec):
+        """The side a named person's troops belong to: the registry's affiliation of the person
+        (a state's forces for a state, its government or a ministry); None for anyone else."""
+        actor = getattr(rec, "actor", None)
+        if actor is None or actor.kind != "person" or not actor.affiliation:
+            return None
+        from ..resolve.registry import load_registry
+        reg = load_registry()
+        aff = reg.actors.get(actor.affiliation)
+        if aff is None:
+            return None
+        if aff.kind in self.possessed["state_kinds"]:
+            return reg.organ(reg.state_of(aff) or aff.id, "forces") or aff
+        return aff
 
     def _by_possessed(self, index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
         """"its troops", "their fighters": the side the possessive pronoun stands for — the
