@@ -366,6 +366,27 @@ def test_reading_its_people_are_the_speakers_side(nlp, text, victim):
     assert victim in victims, victims
 
 
+@pytest.mark.parametrize("text,attacker,toll", [
+    ("Militants attacked a police post in Kidal on Monday. Police said officers killed six attackers "
+     "during the assault.", "Militants", 6),
+    ("Rebels shelled the airport in Goma on Tuesday. Government troops killed 12 rebels in the attack, a "
+     "spokesman said.", "Rebels", 12),
+    ("Gunmen attacked an army base in Gwoza on Friday night, residents said. The army said troops killed 20 "
+     "militants during the attack.", "Gunmen", 20),
+])
+def test_reading_what_the_other_side_did_in_the_attack_is_part_of_it(nlp, text, attacker, toll):
+    events, _ = read(nlp, text, DAY)
+    (ev,) = violent(events)
+    assert {r["name"] for r in ev["actors"] if r["role"] == "perpetrator"} == {attacker}
+    assert ev["fatalities"]["low"] == toll
+
+
+def test_reading_an_attack_by_the_other_side_told_anew_is_its_own(nlp):
+    events, _ = read(nlp, "Gunmen attacked a village near Zinder on Sunday. On Monday, soldiers killed ten "
+                          "militants in an attack on a camp near Diffa.", DAY)
+    assert len(violent(events)) == 2
+
+
 @pytest.mark.parametrize("text,role,side", [
     ("President Vladimir Putin's troops shelled Kupiansk on Monday, killing three people.", "perpetrator",
      "Russian military"),

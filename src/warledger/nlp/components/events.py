@@ -55,6 +55,7 @@ class Draft:
     occurrences: int = 1
     mentions: list[tuple[int, int]] = field(default_factory=list)
     anaphoric: bool = False
+    within: bool = False      # told inside a happening already told ("during the attack")
     section: int = 0
     cumulative: bool = False
     sents: list[Span] = field(default_factory=list)
@@ -119,6 +120,7 @@ class EventExtractor:
         self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
         self.figurative_targets = frozenset(lex["figurative_targets"])
         self.anaphora = frozenset(lex["anaphora"])
+        self.within = frozenset(lex["within_words"])
         self.toll_words = frozenset(lex["toll_words"])
         self.callback_only = frozenset(lex["callback_only_nouns"])
         self.referring = frozenset(lex["referring_nouns"])
@@ -385,6 +387,9 @@ class EventExtractor:
             c.dep_ == "nsubj" and c.lower_ in self.agent_nouns
             and any(k.lower_ in self.anaphora for k in c.children)
             for t in group if t.token.pos_ == "VERB" for c in t.token.children)
+        d.within = any(t.token.pos_ != "VERB" and t.token.dep_ == "pobj" and t.token.head.lower_ in self.within
+                       and any(c.lower_ in self.anaphora and c.dep_ == "det" for c in t.token.children)
+                       for t in group)
         d.cumulative = (self._since(sent) or self._running(group)) and etype == "killing" and not any(
             t.token.pos_ == "NOUN" for t in group
                                                                              if t.token.lower_ != "toll")
@@ -675,7 +680,7 @@ class EventExtractor:
         if not a.violent and a.type not in POLITICAL and a.type != b.type:
             return False
         pa, pb = self._families(a, "perpetrator"), self._families(b, "perpetrator")
-        if pa and pb and not (pa & pb):
+        if pa and pb and not (pa & pb) and not (b.within and a.violent):
             return False                              # "the Russian army" and "Russia" are one side
         ids_a = {id(p) for p in a.places}
         countries_a = {p.place.country for p in a.places if p.place is not None}
@@ -748,6 +753,10 @@ class EventExtractor:
                         self._add_count(e, d)
                 break
             if target is not None:
+                if d.within and self._sides_differ(target, d):
+                    # "troops killed 20 militants during the attack": what the other side did in
+                    # the attack told before is part of it, but it did not carry the attack out
+                    d.roles = [r for r in d.roles if r.role != "perpetrator"]
                 self._absorb(target, d)
             elif not all(t.token.lower_ in self.referring for t in d.triggers):
                 events.append(d)                      # "the incident" with nothing told before: no event
@@ -764,6 +773,10 @@ class EventExtractor:
             actor = reg.actors.get(r.actor_id) if r.actor_id else None
             out.add((reg.state_of(actor) or actor.id) if actor else r.name.lower())
         return out
+
+    def _sides_differ(self, e: Draft, d: Draft) -> bool:
+        pe, pd = self._families(e, "perpetrator"), self._families(d, "perpetrator")
+        return bool(pe and pd and not (pe & pd))
 
     def _other_victims(self, e: Draft, d: Draft) -> bool:
         named = {r.name for r in d.roles if r.role == "victim" and r.kind == "person"}
