@@ -155,14 +155,17 @@ def _pipeline(settings: Settings):
     except (ImportError, ValueError):
         worker = None
     plugin = worker.plugins.get(PLUGIN) if worker is not None else None
-    if plugin is None:
-        plugin = _LOCAL.setdefault("plugin", PipelinePlugin(settings))
+    if plugin is None:               # one per pipeline the settings name, not the first call's for all
+        key = (settings.model, str(settings.config) if settings.config else None, tuple(settings.languages))
+        plugin = _LOCAL.get(key)
+        if plugin is None:
+            plugin = _LOCAL[key] = PipelinePlugin(settings)
     if plugin.nlp is None:
         plugin.setup(worker)
     return plugin
 
 
-_LOCAL: dict[str, Any] = {}
+_LOCAL: dict[tuple, Any] = {}
 
 
 def extract_partition(partition: Partition, out: str, settings: Settings) -> dict[str, Any]:

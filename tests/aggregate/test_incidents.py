@@ -533,3 +533,17 @@ def test_sources_that_name_no_one_tell_no_shared_story():
     from warledger.aggregate.incidents import story
     a = ev("a:e1", "a", atts=(("Activists", "reports"), ("Amnesty International", "reports")))
     assert story(a).sources == {"amnesty international"}
+
+
+def test_the_province_of_a_place_is_read_in_the_gazetteer_in_use(tmp_path, monkeypatch):
+    """A gazetteer supplement named after the first grouping of a process still places a town in
+    its province (the answer is kept for each gazetteer apart, not for the first one met)."""
+    from warledger.aggregate.incidents import EventRecord, _province_of
+    supplement = write(tmp_path, "local.csv", "name,aliases,lat,lon,country,admin1,level\n"
+                                              "Qwertzdorf,,12.5,3.25,NE,Tahoua,populated_place\n")
+    e = EventRecord("d:e1", "d", None, "attack", None, None, "unknown", None, [(12.5, 3.25, "exact")],
+                    place_names=[("Qwertzdorf", "exact", "populated_place")])
+    monkeypatch.delenv("WARLEDGER_GAZETTEER_SUPPLEMENT", raising=False)
+    assert _province_of(e, (12.5, 3.25, "exact"))[0] is None
+    monkeypatch.setenv("WARLEDGER_GAZETTEER_SUPPLEMENT", str(supplement))
+    assert _province_of(e, (12.5, 3.25, "exact"))[0] is not None

@@ -165,3 +165,16 @@ def test_batch_reports_a_missing_input_in_one_line(tmp_path):
                 "--db", f"sqlite:///{tmp_path / 'l.sqlite'}", cwd=tmp_path, check=False)
     assert done.returncode == 1
     assert "nowhere.jsonl: no such file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_partition_read_outside_a_cluster_uses_the_pipeline_its_settings_name():
+    """Outside a Dask worker each set of settings gets its own loaded pipeline: a second batch in
+    the same process with another pipeline config is not read with the first one's."""
+    from warledger.batch import _pipeline
+    from warledger.nlp.languages import config_path
+    from warledger.settings import Settings
+    english = _pipeline(Settings())
+    french = _pipeline(Settings(config=str(config_path("fr"))))
+    assert french is not english
+    assert (english.nlp.lang, french.nlp.lang) == ("en", "fr")
+    assert _pipeline(Settings()) is english

@@ -204,3 +204,16 @@ def test_reading_other_languages_leaves_the_shared_gazetteer_unchanged():
         list(extract_documents([Document(text=case["text"], id=f"test-{lang}", published=case["published"])],
                                Settings(languages=())))
     assert {(n, f): [p.id for p in gaz.lookup(n, fuzzy=f)] for n in names for f in (False, True)} == before
+
+
+def test_every_pipeline_is_loaded_once_per_process():
+    """The English pipeline stays loaded however many languages are read after it (a bounded
+    cache evicted it and built it again, each time holding another copy)."""
+    from warledger.nlp.languages import installed_languages, load_language_pipeline
+    from warledger.nlp.pipeline import load_pipeline
+    english = load_pipeline()
+    langs = [lang for lang in installed_languages() if lang != "en"]
+    assert len(langs) >= 4
+    for lang in langs:
+        load_language_pipeline(lang)
+    assert load_pipeline() is english

@@ -321,3 +321,20 @@ def test_places_a_strike_verb_is_no_cue_for_a_person_or_a_possessive(nlp):
 def test_places_a_kind_of_place_before_an_admin_word_is_still_one(nlp):
     found = places(nlp, "Fighting was reported in Cameroon's Centre region on Sunday.")
     assert "Centre" in found and found["Centre"].place is not None and found["Centre"].place.country == "CM", found
+
+
+def _state(component) -> dict:
+    return {k: (sorted(map(repr, v)) if isinstance(v, (set, frozenset)) else repr(v))
+            for k, v in vars(component).items() if isinstance(v, (set, frozenset, list, dict))}
+
+
+def test_places_component_keeps_no_state_of_a_document(nlp):
+    """Two documents may be read at once on one pipeline (the web service reads each request on a
+    thread): what the place stage found in one must live on the call, never on the component.
+    (The rule pass's memo of token attributes grows, but holds nothing of a document.)"""
+    comp = nlp.get_pipe("warledger_places")
+    places(nlp, "Warm-up: the market in Homs was open.")
+    before = _state(comp)
+    places(nlp, "Shelling hit Idlib, Binnish and Taftanaz on Monday; the Kurds and the Kurd militia fled "
+                "Afrin, Jandairis and Rajo, officials in Aleppo said.")
+    assert _state(comp) == before

@@ -150,18 +150,21 @@ def _window(e: EventRecord) -> tuple[dt.date, dt.date] | None:
 PROVINCE_TOWN_KM = 5.0    # a place of the gazetteer this close to an event's point is the one it names
 
 
-@lru_cache(maxsize=1 << 14)
-def _gazetteer_places(name: str) -> tuple[tuple[float, float, str, str | None], ...]:
-    """(lat, lon, level, province) of what the gazetteer finds by this name (its province:
-    "country.admin1"); none without a gazetteer. The gazetteer is the one places are resolved
-    with (``WARLEDGER_GAZETTEER``, ``WARLEDGER_GAZETTEER_SUPPLEMENT``, else the embedded one)."""
+def _gazetteer_paths() -> tuple[str | None, str | None]:
+    """The gazetteer places are resolved with (``WARLEDGER_GAZETTEER``,
+    ``WARLEDGER_GAZETTEER_SUPPLEMENT``, else the embedded one), read each time."""
     import os
+    return (os.environ.get("WARLEDGER_GAZETTEER") or None, os.environ.get("WARLEDGER_GAZETTEER_SUPPLEMENT") or None)
 
+
+@lru_cache(maxsize=1 << 14)
+def _places_in(name: str, path: str | None, supplement: str | None) -> tuple[tuple[float, float, str, str | None], ...]:
+    """(lat, lon, level, province) of what the gazetteer at ``path`` (with ``supplement``) finds
+    by this name (its province: "country.admin1"); none without a gazetteer."""
     from ..errors import WarledgerError
     from ..resolve.gazetteer import open_gazetteer
     try:
-        found = open_gazetteer(os.environ.get("WARLEDGER_GAZETTEER") or None,
-                               os.environ.get("WARLEDGER_GAZETTEER_SUPPLEMENT") or None).lookup(name, fuzzy=False)
+        found = open_gazetteer(path, supplement).lookup(name, fuzzy=False)
     except WarledgerError:
         return ()
     return tuple((p.lat, p.lon, p.level, p.admin1 or None) for p in found)
@@ -171,15 +174,18 @@ def _province_of(e: EventRecord, place: tuple[float, float, str]) -> tuple[str |
     """(the province a place of the event lies in, when the gazetteer knows it by the place's
     name; whether the name also names that province, as a province named after its capital
     is: "in Idlib" is said of the city and of the province alike)."""
-    return _province_at(tuple(n for n, precision, _ in e.place_names if precision == place[2]), tuple(place))
+    return _province_at(tuple(n for n, precision, _ in e.place_names if precision == place[2]), tuple(place),
+                        _gazetteer_paths())
 
 
 @lru_cache(maxsize=1 << 16)
-def _province_at(names: tuple[str, ...], place: tuple[float, float, str]) -> tuple[str | None, bool]:
-    """``_province_of`` from the names of the place's precision (kept: many events name the same
-    places, and every event's places are read each time it is prepared)."""
+def _province_at(names: tuple[str, ...], place: tuple[float, float, str],
+                 paths: tuple[str | None, str | None]) -> tuple[str | None, bool]:
+    """``_province_of`` from the names of the place's precision, in the gazetteer at ``paths``
+    (kept: many events name the same places, and every event's places are read each time it is
+    prepared)."""
     for name in names:
-        found = _gazetteer_places(name)
+        found = _places_in(name, *paths)
         here = [f for f in found if km(place[0], place[1], f[0], f[1]) <= PROVINCE_TOWN_KM and f[3]]
         if here:
             province = here[0][3]

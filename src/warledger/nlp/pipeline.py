@@ -89,11 +89,11 @@ def resolve_model(name: str, disable: list[str]) -> Language:
 
 def load_pipeline(model: str | None = None, config: str | None = None) -> Language:
     """The warledger pipeline: ``model`` (overriding the config's) plus warledger's components.
-    Loaded once per process for each (model, config)."""
+    Loaded once per process for each (model, config), and kept."""
     return _load_pipeline(model or None, str(config) if config else None)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)   # English and every language met, kept (4 evicted English once 4 languages were read)
 def _load_pipeline(model: str | None, config: str | None) -> Language:
     cfg_path = Path(config) if config else default_config_path()
     if not cfg_path.is_file():

@@ -22,7 +22,7 @@ capitalised word of every document, and spaCy's Token objects are costly to make
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LOWER, ORTH, POS, SENT_START, SPACY
@@ -85,6 +85,11 @@ class _Toks:
     sent_start: list[bool]
     block: list[str]
     lowercase_words: frozenset[str]
+    # what the reading of this document has found so far (on the call, not the component: two
+    # documents may be read at once on one pipeline)
+    ends: set[int] = field(default_factory=set)      # end tokens of the names found
+    starts: set[int] = field(default_factory=set)    # start tokens of names found, right to left
+    groups: set[str] = field(default_factory=set)    # names read as groups of people
 
     @classmethod
     def of(cls, doc: Doc) -> _Toks:
@@ -125,8 +130,6 @@ class PlaceRecognizer:
         lex = lexicon()
         self.articles = frozenset(lex["articles"])
         self.particles = frozenset(lex["name_particles"])
-        self.ends: set[int] = set()         # end tokens of the names found so far in the document
-        self.starts: set[int] = set()       # start tokens of names found, in the right-to-left pass
         self.admin1 = frozenset(lex["admin1_words"])
         self.admin2 = frozenset(lex["admin2_words"])
         self.camp = frozenset(w for w in lex["camp_words"] if " " not in w)
@@ -147,7 +150,6 @@ class PlaceRecognizer:
         self.party_nouns = frozenset(lex["party_nouns"])
         self.diseases = frozenset(lex["disease_words"])
         self.group_nouns = frozenset(lex["group_nouns"])
-        self.groups: set[str] = set()       # names read as groups of people in this document
         self.facilities = frozenset(lex["facility_heads"])
         from ...resolve.names import fold
         from ...resolve.registry import load_registry
@@ -184,11 +186,11 @@ class PlaceRecognizer:
             j = i - 1
             if j >= 0 and t.lower[j] in self.nouns_of:
                 return True
-        if lists and t.lower[i] in ("and", "or", ",") and i - 1 in self.ends:
+        if lists and t.lower[i] in ("and", "or", ",") and i - 1 in t.ends:
             return True                                        # "Migori, Rongo": a list of places
-        if lists and self.starts and self._listed_before(t, b):
+        if lists and t.starts and self._listed_before(t, b):
             return True                                        # "Rongo, Migori and Kisumu", read right to left
-        if lists and t.lower[i] == "and" and t.words[i - 1] == "," and i - 2 in self.ends:
+        if lists and t.lower[i] == "and" and t.words[i - 1] == "," and i - 2 in t.ends:
             return True
         prev = t.words[i]
         if prev[:1].isupper() and (self._is_country(prev) or (prev.endswith("s") and self._is_country(prev[:-1]))):
@@ -210,7 +212,7 @@ class PlaceRecognizer:
         k = b + 1
         if t.words[b] == "," and k < n and t.lower[k] in ("and", "or"):
             k += 1
-        return k in self.starts
+        return k in t.starts
 
     def _prep_before(self, t: _Toks, a: int) -> bool:
         """A preposition or place word right before the name ("in", "near", "the town of")."""
@@ -312,9 +314,9 @@ class PlaceRecognizer:
         if cands and _standing(cands):
             return False
         if b < len(t.words) and t.lower[b] in self.group_nouns:
-            self.groups.add(t.lower[b - 1])
+            t.groups.add(t.lower[b - 1])
             return True
-        return b - a == 1 and t.lower[a].endswith("s") and t.lower[a][:-1] in self.groups
+        return b - a == 1 and t.lower[a].endswith("s") and t.lower[a][:-1] in t.groups
 
     def _accept(self, t: _Toks, a: int, b: int, fuzzy: bool, cands: list[Place]) -> bool:
         """Strong evidence (a place label, a hashtag, an admin word after) or a place cue before
@@ -598,11 +600,10 @@ class PlaceRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         t = _Toks.of(doc)
         mentions: list[Mention] = []
-        self.ends, self.starts, self.groups = set(), set(), set()
         runs = self._runs(t)
         for a, b in runs:
             found = self._match_run(t, a, b)
-            self.ends.update(m.tokens[1] - 1 for m in found if m.candidates)
+            t.ends.update(m.tokens[1] - 1 for m in found if m.candidates)
             mentions += found
         mentions = self._listed(t, runs, mentions)
         mentions = self._repeated(t, runs, mentions)
@@ -669,7 +670,7 @@ class PlaceRecognizer:
         """Names listed before a place ("Rogaland, Vestfold and Oslo"): the list cue reads left
         to right, so the names before the first one with evidence are read again right to left,
         each one that is a place becoming the cue of the name before it."""
-        self.starts = {m.tokens[0] for m in mentions if m.candidates}
+        t.starts = {m.tokens[0] for m in mentions if m.candidates}
         covered = {i for m in mentions for i in range(*m.tokens)}
         added = []
         for a, b in reversed(runs):
@@ -678,9 +679,9 @@ class PlaceRecognizer:
             found = [m for m in self._match_run(t, a, b) if m.candidates]
             if found and found[-1].tokens[1] == b:
                 added += found
-                self.starts.update(m.tokens[0] for m in found)
+                t.starts.update(m.tokens[0] for m in found)
                 covered.update(i for m in found for i in range(*m.tokens))
-        self.starts = set()
+        t.starts = set()
         return sorted(mentions + added, key=lambda m: m.start) if added else mentions
 
     def _repeated(self, t: _Toks, runs: list[tuple[int, int]], mentions: list[Mention]) -> list[Mention]:
