@@ -338,3 +338,16 @@ def test_places_component_keeps_no_state_of_a_document(nlp):
     places(nlp, "Shelling hit Idlib, Binnish and Taftanaz on Monday; the Kurds and the Kurd militia fled "
                 "Afrin, Jandairis and Rajo, officials in Aleppo said.")
     assert _state(comp) == before
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Relief flights reached Malakal on Monday. Pilots said they would fly to Kordofan and Malakal again.",
+     "Malakal"),
+    ("Convoys reached Bentiu on Monday. Later they drove to Kordofan and Bentiu.", "Bentiu"),
+])
+def test_places_a_known_name_after_an_unread_one_keeps_its_place(nlp, text, name):
+    """A name the gazetteer has, joined by "and" to a name read as no place, is no unknown
+    toponym: the story's other mention of it says which place it is."""
+    doc = nlp(text)
+    got = [(text[s:e], p.place.name if p.place else None) for p in doc._.wl_places for s, e in p.mentions]
+    assert got.count((name, name)) == 2, got

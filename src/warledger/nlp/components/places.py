@@ -541,6 +541,8 @@ class PlaceRecognizer:
             return None
         if t.block[a] in _TITLE_CASE_BLOCKS:
             return None
+        if self.gaz.lookup(t.name(a, b), fuzzy=False):
+            return None                 # the gazetteer has it, and its places were not taken here
         ents = self._ents(t, a, b)
         place_ent = bool(ents & _PLACE_ENTS) and not ents & _GUARDED_ENTS
         if not (place_ent or joined or self._cue_before(t, a, b, lists=False) or self._hashtag(t, a)):
