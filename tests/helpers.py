@@ -6,6 +6,13 @@ def _span_ok(text: str, s: int, e: int) -> None:
     assert 0 <= s < e <= len(text), (s, e)
     piece = text[s:e]
     assert piece.strip() == piece and piece, repr(piece)          # a mention starts and ends on a word
+    assert any(c.isalnum() for c in piece), repr(piece)
+    assert not (s and text[s - 1].isalnum()) and not (e < len(text) and text[e].isalnum()), \
+        repr(text[max(0, s - 10):e + 10])                          # and cuts none
+
+
+def _unique(spans) -> None:
+    assert len({tuple(x) for x in spans}) == len(spans), spans
 
 
 def assert_spans_valid(out: dict, text: str) -> None:
@@ -20,9 +27,11 @@ def assert_spans_valid(out: dict, text: str) -> None:
         assert p["start"] <= ts < te <= p["end"]
         assert text[ts:te] == p["text"]
     for place in out["places"]:
+        _unique(place["mentions"])
         for s, e in place["mentions"]:
             _span_ok(text, s, e)
     for actor in out.get("actors", []):
+        _unique(actor["mentions"])
         for s, e in actor["mentions"]:
             _span_ok(text, s, e)
     for ev in out["events"]:
@@ -47,7 +56,8 @@ def assert_spans_valid(out: dict, text: str) -> None:
             assert any(ms <= s and e <= me for ms, me in ev["mentions"]), "the toll lies in the event's evidence"
     for t in out["tallies"]:
         s, e = t["span"]
-        assert 0 <= s < e <= n and t["text"] in text[s:e]
+        a, b = t["text_span"]
+        assert 0 <= s <= a < b <= e <= n and text[a:b] == t["text"]
 
 
 def use_cheap_argon2(monkeypatch) -> None:

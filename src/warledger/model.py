@@ -224,8 +224,9 @@ class Tally:
     as_of: dt.date | None
     increment: int | None
     source: str | None
-    text: str
-    span: Span
+    text: str                   # the figure's words ("19 insurgents")
+    span: Span                  # the sentence stating the total
+    text_span: Span | None = None   # where ``text`` stands: text[text_span] == text
 
 
 @dataclass(slots=True)

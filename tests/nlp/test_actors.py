@@ -111,3 +111,24 @@ def test_actors_seed_listing(nlp, seed_text):
     names = {rec.name for rec in found.values()}
     assert {"Amnesty International", "Human Rights Watch", "Physicians for Human Rights",
             "Médecins Sans Frontières"} <= names
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Strong winds hit the island of Luzon on Sunday, and the island lost power.", "island"),
+    ("A turkey farm near Ankara burned on Monday, and Turkey said it would help.", "turkey"),
+])
+def test_actors_a_capitalised_name_is_no_common_word(nlp, text, word):
+    """A name the registry writes capitalised (a state's name in another language, "Island") is
+    not read in the common word the text writes in lower case."""
+    assert word not in actors(nlp, text)
+
+
+@pytest.mark.parametrize("text,piece", [
+    ("Winds of 290km/h hit the coast on Sunday, officials said.", "km/h"),
+    ("The army said it fired 330mm rockets at the rebels.", "mm"),
+])
+def test_actors_no_actor_is_cut_from_a_word(nlp, text, piece):
+    found = actors(nlp, text)
+    assert piece not in found
+    for s, e in (m for r in found.values() for m in r.mentions):
+        assert not (s and text[s - 1].isalnum()) and not (e < len(text) and text[e].isalnum()), text[s:e]

@@ -153,6 +153,9 @@ def test_events_tallies(nlp, text, value, since, increment):
     _, tallies = read(nlp, text, dt.date(2022, 6, 15))
     t = next(t for t in tallies if t["value"] == value)
     assert t["since"] == since and t["increment"] == increment
+    # the figure's words stand at ``text_span``, inside the sentence ``span`` gives
+    (a, b), (s, e) = t["text_span"], t["span"]
+    assert text[a:b] == t["text"] and s <= a <= b <= e and text[s:e].strip() == text.strip()
 
 
 @pytest.mark.parametrize("text,count", [("Six Russian bombings hit the town of Ariha last month.", 6)])

@@ -217,3 +217,13 @@ def test_every_pipeline_is_loaded_once_per_process():
     for lang in langs:
         load_language_pipeline(lang)
     assert load_pipeline() is english
+
+
+def test_a_running_total_in_another_language_points_at_its_figure_and_sentence():
+    from warledger.export.extract_json import to_contract
+    text = "Des tirs ont visé un marché de Gao lundi. Depuis janvier, 40 soldats ont été tués dans la région de Gao.\n"
+    (ex,) = list(extract_documents([Document(text=text, id="test-fr-tally")], Settings()))
+    (tally,) = to_contract(ex)["tallies"]
+    (a, b), (s, e) = tally["text_span"], tally["span"]
+    assert text[a:b] == tally["text"] and "40" in tally["text"]
+    assert text[s:e] == "Depuis janvier, 40 soldats ont été tués dans la région de Gao."

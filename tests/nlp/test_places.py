@@ -351,3 +351,11 @@ def test_places_a_known_name_after_an_unread_one_keeps_its_place(nlp, text, name
     doc = nlp(text)
     got = [(text[s:e], p.place.name if p.place else None) for p in doc._.wl_places for s, e in p.mentions]
     assert got.count((name, name)) == 2, got
+
+
+@pytest.mark.parametrize("text", ["In Hassakeh and Qamishli, car bombs killed 12 people on Monday.",
+                                  "The Homs and Hama countryside was shelled overnight."])
+def test_places_a_mention_is_listed_once(nlp, text):
+    doc = nlp(text)
+    for p in doc._.wl_places:
+        assert len(p.mentions) == len(set(p.mentions)), (p.name, p.mentions)

@@ -366,6 +366,22 @@ def test_reading_its_people_are_the_speakers_side(nlp, text, victim):
     assert victim in victims, victims
 
 
+@pytest.mark.parametrize("text,name,named", [
+    ("Four villagers were killed near Idlib on Tuesday by Bashar al-Assad's forces, activists said.",
+     "Syrian military", "Bashar al-Assad"),
+    ("The al-Nusra Front shelled the town of Nubl on Monday, killing three people.",
+     "al-Nusra Front", "al-Nusra Front"),
+    ("U.S.-led coalition aircraft struck a bridge near Raqqa on Friday, killing two civilians.",
+     "U.S.-led coalition", "U.S.-led coalition"),
+])
+def test_reading_a_role_points_at_the_whole_name(nlp, text, name, named):
+    """A role's mention is where the actor is named, whole: not the one word the parse takes as
+    the phrase's head ("Assad"), nor a piece of a hyphenated name ("al", "led", "-")."""
+    events, _ = read(nlp, text, DAY)
+    spans = [text[s:e] for ev in violent(events) for r in ev["actors"] if r["name"] == name for s, e in r["mentions"]]
+    assert spans and all(named in x for x in spans), spans
+
+
 @pytest.mark.parametrize("text,attacker,toll", [
     ("Militants attacked a police post in Kidal on Monday. Police said officers killed six attackers "
      "during the assault.", "Militants", 6),

@@ -94,7 +94,7 @@ def event_json(e: Event, explain: bool = False) -> dict[str, Any]:
 def tally_json(t: Tally) -> dict[str, Any]:
     return {"subject": t.subject, "actor": t.actor, "measure": t.measure, "group": t.group, "value": t.value,
             "since": _iso(t.since), "as_of": _iso(t.as_of), "increment": t.increment, "source": t.source,
-            "text": t.text, "span": list(t.span)}
+            "text": t.text, "text_span": list(t.text_span) if t.text_span else None, "span": list(t.span)}
 
 
 def to_contract(ex: Extraction, *, explain: bool = False) -> dict[str, Any]:
@@ -190,7 +190,8 @@ def from_contract(c: dict[str, Any], text: str) -> Extraction:
         events=[_event(e) for e in c.get("events", [])],
         tallies=[Tally(subject=t["subject"], actor=t["actor"], measure=t["measure"], group=t["group"],
                        value=t["value"], since=_date(t["since"]), as_of=_date(t["as_of"]), increment=t["increment"],
-                       source=t["source"], text=t["text"], span=_span(t["span"]) or (0, 0))
+                       source=t["source"], text=t["text"], span=_span(t["span"]) or (0, 0),
+                       text_span=_span(t.get("text_span")))
                  for t in c.get("tallies", [])],
         notices=list(c.get("notices", [])), tokens=d.get("tokens"))
 

@@ -95,5 +95,6 @@ def doc_events(doc: Doc, published: dt.date | None) -> list[Event]:
 def doc_tallies(doc: Doc) -> list[Tally]:
     return [Tally(subject=t["subject"], actor=t["actor"], measure=t["measure"], group=t["group"], value=t["value"],
                   since=_date(t["since"]), as_of=_date(t["as_of"]), increment=t["increment"], source=t["source"],
-                  text=t["text"], span=(int(t["span"][0]), int(t["span"][1])))
+                  text=t["text"], span=(int(t["span"][0]), int(t["span"][1])),
+                  text_span=(int(t["text_span"][0]), int(t["text_span"][1])) if t.get("text_span") else None)
             for t in doc._.wl_tallies or []]

@@ -92,8 +92,17 @@ def _hyphened(tok: Token) -> bool:
 
 def _rec_role(rec, role: str, tok: Token | None, rule: str | None = None) -> RoleActor:
     actor = getattr(rec, "actor", None)
-    return RoleActor(rec.name, role, [(tok.idx, tok.idx + len(tok.text))] if tok is not None else [],
+    return RoleActor(rec.name, role, [_mention_at(rec, tok)] if tok is not None else [],
                      actor.id if actor else None, rec.kind, rule)
+
+
+def _mention_at(rec, tok: Token) -> tuple[int, int]:
+    """Where the actor is named at ``tok``: its whole mention holding the token ("Bashar al-Assad",
+    not the parse's head word "Assad" or a hyphen), else the token itself."""
+    for s, e in getattr(rec, "mentions", None) or ():
+        if s <= tok.idx < e:
+            return s, e
+    return tok.idx, tok.idx + len(tok.text)
 
 
 # ---------------------------------------------------------------------- steps (roles.yaml `steps`)
@@ -273,7 +282,7 @@ class RoleFinder:
                                                        or noun.lower_ in self.side_nouns):
             side = self._side_of(rec)
             if side is not None:                 # "the president's troops": the side he leads
-                return RoleActor(side.name, role, [(tok.idx, tok.idx + len(tok.text))], side.id, side.kind)
+                return RoleActor(side.name, role, [_mention_at(rec, tok)], side.id, side.kind)
         return _rec_role(rec, role, tok)
 
     def _side_of(self, rec):

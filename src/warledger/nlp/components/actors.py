@@ -57,6 +57,16 @@ def _whole_name(ent: Span) -> Span:
     return ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_)
 
 
+def _on_word_bounds(ent: Span) -> bool:
+    """Whether an entity begins and ends where words do, and ends on a letter, a digit or a
+    closing mark: "mm" of "330mm", "km/h" of "290km/h", "Name/" of a credit "Name/AGENCY" are
+    pieces the recogniser cut from a longer string, no actor."""
+    text, s, e = ent.doc.text, ent.start_char, ent.end_char
+    if (s and text[s - 1].isalnum()) or (e < len(text) and text[e].isalnum()):
+        return False
+    return text[e - 1].isalnum() or text[e - 1] in ".)'’\""
+
+
 def _case_sensitive(alias: str) -> bool:
     letters = [c for c in alias if c.isalpha()]
     return alias.startswith("@") or (bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6)
@@ -76,6 +86,11 @@ class ActorTagger:
                     cased.setdefault(key, set()).add(alias)
                 else:
                     lowered.setdefault(key, set()).update({alias, key})
+        # a one-word name the registry writes capitalised is matched only where the text does ("the
+        # island", "a turkey farm", "at dawn" are no Iceland, no Turkey, no newspaper); longer names
+        # and descriptions ("regime forces", "the coalition") match in any case
+        self.proper = {key for key, forms in lowered.items()
+                       if " " not in key and "-" not in key and all(f[:1].isupper() for f in forms if f != key)}
         for table, matcher in ((cased, self.by_case), (lowered, self.by_lower)):
             for key, forms in table.items():
                 matcher.add(key, list(nlp.tokenizer.pipe(sorted(forms))))
@@ -91,7 +106,11 @@ class ActorTagger:
         spans = []
         for matcher in (self.by_case, self.by_lower):
             for match_id, s, e in matcher(doc):
-                spans.append(Span(doc, s, e, label=self.strings[match_id]))
+                label = self.strings[match_id]
+                if matcher is self.by_lower and (label in self.proper or label.startswith("capital:")) \
+                        and not doc[s].text[:1].isupper():
+                    continue
+                spans.append(Span(doc, s, e, label=label))
         return spans
 
     def _acts(self, span: Span) -> bool:
@@ -223,7 +242,7 @@ class ActorTagger:
     def _from_ner(self, doc: Doc, taken: list[tuple[int, int]], usable) -> list:
         out = []
         for ent in doc.ents:
-            if ent.label_ not in _NER_KINDS or not usable(ent):
+            if ent.label_ not in _NER_KINDS or not usable(ent) or not _on_word_bounds(ent):
                 continue
             if any(s < ent.end and ent.start < e for s, e in taken):
                 continue
@@ -253,7 +272,8 @@ class ActorTagger:
                 kind = "person" if how.startswith("post") or label == "PERSON" else _NER_KINDS.get(label, "group")
                 name = label if how.startswith("post") else span.text
                 rec = by_key.setdefault("?" + fold(name), ActorRecord(None, name, kind, None, None))
-            rec.mentions.append((span.start_char, span.end_char))
+            if (span.start_char, span.end_char) not in rec.mentions:
+                rec.mentions.append((span.start_char, span.end_char))
             if span.text not in rec.via:
                 rec.via.append(span.text)
         return list(by_key.values())

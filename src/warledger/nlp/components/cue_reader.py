@@ -198,7 +198,7 @@ class CueReader:
         stances = self._stances(t, keys, s, e, speakers)
         span = (t.idx[s], t.end_char(e - 1))
         if count is not None and (c.since.find(keys, s, e) or c.cumulative.find(keys, s, e)):
-            tallies.append(self._tally(count, counted, t, pub))
+            tallies.append(self._tally(count, counted, t, pub, span))
             return last
         violent = [tr for tr in triggers if tr[2] != "statement"]
         out = last
@@ -251,10 +251,10 @@ class CueReader:
         return any(h.actor is not None and h.char_span[0] <= m[0] and m[1] <= h.char_span[1]
                    and h.char_span != m for h in sent.names)
 
-    def _tally(self, count: Count, group: list, t: Toks, pub: dt.date | None) -> dict:
+    def _tally(self, count: Count, group: list, t: Toks, pub: dt.date | None, sentence: tuple[int, int]) -> dict:
         return {"subject": count.group or count.text, "actor": None, "measure": "killed", "group": count.group,
                 "value": count.low, "since": None, "as_of": pub.isoformat() if pub else None, "increment": False,
-                "source": None, "text": count.text, "span": count.span}
+                "source": None, "text": count.text, "text_span": list(count.span), "span": list(sentence)}
 
     # ------------------------------------------------------------- speakers and stances
     def _speakers(self, t: Toks, sent: Sentence) -> list[CueRole]:

@@ -919,7 +919,7 @@ class EventExtractor:
                     "group": c.group or (victims[0].name if victims else None), "value": c.low,
                     "since": since.isoformat() if since else None,
                     "as_of": (d.date.end.isoformat() if d.date and d.date.end else (pub.isoformat() if pub else None)),
-                    "increment": increment, "source": None, "text": c.text,
+                    "increment": increment, "source": None, "text": c.text, "text_span": list(c.span),
                     "span": [sent.start_char, sent.end_char]})
         return out
 

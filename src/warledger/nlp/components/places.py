@@ -676,7 +676,7 @@ class PlaceRecognizer:
         covered = {i for m in mentions for i in range(*m.tokens)}
         added = []
         for a, b in reversed(runs):
-            if a in covered or not self._listed_before(t, b):
+            if covered.intersection(range(a, b)) or not self._listed_before(t, b):
                 continue
             found = [m for m in self._match_run(t, a, b) if m.candidates]
             if found and found[-1].tokens[1] == b:
