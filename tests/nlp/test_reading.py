@@ -382,6 +382,17 @@ def test_reading_a_role_points_at_the_whole_name(nlp, text, name, named):
     assert spans and all(named in x for x in spans), spans
 
 
+@pytest.mark.parametrize("text,name", [
+    ("Long-range Tu-22M3 bombers struck targets near Deir ez-Zor on Monday, killing 20 militants.",
+     "Long-range Tu-22M3 bombers"),
+    ("Two long-range bombers struck targets near Palmyra on Monday, killing 20 militants.", "long-range bombers"),
+])
+def test_reading_a_group_keeps_its_hyphenated_words_whole(nlp, text, name):
+    events, _ = read(nlp, text, DAY)
+    perpetrators = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "perpetrator"}
+    assert name in perpetrators, perpetrators
+
+
 @pytest.mark.parametrize("text,attacker,toll", [
     ("Militants attacked a police post in Kidal on Monday. Police said officers killed six attackers "
      "during the assault.", "Militants", 6),

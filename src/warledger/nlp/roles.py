@@ -376,4 +376,8 @@ class RoleFinder:
             start = min(start.subtree, key=lambda t: t.i)
         elif start.dep_ == "compound":                   # "Boko Haram militants": a name of several words
             start = min((t for t in start.subtree if t.dep_ == "compound" or t is start), key=lambda t: t.i)
-        return RoleActor(noun.doc[start.i:noun.i + 1].text, role, [(start.idx, noun.idx + len(noun.text))])
+        doc = noun.doc
+        while (start.i >= 2 and doc[start.i - 1].text == "-" and not doc[start.i - 1].whitespace_
+               and not doc[start.i - 2].whitespace_ and doc[start.i - 2].is_alpha):
+            start = doc[start.i - 2]                     # "long-range bombers", never "range bombers"
+        return RoleActor(doc[start.i:noun.i + 1].text, role, [(start.idx, noun.idx + len(noun.text))])
