@@ -44,6 +44,7 @@ FIGURATIVE = [
     "The senator's campaign was shot down in the polls, and her rivals attacked her record at the debate.",
     "Imagine a drill in which soldiers simulate an assault on an empty building; nobody would be hurt.",
     "The singer's album dropped on Friday and killed it in the charts, reviews said.",
+    "The home team stormed to victory in the final match of the season on Saturday.",
 ]
 
 

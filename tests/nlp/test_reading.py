@@ -158,6 +158,19 @@ def test_reading_inflected_phrases_and_frames(nlp, text, etype):
     assert etype in {e["type"] for e in events}, [(e["type"], e["mentions"]) for e in events]
 
 
+@pytest.mark.parametrize("text,attacker", [
+    ("Militants stormed a police post in Kidal on Monday, killing two policemen.", "Militants"),
+    ("Gunmen stormed the hotel in the capital overnight and killed six guests, police said.", "Gunmen"),
+    ("The hotel was stormed by gunmen on Friday night; six guests were killed.", "gunmen"),
+])
+def test_reading_a_word_of_weather_used_as_an_attack_verb_is_an_attack(nlp, text, attacker):
+    """"Storm" is a weather word, but the verb itself ("stormed a post") says nothing of the
+    weather: only the trigger's arguments do."""
+    events, _ = read(nlp, text, DAY)
+    perpetrators = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "perpetrator"}
+    assert attacker in perpetrators, [(e["type"], e["actors"]) for e in events]
+
+
 @pytest.mark.parametrize("text", [
     "Fans celebrated the victory in the streets after gunmen killed three policemen at a checkpoint nearby.",
     "As the team of mediators arrived, an air strike killed seven people in the town.",

@@ -199,7 +199,8 @@ class TriggerFinder:
             heads.append(tok.head if tok.dep_ != "pobj" else tok.head.head)
         out: set[str] = set()
         for h in heads:
-            out |= {h.lower_, h.lemma_.lower()}
+            if h is not tok:                      # the trigger's own word is no argument ("stormed")
+                out |= {h.lower_, h.lemma_.lower()}
             args = [c for c in h.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "compound", "amod",
                                                          "poss", "npadvmod")]
             args += [p for c in h.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj"]
