@@ -158,6 +158,26 @@ def test_reading_inflected_phrases_and_frames(nlp, text, etype):
     assert etype in {e["type"] for e in events}, [(e["type"], e["mentions"]) for e in events]
 
 
+@pytest.mark.parametrize("text", [
+    "A storm hit the coast on Monday, killing two fishermen.",
+    "Six villagers were killed by a landslide near Bukavu on Tuesday.",
+    "At least 40 people died in the earthquake that struck the province on Sunday.",
+    "Floods killed 12 people in Kano state this week.",
+])
+def test_reading_a_natural_hazards_toll_is_no_conflict_event(nlp, text):
+    events, _ = read(nlp, text, DAY)
+    assert violent(events) == [], [(e["type"], e["mentions"]) for e in events]
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("An air strike killed six people in Idlib during a storm on Monday.", "airstrike"),
+    ("Militants killed four soldiers in an ambush in heavy rains near Gao.", "killing"),
+])
+def test_reading_an_attack_in_bad_weather_is_still_an_attack(nlp, text, etype):
+    events, _ = read(nlp, text, DAY)
+    assert etype in {e["type"] for e in violent(events)}, [(e["type"], e["mentions"]) for e in events]
+
+
 @pytest.mark.parametrize("text,attacker", [
     ("Militants stormed a police post in Kidal on Monday, killing two policemen.", "Militants"),
     ("Gunmen stormed the hotel in the capital overnight and killed six guests, police said.", "Gunmen"),

@@ -68,6 +68,7 @@ class TriggerFinder:
         self.unreal = frozenset(nr["unreal"])
         self.wishes = frozenset(nr.get("wishes") or ())
         self.figurative = frozenset(w for w in nr["figurative"] if " " not in w)
+        self.hazards = frozenset(nr.get("hazards") or ())
         self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
         self.strings = nlp.vocab.strings
 
@@ -183,12 +184,32 @@ class TriggerFinder:
                 # "asked both sides to sign the truce": what is wished has not happened
         if sent[0].lower_ == "if" or lows & self.unreal:
             return False
+        if self.hazards and self._hazard_agent(tok):
+            return False                                  # "a storm killed two fishermen": no conflict
         if lows & self.figurative and self._arguments(tok) & self.figurative:
             # sport, markets, film, weather: a trigger whose own arguments are a team, shares or
             # a storm is figurative unless a conflict actor (armed forces, armed group, state)
             # stands in the same sentence; such words elsewhere in the sentence say nothing
             return any(sent.start <= s and e <= sent.end for s, e in conflict_spans)
         return True
+
+    def _hazard_agent(self, tok: Token) -> bool:
+        """Whether what did it is a natural hazard: the trigger's subject or agent ("killed by a
+        landslide"), what it happened in or from ("died in the earthquake", "deaths from
+        floods"), or, for a participle ("..., killing two"), the subject of the verb it hangs on."""
+        def words(t: Token) -> set[str]:
+            return {t.lower_, t.lemma_.lower()}
+        verb = tok if tok.pos_ in ("VERB", "AUX") else None
+        found: set[str] = set()
+        if verb is not None and tok.dep_ == "relcl":
+            found |= words(tok.head)                      # "the earthquake that struck the province"
+        for h in [tok] + ([tok.head] if verb is not None and tok.dep_ in ("advcl", "xcomp", "conj") else []):
+            for c in h.children:
+                if c.dep_ in ("nsubj", "csubj"):
+                    found |= words(c)
+                elif c.dep_ in ("agent", "prep") and (c.dep_ == "agent" or c.lower_ in ("by", "in", "from")):
+                    found |= {w for p in c.children if p.dep_ == "pobj" for w in words(p)}
+        return bool(found & self.hazards)
 
     @staticmethod
     def _arguments(tok: Token) -> set[str]:
