@@ -26,6 +26,11 @@ def violent(events) -> list[dict]:
     return [e for e in events if e["type"] not in ("statement", "negotiation", "agreement", "resolution")]
 
 
+def in_role(events, role: str) -> set[str]:
+    """The names holding ``role`` in the violent events."""
+    return {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == role}
+
+
 # ------------------------------------------------------------------ where
 @pytest.mark.parametrize("text,scene,anchor", [
     ("Militants ambushed an army patrol in Baidoa, near the capital, Mogadishu, on Tuesday.", "Baidoa", "Mogadishu"),
@@ -187,7 +192,7 @@ def test_reading_a_word_of_weather_used_as_an_attack_verb_is_an_attack(nlp, text
     """"Storm" is a weather word, but the verb itself ("stormed a post") says nothing of the
     weather: only the trigger's arguments do."""
     events, _ = read(nlp, text, DAY)
-    perpetrators = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "perpetrator"}
+    perpetrators = in_role(events, "perpetrator")
     assert attacker in perpetrators, [(e["type"], e["actors"]) for e in events]
 
 
@@ -395,7 +400,7 @@ def test_reading_the_statement_speaks_for_its_issuer(nlp, text, source):
 ])
 def test_reading_its_people_are_the_speakers_side(nlp, text, victim):
     events, _ = read(nlp, text, DAY)
-    victims = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "victim"}
+    victims = in_role(events, "victim")
     assert victim in victims, victims
 
 
@@ -422,7 +427,7 @@ def test_reading_a_role_points_at_the_whole_name(nlp, text, name, named):
 ])
 def test_reading_a_group_keeps_its_hyphenated_words_whole(nlp, text, name):
     events, _ = read(nlp, text, DAY)
-    perpetrators = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "perpetrator"}
+    perpetrators = in_role(events, "perpetrator")
     assert name in perpetrators, perpetrators
 
 
@@ -465,7 +470,7 @@ def test_reading_a_leaders_troops_are_the_side_he_leads(nlp, text, role, side):
 
 def test_reading_a_leaders_own_words_stay_his(nlp):
     events, _ = read(nlp, "Bashar al-Assad's spokesman said rebels shelled Homs on Monday, killing four.", DAY)
-    perpetrators = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "perpetrator"}
+    perpetrators = in_role(events, "perpetrator")
     assert "Syrian military" not in perpetrators, perpetrators
 
 
@@ -493,7 +498,7 @@ def test_reading_people_a_strike_hits_without_deaths_are_its_targets(nlp):
 ])
 def test_reading_what_a_speaker_says_it_did_it_did(nlp, text, perpetrator):
     events, _ = read(nlp, text, DAY)
-    perps = {r["name"] for e in violent(events) for r in e["actors"] if r["role"] == "perpetrator"}
+    perps = in_role(events, "perpetrator")
     assert perpetrator in perps, perps
 
 
