@@ -148,7 +148,8 @@ class PipelinePlugin(WorkerPlugin):
 
 
 def _pipeline(settings: Settings):
-    """The worker's loaded pipeline (the plugin's), or one loaded here and kept on the worker."""
+    """The worker's loaded pipeline (the plugin's), or, outside a worker, one loaded here and kept
+    in this process for these settings."""
     try:
         from distributed import get_worker
         worker = get_worker()

@@ -446,6 +446,27 @@ def test_reading_what_the_other_side_did_in_the_attack_is_part_of_it(nlp, text, 
     assert ev["fatalities"]["low"] == toll
 
 
+def test_reading_the_attackers_dead_add_to_the_attacks_toll(nlp):
+    events, _ = read(nlp, "Militants attacked a police post in Kidal on Monday, killing four policemen. Police "
+                          "said officers killed six attackers during the assault.", DAY)
+    (ev,) = violent(events)
+    assert ev["fatalities"]["low"] == 10 and in_role(events, "perpetrator") == {"Militants"}
+
+
+@pytest.mark.parametrize("text,sides", [
+    # the other side's killings of others in the attack are its own
+    ("Rebels attacked the town of Beni on Tuesday. Soldiers shot dead 12 civilians during the attack, "
+     "witnesses said.", {"Rebels", "Soldiers"}),
+    # "the offensive" is no "shelling": another happening of the war
+    ("Russian forces shelled Kharkiv on Monday, killing three civilians. Ukrainian troops killed 40 Russian "
+     "soldiers in the offensive, the army said.", {"Russian military", "Ukrainian military"}),
+])
+def test_reading_what_the_other_side_did_to_others_stays_its_own(nlp, text, sides):
+    events, _ = read(nlp, text, DAY)
+    assert len(violent(events)) == 2
+    assert in_role(events, "perpetrator") == sides
+
+
 def test_reading_an_attack_by_the_other_side_told_anew_is_its_own(nlp):
     events, _ = read(nlp, "Gunmen attacked a village near Zinder on Sunday. On Monday, soldiers killed ten "
                           "militants in an attack on a camp near Diffa.", DAY)
@@ -466,6 +487,12 @@ def test_reading_a_leaders_troops_are_the_side_he_leads(nlp, text, role, side):
     events, _ = read(nlp, text, DAY)
     got = {(r["name"], r["role"]) for e in violent(events) for r in e["actors"]}
     assert (side, role) in got, got
+
+
+@pytest.mark.parametrize("text", ["Gunmen shot dead two of Erdogan's party members in Ankara on Monday.",
+                                  "Gunmen killed three of Bashar al-Assad's family members in Latakia on Monday."])
+def test_reading_a_leaders_party_or_family_are_no_troops(nlp, text):
+    assert not {"Turkish military", "Syrian military"} & in_role(events := read(nlp, text, DAY)[0], "victim"), events
 
 
 def test_reading_a_leaders_own_words_stay_his(nlp):

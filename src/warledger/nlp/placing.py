@@ -365,7 +365,8 @@ _NEXT_WORD = re.compile(r"\s*([\w-]+)")
 _COORDINATION = ("&", "and", ",")
 
 
-def locate_unknown(text: str, mentions: list[Mention], kinds: frozenset[str] = frozenset()) -> None:
+def locate_unknown(text: str, mentions: list[Mention], kinds: frozenset[str] = frozenset(),
+                   directions: frozenset[str] = frozenset()) -> None:
     """A name the gazetteer lacks, located by what the text says of it: coordinated with a
     place ("A & X"), followed by "in/near/outside Y" or ", Country", or set beside a place by an
     apposition whose noun is a kind of place (``kinds``: "X, a suburb of Y", "X, a village near
@@ -378,7 +379,7 @@ def locate_unknown(text: str, mentions: list[Mention], kinds: frozenset[str] = f
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         if prev and prev.chosen and text[prev.end:m.start].strip().lower() in _COORDINATION:
             m.near = prev
-        elif nxt and nxt.chosen and _locates(text, m, nxt, kinds):
+        elif nxt and nxt.chosen and _locates(text, m, nxt, kinds, directions):
             m.near = nxt
     changed = True
     while changed:                  # a fixed point: each round locates names only through located ones
@@ -401,10 +402,13 @@ def locate_unknown(text: str, mentions: list[Mention], kinds: frozenset[str] = f
                 changed = True
 
 
-def _locates(text: str, m: Mention, nxt: Mention, kinds: frozenset[str]) -> bool:
-    """Whether the words between an unknown name ``m`` and the place after it locate the name."""
+def _locates(text: str, m: Mention, nxt: Mention, kinds: frozenset[str], directions: frozenset[str]) -> bool:
+    """Whether the words between an unknown name ``m`` and the place after it locate the name:
+    "X in Y", "X, near Y", "X in central Y" (the preposition right before the place, or a
+    direction word between), ", Country", an apposition."""
     between = text[m.end:nxt.start].strip().lower()
-    if between.lstrip(",").split()[:1] in (["in"], ["near"], ["outside"]):
+    words = between.lstrip(",").split()
+    if words[:1] in (["in"], ["near"], ["outside"]) and len(words) <= 2 and all(w in directions for w in words[1:]):
         return True
     if between == "," and nxt.chosen.level in ("country", "admin1"):
         return True

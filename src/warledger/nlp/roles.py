@@ -279,7 +279,9 @@ class RoleFinder:
         if rec is None:
             return None
         if tok is not noun and tok.dep_ == "poss" and (noun.lemma_.lower() in self.side_nouns
-                                                       or noun.lower_ in self.side_nouns):
+                                                       or noun.lower_ in self.side_nouns) \
+                and not any(c.dep_ in ("compound", "amod") for c in noun.children):
+            # ("the president's party members", "his family members" are no troops)
             side = self._side_of(rec)
             if side is not None:                 # "the president's troops": the side he leads
                 return RoleActor(side.name, role, [_mention_at(rec, tok)], side.id, side.kind)

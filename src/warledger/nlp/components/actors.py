@@ -90,7 +90,8 @@ class ActorTagger:
         # island", "a turkey farm", "at dawn" are no Iceland, no Turkey, no newspaper); longer names
         # and descriptions ("regime forces", "the coalition") match in any case
         self.proper = {key for key, forms in lowered.items()
-                       if " " not in key and "-" not in key and all(f[:1].isupper() for f in forms if f != key)}
+                       if " " not in key and "-" not in key and any(f != key for f in forms)
+                       and all(f[:1].isupper() for f in forms if f != key)}
         for table, matcher in ((cased, self.by_case), (lowered, self.by_lower)):
             for key, forms in table.items():
                 matcher.add(key, list(nlp.tokenizer.pipe(sorted(forms))))

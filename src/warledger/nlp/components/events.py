@@ -55,7 +55,7 @@ class Draft:
     occurrences: int = 1
     mentions: list[tuple[int, int]] = field(default_factory=list)
     anaphoric: bool = False
-    within: bool = False      # told inside a happening already told ("during the attack")
+    within: str | None = None  # the type of the happening told before it is told inside ("during the attack")
     section: int = 0
     cumulative: bool = False
     sents: list[Span] = field(default_factory=list)
@@ -387,9 +387,9 @@ class EventExtractor:
             c.dep_ == "nsubj" and c.lower_ in self.agent_nouns
             and any(k.lower_ in self.anaphora for k in c.children)
             for t in group if t.token.pos_ == "VERB" for c in t.token.children)
-        d.within = any(t.token.pos_ != "VERB" and t.token.dep_ == "pobj" and t.token.head.lower_ in self.within
-                       and any(c.lower_ in self.anaphora and c.dep_ == "det" for c in t.token.children)
-                       for t in group)
+        d.within = next((t.type for t in group if t.token.pos_ != "VERB" and t.token.dep_ == "pobj"
+                         and t.token.head.lower_ in self.within
+                         and any(c.lower_ in self.anaphora and c.dep_ == "det" for c in t.token.children)), None)
         d.cumulative = (self._since(sent) or self._running(group)) and etype == "killing" and not any(
             t.token.pos_ == "NOUN" for t in group
                                                                              if t.token.lower_ != "toll")
@@ -680,7 +680,7 @@ class EventExtractor:
         if not a.violent and a.type not in POLITICAL and a.type != b.type:
             return False
         pa, pb = self._families(a, "perpetrator"), self._families(b, "perpetrator")
-        if pa and pb and not (pa & pb) and not (b.within and a.violent):
+        if pa and pb and not (pa & pb) and not (b.within in ("attack", a.type) and a.violent and self._attackers_fell(a, b)):
             return False                              # "the Russian army" and "Russia" are one side
         ids_a = {id(p) for p in a.places}
         countries_a = {p.place.country for p in a.places if p.place is not None}
@@ -754,9 +754,12 @@ class EventExtractor:
                 break
             if target is not None:
                 if d.within and self._sides_differ(target, d):
-                    # "troops killed 20 militants during the attack": what the other side did in
-                    # the attack told before is part of it, but it did not carry the attack out
+                    # "troops killed 20 militants during the attack": the attackers' dead are part
+                    # of the attack told before (its toll grows by them), but the other side did
+                    # not carry the attack out
                     d.roles = [r for r in d.roles if r.role != "perpetrator"]
+                    if d.count is not None and target.count is not None and not target.cumulative:
+                        self._add_count(target, d)
                 self._absorb(target, d)
             elif not all(t.token.lower_ in self.referring for t in d.triggers):
                 events.append(d)                      # "the incident" with nothing told before: no event
@@ -773,6 +776,22 @@ class EventExtractor:
             actor = reg.actors.get(r.actor_id) if r.actor_id else None
             out.add((reg.state_of(actor) or actor.id) if actor else r.name.lower())
         return out
+
+    def _attackers_fell(self, e: Draft, d: Draft) -> bool:
+        """Whether the dead of clause ``d`` are the attackers of event ``e``: the side ``e`` names
+        as its perpetrator, or a word for attackers ("six attackers", "20 militants")."""
+        victims = [r for r in d.roles if r.role == "victim"]
+        if not victims:
+            return False
+        theirs = self._families(e, "perpetrator")
+        for r in victims:
+            from ...resolve.registry import load_registry
+            reg = load_registry()
+            actor = reg.actors.get(r.actor_id) if r.actor_id else None
+            side = (reg.state_of(actor) or actor.id) if actor else r.name.lower()
+            if side in theirs or r.name.lower().split()[-1] in self.agent_nouns:
+                return True
+        return False
 
     def _sides_differ(self, e: Draft, d: Draft) -> bool:
         pe, pd = self._families(e, "perpetrator"), self._families(d, "perpetrator")

@@ -637,7 +637,7 @@ class PlaceRecognizer:
         mentions = placing.choose([m for m in mentions if m not in acting and m not in seats], ctx)
         mentions = placing.run_on(t.text, mentions, ctx, self.articles | self.particles)
         placing.outside_its_country(t.text, mentions)
-        placing.locate_unknown(t.text, mentions, self.kind_nouns | self.nouns_of)
+        placing.locate_unknown(t.text, mentions, self.kind_nouns | self.admin1 | self.admin2, self.directions)
         self._parts(t.text, mentions)
         # the toponyms that are not event places, resolved by the same context: a state acting
         # ("Moscow denied"), a demonym ("Russian jets"), a name inside an organisation's name
