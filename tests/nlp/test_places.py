@@ -359,3 +359,22 @@ def test_places_a_mention_is_listed_once(nlp, text):
     doc = nlp(text)
     for p in doc._.wl_places:
         assert len(p.mentions) == len(set(p.mentions)), (p.name, p.mentions)
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Fighting raged along the Damascus-Homs highway on Monday.", ["Damascus", "Homs"]),
+    ("Tensions rose along the India-Pakistan border on Friday.", ["India", "Pakistan"]),
+    # two names the story also writes alone
+    ("Shells fell in Qusour and in Zaydiyat, a Homs neighbourhood. Clashes went on along the "
+     "Qusour-Zaydiyat road.", ["Qusour", "Zaydiyat", "Homs", "Qusour", "Zaydiyat"]),
+])
+def test_places_two_names_joined_by_a_hyphen_are_two_places(nlp, text, names):
+    doc = nlp(text)
+    got = sorted(((s, text[s:e]) for p in doc._.wl_places for s, e in p.mentions))
+    assert [n for _, n in got] == names, got
+
+
+@pytest.mark.parametrize("text,name", [("The Hajr al-Aswad district was shelled on Monday.", "Hajr al-Aswad"),
+                                       ("Shells fell on Deir ez-Zor overnight.", "Deir ez-Zor")])
+def test_places_a_hyphenated_name_stays_whole(nlp, text, name):
+    assert name in places(nlp, text)

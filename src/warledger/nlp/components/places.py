@@ -419,7 +419,27 @@ class PlaceRecognizer:
                          or self._cue_before(t, j, j + 1) or self._supplemented(t, j, b))):
                 runs.append((j, b))
             j = k
-        return runs
+        return self._pairs(t, runs)
+
+    def _pairs(self, t: _Toks, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """A run of two names joined by a tight hyphen ("the Damascus-Homs highway", "the
+        X-Y axis") is two runs when the whole is no name the gazetteer has and each part is
+        a place of some standing or a name the story also writes alone."""
+        alone = {t.name(a, b).lower() for a, b in runs}
+        out = []
+        for a, b in runs:
+            cut = next((j for j in range(a + 1, b - 1) if t.words[j] in ("-", "‑") and not t.ws[j]
+                        and not t.ws[j - 1] and t.caps[j - 1] and t.caps[j + 1]), None)
+            if cut is None or self.gaz.lookup(t.name(a, b), fuzzy=False):
+                out.append((a, b))
+                continue
+            parts = [(a, cut), (cut + 1, b)]
+            if all(_standing(self.gaz.lookup(t.name(x, y), fuzzy=False)) or t.name(x, y).lower() in alone
+                   for x, y in parts):
+                out += parts
+            else:
+                out.append((a, b))
+        return out
 
     def _splits(self, t: _Toks, a: int, b: int, lo: int, hi: int) -> bool:
         """True when [a, b) would cut a hyphenated name ("Hajr Al" of "Hajr Al-Aswad")."""
