@@ -783,10 +783,10 @@ class EventExtractor:
         victims = [r for r in d.roles if r.role == "victim"]
         if not victims:
             return False
+        from ...resolve.registry import load_registry
+        reg = load_registry()
         theirs = self._families(e, "perpetrator")
         for r in victims:
-            from ...resolve.registry import load_registry
-            reg = load_registry()
             actor = reg.actors.get(r.actor_id) if r.actor_id else None
             side = (reg.state_of(actor) or actor.id) if actor else r.name.lower()
             if side in theirs or r.name.lower().split()[-1] in self.agent_nouns:
