@@ -163,6 +163,17 @@ def test_reading_inflected_phrases_and_frames(nlp, text, etype):
     assert etype in {e["type"] for e in events}, [(e["type"], e["mentions"]) for e in events]
 
 
+@pytest.mark.parametrize("text,role,name", [
+    ("Gunmen killed a local official in Kirkuk on Monday.", "victim", "local official"),
+    ("A sniper killed a child in Taiz on Wednesday.", "perpetrator", "sniper"),
+    ("A shopkeeper was shot dead in Karachi on Friday.", "victim", "shopkeeper"),
+])
+def test_reading_one_person_named_by_a_noun_holds_a_role_and_counts_one(nlp, text, role, name):
+    events, _ = read(nlp, text, DAY)
+    (ev,) = violent(events)
+    assert name in in_role(events, role) and ev["fatalities"]["low"] == 1
+
+
 @pytest.mark.parametrize("text", [
     "A storm hit the coast on Monday, killing two fishermen.",
     "Six villagers were killed by a landslide near Bukavu on Tuesday.",
