@@ -500,6 +500,20 @@ def test_reading_a_leaders_troops_are_the_side_he_leads(nlp, text, role, side):
     assert (side, role) in got, got
 
 
+@pytest.mark.parametrize("text,side", [
+    ("Fighters of the al-Nusra Front shelled the town of Nubl on Monday, killing three people.", "al-Nusra Front"),
+    ("Members of the Wagner Group attacked a village near Moura, killing 30.", "Wagner Group"),
+    ("Soldiers of the Malian army killed 12 villagers near Moura.", "Malian military"),
+])
+def test_reading_fighters_of_a_group_are_the_group(nlp, text, side):
+    assert side in in_role(read(nlp, text, DAY)[0], "perpetrator")
+
+
+def test_reading_members_of_a_family_are_no_side(nlp):
+    events, _ = read(nlp, "Members of the family were killed in the strike on Gaza.", DAY)
+    assert "family" in in_role(events, "victim")
+
+
 @pytest.mark.parametrize("text", ["Gunmen shot dead two of Erdogan's party members in Ankara on Monday.",
                                   "Gunmen killed three of Bashar al-Assad's family members in Latakia on Monday."])
 def test_reading_a_leaders_party_or_family_are_no_troops(nlp, text):

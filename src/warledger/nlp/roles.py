@@ -276,6 +276,14 @@ class RoleFinder:
 
     def _by_actor(self, index: ActorIndex, noun: Token, role: str) -> RoleActor | None:
         rec, tok = index.in_phrase(noun, self.modifier_deps)
+        if rec is None and (noun.lemma_.lower() in self.side_nouns or noun.lower_ in self.side_nouns):
+            # "fighters of the Front", "members of the militia": the side they are of
+            of = next((p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                       for p in c.children if p.dep_ == "pobj"), None)
+            if of is not None:
+                rec, tok = index.in_phrase(of, self.modifier_deps)
+                if rec is not None and getattr(rec, "kind", None) not in self.possessed["antecedent_kinds"]:
+                    rec = None
         if rec is None:
             return None
         if tok is not noun and tok.dep_ == "poss" and (noun.lemma_.lower() in self.side_nouns
