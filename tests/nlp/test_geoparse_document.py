@@ -149,3 +149,84 @@ def test_a_capital_stays_the_city_beside_towns_of_a_province_bearing_its_name(nl
     rec = literal(nlp, text)[name]
     assert rec.place.level == "populated_place" and rec.place.country == "SY"
     assert km(rec.lat, rec.lon, 33.51, 36.29) < 15
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country,level", [
+    ("Inspectors checked every bag landing at Cairo airport this week.", "Cairo", "EG", "airport"),
+    ("The singer was stopped at Bali airport with two suitcases.", "Bali", "ID", "admin1"),
+    ("Flights resumed at the Nairobi airport after the storm passed.", "Nairobi", "KE", "airport"),
+])
+def test_a_town_airport_is_the_airport_of_the_town_the_bare_name_means(nlp, text, name, country, level):
+    rec = literal(nlp, text)[name]
+    assert (rec.place.country, rec.level) == (country, level)
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country,admin1", [
+    ("Farms reported sick cattle in Oregon, Idaho, Washington and Montana.", "Washington", "US", "US.WA"),
+    ("Flu clinics opened in Alberta, Manitoba, Ontario and New Brunswick.", "New Brunswick", "CA", None),
+    ("The tour visits Ohio, Illinois, Missouri and Kansas in May.", "Illinois", "US", "US.IL"),
+])
+def test_a_member_of_a_list_of_provinces_is_a_province(nlp, text, name, country, admin1):
+    rec = literal(nlp, text)[name]
+    assert (rec.place.country, rec.level) == (country, "admin1")
+    if admin1:
+        assert rec.place.admin1 == admin1
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,near", [
+    ("The parade passed through Larkwood, Ontario, Canada on Sunday.", "Larkwood", "Ontario"),
+    ("A bakery in Stroud, Ontario, Canada was closed by inspectors.", "Stroud", "Ontario"),
+    ("The market of Greenlane, Auckland, New Zealand reopened.", "Greenlane", "Auckland"),
+])
+def test_a_town_placed_by_province_and_country_is_no_namesake_elsewhere(nlp, text, name, near):
+    places = literal(nlp, text)
+    rec, loc = places[name], places[near]
+    assert rec.place is None or rec.place.country == loc.place.country
+    assert km(rec.lat, rec.lon, loc.lat, loc.lon) < 1
+
+
+@pytest.mark.issue(20)
+def test_a_name_the_text_places_keeps_that_place_at_its_other_mentions(nlp):
+    text = ("Police in Springfield, Illinois, arrested two men. Marion, Ohio, sent help. "
+            "The Springfield District court will hear the case.")
+    toks = toponyms(nlp, text)
+    first = toks["Springfield"][0]
+    assert first.place.admin1 == "US.IL"
+    later = [p for p in nlp(text)._.wl_toponyms if any(text[s:e] == "Springfield" for s, e in p.mentions)]
+    assert len(later) == 1 and len(later[0].mentions) == 2
+
+
+@pytest.mark.issue(20)
+def test_a_town_by_its_own_name_before_one_that_also_bears_it(nlp):
+    text = "A storm felled trees in Philippi, West Virginia, on Friday."
+    rec = literal(nlp, text)["Philippi"]
+    assert rec.place.name == "Philippi"
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country,level", [
+    ("Aid convoys crossed into Bosnia and Herzegovina at dawn.", "Bosnia and Herzegovina", "BA", "country"),
+    ("Carnival was cancelled in Trinidad and Tobago this year.", "Trinidad and Tobago", "TT", "country"),
+    ("Snow cut roads across Jammu and Kashmir on Monday.", "Jammu and Kashmir", "IN", "admin1"),
+])
+def test_a_name_with_and_inside_is_read_whole(nlp, text, name, country, level):
+    rec = literal(nlp, text)[name]
+    assert (rec.place.country, rec.level) == (country, level)
+
+
+@pytest.mark.issue(20)
+def test_two_places_joined_by_and_stay_two(nlp):
+    places = literal(nlp, "Rain flooded streets in Lagos and Accra overnight.")
+    assert places["Lagos"].place.country == "NG" and places["Accra"].place.country == "GH"
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country", [
+    ("A clinic in Pakistan-administered Kashmir ran out of insulin.", "Kashmir", "PK"),
+    ("Teachers in India-administered Kashmir went on strike.", "Kashmir", "IN"),
+])
+def test_a_name_a_country_administers_is_looked_up_there(nlp, text, name, country):
+    assert literal(nlp, text)[name].place.country == country

@@ -24,19 +24,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..resolve.gazetteer import Place, km
-from ..resolve.names import fuzzy_key
+from ..resolve.names import fuzzy_key, name_key
 
 NEAR_KM = 250
 SIZEABLE = 100_000
 LEVEL_PRIOR = {"continent": 4.0, "country": 4.0, "populated_place": 1.0, "admin1": 0.8, "admin2": 0.3, "airport": -2.0}
 MODIFIER_DEPS = ("compound", "amod", "poss", "nmod")
 ALIAS_PENALTY = 1.5
+OTHER_NAME = 0.5
 CAPITAL_PRIOR = 0.75
 SEAT_MIN = 20_000
 SEAT_BIG = 1_000_000
 JOINT_BONUS = 1.5
 HOME_SHARE = 0.5        # a province of the country that most of the story's other names are in ...
 HOME_PROVINCE = 2.0     # ... beats a country of the same name the story names nowhere else
+AIRPORT_KM = 60         # an airport this near a town serves it
 SUBURB_KM = 100         # "Town, City": a town this near the city may be its suburb
 
 
@@ -64,6 +66,7 @@ class Mention:
     reading: str = "literal"        # literal, metonymic, adjectival or embedded (GeoWebNews)
     ranked: list[tuple[float, Place]] = field(default_factory=list)    # the best candidates, scored
     why: list[str] = field(default_factory=list)                       # what chose among them
+    contained: bool = False         # the text placed it in a country or province ("X, Ohio")
 
 
 @dataclass
@@ -127,12 +130,15 @@ def score(m: Mention, c: Place, ctx: Counter, anchors: list[Place]) -> float:
     if (c.alias and m.division_named and c.level not in ("country", "admin1") and c.population < SIZEABLE
             and not c.capital and not _seat(c, m.division_named, m.text)):
         s -= ALIAS_PENALTY          # a town's alternate name that a state bears: "Minnesota" is no Minneota
+    if c.alias and c.level == "populated_place" and any(not o.alias and o.level == "populated_place"
+                                                         for o in m.candidates):
+        s -= OTHER_NAME     # a town by its own name before one that also bears it ("Philippi")
     if anchors and any(a.id != c.id and km(a.lat, a.lon, c.lat, c.lon) <= NEAR_KM for a in anchors):
         s += 1.5
     return s
 
 
-def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
+def choose(mentions: list[Mention], ctx: Counter, text: str = "") -> list[Mention]:
     """Filter candidates by context and pick one per mention; returns the mentions kept."""
     kept = []
     for m in mentions:
@@ -177,11 +183,97 @@ def choose(mentions: list[Mention], ctx: Counter) -> list[Mention]:
             # the story Georgian, the state of Georgia beside Atlanta and Florida stays American
             own = _says(m)
             others = ctx - own if own else ctx
+            if m.admin_hint == "airport" and _by_city(m, pool, others, anchors):
+                continue
             ranked = sorted(((score(m, c, others, anchors), c) for c in pool), key=lambda x: -x[0])
             m.chosen, m.ranked = ranked[0][1], ranked[:4]
             m.why += _reasons(m, m.chosen, others, anchors)
     _jointly(kept, ctx)
+    _listed(kept, text)
+    _one_referent(kept)
     return kept
+
+
+def _one_referent(kept: list[Mention]) -> None:
+    """One name, one place in one story: a name the text places somewhere ("Springfield,
+    Illinois") is that place at its other mentions too, bare or with a district word."""
+    placed = {}
+    for m in kept:
+        if m.contained and m.chosen is not None:
+            placed.setdefault(name_key(m.text), m.chosen)
+    for m in kept:
+        c = placed.get(name_key(m.text))
+        if (c is None or m.contained or m.chosen is None or m.chosen.id == c.id
+                or m.admin_hint not in (None, "admin2")):
+            continue
+        same = next((o for o in m.candidates if o.id == c.id), None)
+        if same is not None:
+            m.chosen = same
+            m.why.append(f"the {c.name} the text places elsewhere in the story")
+
+
+def _by_city(m: Mention, pool: list[Place], ctx: Counter, anchors: list[Place]) -> bool:
+    """"X airport" where X is a town's name: the town is chosen as any bare name is, then its
+    airport is the one nearest it ("Cairo airport" is not an airstrip of a namesake elsewhere);
+    with no airport near it, the town. An airport matched by its own name keeps the usual score."""
+    if any(c.level == "airport" and not c.alias for c in pool):
+        return False
+    towns = [c for c in pool if c.level != "airport"]
+    if not towns:
+        return False
+    hint, m.admin_hint = m.admin_hint, None
+    ranked = sorted(((score(m, c, ctx, anchors), c) for c in towns), key=lambda x: -x[0])
+    m.admin_hint = hint
+    town = ranked[0][1]
+    near = [c for c in pool if c.level == "airport" and c.country == town.country
+            and km(town.lat, town.lon, c.lat, c.lon) <= AIRPORT_KM]
+    if near:
+        # the one that bears the town's name ("X International"), else the nearest
+        m.chosen = min(near, key=lambda c: (name_key(town.name) not in name_key(c.name),
+                                            km(town.lat, town.lon, c.lat, c.lon)))
+        m.why.append(f"the airport of {town.name} ({town.country}), chosen as the bare name would be")
+    else:
+        m.chosen = town
+        m.why.append(f"no airport of that name near {town.name} ({town.country}): the town")
+    m.ranked = ranked[:4]
+    m.why += _reasons(m, town, ctx, anchors)
+    return True
+
+
+_LIST_GLUE = (",", "and", ", and", "or", ", or", "&")
+
+
+def _listed(kept: list[Mention], text: str) -> None:
+    """A list of provinces, or of countries ("Utah, Washington and Wyoming"; "Chad, Niger and
+    Georgia"): a member that can be a province of the country the other provinces are in, or a
+    country, is one, not a town or namesake elsewhere. At least two other members must agree."""
+    if not text:
+        return
+    runs: list[list[Mention]] = []
+    for m in sorted(kept, key=lambda x: x.start):
+        prev = runs[-1][-1] if runs else None
+        if prev is not None and " ".join(text[prev.end:m.start].lower().split()) in _LIST_GLUE:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    for run in runs:
+        if len(run) < 3:
+            continue
+        for m in run:
+            others = [o.chosen for o in run if o is not m and o.chosen and not o.chosen.alias]
+            provinces = Counter(o.country for o in others if o.level == "admin1")
+            countries = sum(1 for o in others if o.level == "country")
+            own = [c for c in m.candidates if not c.alias]
+            pick = None
+            if provinces and provinces.most_common(1)[0][1] >= 2:
+                home = provinces.most_common(1)[0][0]
+                pick = max((c for c in own if c.level == "admin1" and c.country == home),
+                           key=lambda c: max(c.population, c.size), default=None)
+            if pick is None and countries >= 2:
+                pick = max((c for c in own if c.level == "country"), key=lambda c: c.population, default=None)
+            if pick is not None and m.chosen is not pick and m.admin_hint is None:
+                m.chosen = pick
+                m.why.append(f"one of a list of {'provinces' if pick.level == 'admin1' else 'countries'}")
 
 
 def _jointly(kept: list[Mention], ctx: Counter) -> None:
@@ -272,9 +364,13 @@ def contain(text: str, mentions: list[Mention]) -> None:
             continue
         if any(c.level == "country" and not c.alias for c in a.candidates):
             continue        # "Iraq, Iran": a list of countries, not a town in Iran
+        if between == "," and any(c.level == "admin1" and not c.alias and c.country in {w.country for w in wide}
+                                  for c in a.candidates):
+            continue        # "Illinois, Missouri": a list of provinces, not a town in Missouri
         countries = {w.country for w in wide}
         held = [c for c in a.candidates if c.country in countries]
         in_admin = [c for c in held if any(w.level == "admin1" and c.admin1 == w.admin1 for w in wide)]
+        a.contained = bool(in_admin or held)
         if in_admin:
             a.candidates = in_admin
             a.why.append(f"followed by {b.text!r}: a place in that province")
@@ -343,7 +439,8 @@ def outside_its_country(text: str, mentions: list[Mention]) -> None:
             continue
         between = text[m.end:n.start].strip().lower()
         if not (between == "," and n.chosen.level == "country"
-                or between == "in" and n.chosen.level in ("country", "admin1")):
+                or between == "in" and n.chosen.level in ("country", "admin1")
+                or between == "," and _in_its_country(text, n, mentions[k + 2] if k + 2 < len(mentions) else None)):
             continue
         if between == "," and k and text[mentions[k - 1].end:m.start].strip() == ",":
             continue                    # an item of a list ("Zaire, Bundibugyo, Ivory Coast and Sudan")
@@ -351,12 +448,21 @@ def outside_its_country(text: str, mentions: list[Mention]) -> None:
             # the one province of that country the story names says more than the country
             provinces = {x.chosen.id: x for x in mentions if x.chosen is not None and x.chosen.level == "admin1"
                          and x.chosen.country == n.chosen.country}
-            placed.setdefault(m.text.lower(), next(iter(provinces.values())) if len(provinces) == 1 else n)
+            one = next(iter(provinces.values())) if len(provinces) == 1 and n.chosen.level == "country" else n
+            placed.setdefault(m.text.lower(), one)
     for m in mentions:
         n = placed.get(m.text.lower())
         if n is not None and m.chosen is not None and m.chosen.country != n.chosen.country:
             m.why.append(f"no {m.text} in {n.chosen.name}, which the text places it in")
             m.chosen, m.candidates, m.ranked, m.near = None, [], [], n
+
+
+def _in_its_country(text: str, n: Mention, after: Mention | None) -> bool:
+    """"X, Province, Country" or "X, City, Country": the middle name is placed in the country
+    written after it, so X is in that country too."""
+    return (after is not None and after.chosen is not None and after.chosen.level == "country"
+            and n.chosen.level != "country" and after.chosen.country == n.chosen.country
+            and text[n.end:after.start].strip() == ",")
 
 
 _APPOSITION = re.compile(r"^,?\s*(?:an?|the)\s+((?:[\w-]+\s+){1,3}?)(?:of|in|near|outside)$")
@@ -379,7 +485,9 @@ def locate_unknown(text: str, mentions: list[Mention], kinds: frozenset[str] = f
         nxt = mentions[k + 1] if k + 1 < len(mentions) else None
         if prev and prev.chosen and text[prev.end:m.start].strip().lower() in _COORDINATION:
             m.near = prev
-        elif nxt and nxt.chosen and _locates(text, m, nxt, kinds, directions):
+        elif nxt and nxt.chosen and (_locates(text, m, nxt, kinds, directions) or (
+                text[m.end:nxt.start].strip() == ","
+                and _in_its_country(text, nxt, mentions[k + 2] if k + 2 < len(mentions) else None))):
             m.near = nxt
     changed = True
     while changed:                  # a fixed point: each round locates names only through located ones

@@ -43,6 +43,7 @@ _TITLE_CASE_BLOCKS = frozenset({"heading", "navigation", "caption"})
 _MAX_TOKENS = 6
 _IOB = ("", "I", "O", "B")          # spaCy's ENT_IOB values
 _BIG = 500_000
+_HELD = re.compile(r"[-‑](\w+)\s+(?:the\s+)?$")
 
 
 def _word_index(nlp: Language, parts: tuple[str, ...] = ("noun", "verb", "adj", "adv")) -> frozenset[str]:
@@ -130,6 +131,7 @@ class PlaceRecognizer:
         lex = lexicon()
         self.articles = frozenset(lex["articles"])
         self.particles = frozenset(lex["name_particles"])
+        self.control = frozenset(lex["control_participles"])
         self.admin1 = frozenset(lex["admin1_words"])
         self.admin2 = frozenset(lex["admin2_words"])
         self.camp = frozenset(w for w in lex["camp_words"] if " " not in w)
@@ -419,7 +421,27 @@ class PlaceRecognizer:
                          or self._cue_before(t, j, j + 1) or self._supplemented(t, j, b))):
                 runs.append((j, b))
             j = k
-        return self._pairs(t, runs)
+        return self._pairs(t, self._joined(t, runs))
+
+    def _joined(self, t: _Toks, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Two runs with "and" between them are one when the gazetteer has the whole name
+        ("Bosnia and Herzegovina", "Jammu and Kashmir"); else they stay two places."""
+        out: list[tuple[int, int]] = []
+        for a, b in runs:
+            if out and out[-1][1] + 1 == a and t.lower[a - 1] in ("and", "&") and not t.sent_start[a - 1]:
+                pa = out[-1][0]
+                for x in range(pa, out[-1][1]):         # the whole name may begin inside the run before
+                    for y in range(b, a, -1):
+                        if y - x <= _MAX_TOKENS and _standing(self.gaz.lookup(t.name(x, y), fuzzy=False)):
+                            out[-1] = (pa, b)
+                            break
+                    else:
+                        continue
+                    break
+                if out[-1][1] == b:
+                    continue
+            out.append((a, b))
+        return out
 
     def _pairs(self, t: _Toks, runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """A run of two names joined by a tight hyphen ("the Damascus-Homs highway", "the
@@ -642,6 +664,7 @@ class PlaceRecognizer:
         plural = {m.tokens[1]: m.tokens[1] < len(t.words) and t.lower[m.tokens[1]].endswith("s") for m in mentions}
         placing.coordinate(t.text, mentions, plural)
         placing.contain(t.text, mentions)
+        self._held_by(t.text, mentions)
         # a state acting, a country in an organisation's name and a demonym ("Syrian forces")
         # still say what the story is about (a demonym as a modifier does: weight 1)
         demonyms = self._not_literal(doc, t, mentions + inside_org)
@@ -654,7 +677,7 @@ class PlaceRecognizer:
         seats = [m for m in mentions if self._seat(t.text, m)]
         acting = [m for m in mentions if m not in seats and (self._acts(doc, m, m.start in located)
                                                             or self._backing(doc, m))]
-        mentions = placing.choose([m for m in mentions if m not in acting and m not in seats], ctx)
+        mentions = placing.choose([m for m in mentions if m not in acting and m not in seats], ctx, t.text)
         mentions = placing.run_on(t.text, mentions, ctx, self.articles | self.particles)
         placing.outside_its_country(t.text, mentions)
         placing.locate_unknown(t.text, mentions, self.kind_nouns | self.admin1 | self.admin2, self.directions)
@@ -663,7 +686,7 @@ class PlaceRecognizer:
         # ("Moscow denied"), a demonym ("Russian jets"), a name inside an organisation's name
         for m in acting:
             m.reading = "metonymic"
-        others = placing.choose(acting + seats + inside_org + demonyms, ctx)
+        others = placing.choose(acting + seats + inside_org + demonyms, ctx, t.text)
         spans = []
         for m in mentions:
             if m.chosen or m.near:
@@ -673,6 +696,21 @@ class PlaceRecognizer:
         doc._.wl_places = placing.records(mentions, t.text)
         doc._.wl_toponyms = placing.records(sorted(mentions + others, key=lambda m: m.start), t.text, parts=False)
         return doc
+
+    def _held_by(self, text: str, mentions: list[Mention]) -> None:
+        """"Pakistan-administered Kashmir", "the Russian-held X": a name a country is said to
+        hold, administer or occupy is looked up in that country when it has a place there."""
+        for a, b in zip(mentions, mentions[1:], strict=False):
+            hit = _HELD.match(text, a.end, b.start)
+            if not hit or hit.group(1).lower() not in self.control:
+                continue
+            countries = {c.country for c in a.candidates if c.level == "country" and not c.alias}
+            if not countries and a.reading == "adjectival":
+                countries = {c.country for c in a.candidates if c.level == "country"}
+            there = [c for c in b.candidates if c.country in countries]
+            if there and len(there) < len(b.candidates):
+                b.candidates = there
+                b.why.append(f"{text[a.start:b.start].strip()}: a place there")
 
     def _seat(self, text: str, m: Mention) -> bool:
         """Whether the name says where an organisation sits ("the Geneva-based group"): a literal
