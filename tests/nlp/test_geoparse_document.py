@@ -230,3 +230,24 @@ def test_two_places_joined_by_and_stay_two(nlp):
 ])
 def test_a_name_a_country_administers_is_looked_up_there(nlp, text, name, country):
     assert literal(nlp, text)[name].place.country == country
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country", [
+    ("Relief flights to Darfur were suspended after the raid.", "Darfur", "SD"),
+    ("Militias in Kivu burned two villages, the mayor said.", "Kivu", "CD"),
+    ("Heavy rain flooded rice fields across Java this week.", "Java", "ID"),
+])
+def test_a_name_provinces_share_after_direction_words_is_their_region(nlp, text, name, country):
+    rec = literal(nlp, text)[name]
+    assert (rec.place.country, rec.level, rec.precision) == (country, "region", "region")
+
+
+@pytest.mark.issue(20)
+def test_no_region_for_a_generic_word_provinces_share():
+    from warledger.resolve.gazetteer import open_gazetteer
+    gaz = open_gazetteer()
+    assert not [c for c in gaz.lookup("District", fuzzy=False) if c.level == "region"]
+    assert not [c for c in gaz.lookup("Province", fuzzy=False) if c.level == "region"]
+    darfur = [c for c in gaz.lookup("Darfur", fuzzy=False) if c.level == "region"]
+    assert len(darfur) == 1 and darfur[0].country == "SD"

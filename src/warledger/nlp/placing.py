@@ -28,7 +28,7 @@ from ..resolve.names import fuzzy_key, name_key
 
 NEAR_KM = 250
 SIZEABLE = 100_000
-LEVEL_PRIOR = {"continent": 4.0, "country": 4.0, "populated_place": 1.0, "admin1": 0.8, "admin2": 0.3, "airport": -2.0}
+LEVEL_PRIOR = {"continent": 4.0, "country": 4.0, "region": 1.0, "populated_place": 1.0, "admin1": 0.8, "admin2": 0.3, "airport": -2.0}
 MODIFIER_DEPS = ("compound", "amod", "poss", "nmod")
 ALIAS_PENALTY = 1.5
 OTHER_NAME = 0.5
@@ -545,7 +545,8 @@ def records(mentions: list[Mention], text: str = "", parts: bool = True) -> list
             continue
         if m.chosen:
             c = m.chosen
-            precision = {"country": "country", "admin1": "admin1", "continent": "region"}.get(c.level, "exact")
+            precision = {"country": "country", "admin1": "admin1", "continent": "region", "region": "region"}.get(
+                c.level, "exact")
             lat, lon = c.lat, c.lon
             if c.level == "admin2":
                 # a district: its seat of the same name when the gazetteer has one in the same

@@ -24,7 +24,8 @@ from pathlib import Path
 from ..errors import WarledgerError
 from .names import _skeleton, fuzzy_key, lexicon, name_key, spelled_out, spelling
 
-VERSION = "5"            # a new version whenever the build changes: old files are rebuilt, not reused
+REGION_MIN = 100_000     # a region of provinces sharing a name: its towns' people at least
+VERSION = "6"            # a new version whenever the build changes: old files are rebuilt, not reused
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
 DEMONYM = 3             # names.alias: a country's demonym ("Russian"), an adjectival reading of it
 FUZZY_MIN_RATIO = 0.8
@@ -430,6 +431,19 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
             add_names(next_id, [*ne.names, *written_alone.get(ne.iso, [])])
             add_abbreviations(next_id, [*ne.abbreviations, *abbreviations.get(ne.iso, [])])
         next_id += 1
+    # regions of provinces that share a name after a direction word ("North Darfur", "South
+    # Darfur": Darfur; "West Java", "East Java": Java), at the mean of their points
+    lex = lexicon()
+    generic = frozenset(w for k in ("landforms", "admin1_words", "admin2_words", "facility_heads") for w in lex[k])
+    for cc, stem, members in shared_stems(rows, frozenset(lex["directions"])):
+        if stem.split()[-1].lower() in generic or sum(sizes.get(m[4], 0) for m in members) < REGION_MIN:
+            continue            # "North District", "East End": no region of its own
+        lat = sum(m[6] for m in members) / len(members)
+        lon = sum(m[7] for m in members) / len(members)
+        rows.append((next_id, None, stem, cc, None, None, round(lat, 5), round(lon, 5), "region",
+                     sum(sizes.get(m[4], 0) for m in members), 0))
+        add_names(next_id, [], main=[stem])
+        next_id += 1
     for ap in airportsdata.load("ICAO").values():
         if not ap.get("name") or ap.get("lat") is None:
             continue
@@ -454,6 +468,21 @@ def build(path: Path | None = None, *, progress: bool = False) -> Path:
     db.close()
     tmp.replace(path)
     return path
+
+
+def shared_stems(rows: list[tuple], directions: frozenset[str]) -> list[tuple[str, str, list[tuple]]]:
+    """(country, stem, member rows) for each name that two or more first-level divisions of one
+    country bear after a direction word, when no country or division bears the stem itself."""
+    taken = {name_key(r[2]) for r in rows if r[8] in ("country", "admin1")}
+    groups: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for r in rows:
+        if r[8] != "admin1":
+            continue
+        first, _, rest = r[2].partition(" ")
+        if first.lower() in directions and rest and rest[0].isupper():
+            groups[(r[3], rest)].append(r)
+    return [(cc, stem, members) for (cc, stem), members in sorted(groups.items())
+            if len(members) >= 2 and name_key(stem) not in taken]
 
 
 _SIDES = {"western": "west", "eastern": "east", "northern": "north", "southern": "south",
