@@ -251,3 +251,29 @@ def test_no_region_for_a_generic_word_provinces_share():
     assert not [c for c in gaz.lookup("Province", fuzzy=False) if c.level == "region"]
     darfur = [c for c in gaz.lookup("Darfur", fuzzy=False) if c.level == "region"]
     assert len(darfur) == 1 and darfur[0].country == "SD"
+
+
+@pytest.mark.issue(20)
+def test_a_common_noun_closing_a_longer_name_is_no_town(nlp):
+    for text in ("A councillor of the Penzance Town Council said the beach was closed.",
+                 "The Springfield City Hall reopened on Monday.",
+                 "Staff of the Dover Harbour Board met the union."):
+        names = toponyms(nlp, text)
+        assert not {"Council", "Hall", "Board"} & set(names), names
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,city", [
+    ("A car bomb went off in the Adhamiyah district of Baghdad on Sunday.", "Adhamiyah", "Baghdad"),
+    ("Shops closed in the Qaboun neighbourhood of Damascus after the shelling.", "Qaboun", "Damascus"),
+])
+def test_a_district_of_a_city_lies_near_the_city(nlp, text, name, city):
+    places = literal(nlp, text)
+    assert km(places[name].lat, places[name].lon, places[city].lat, places[city].lon) <= 100
+
+
+@pytest.mark.issue(20)
+def test_a_city_of_a_million_is_not_given_up_for_a_village_near_other_places(nlp):
+    text = ("Canada and the United States screened travellers. Horses fell ill near Maitland and "
+            "Newcastle in New South Wales. Passengers from New York and Toronto were tested.")
+    assert literal(nlp, text)["Toronto"].place.country == "CA"

@@ -96,8 +96,8 @@ def _says(m: Mention) -> Counter:
     elif len(countries) == 1:
         said[next(iter(countries))] += 2
     else:
-        big = max(cands, key=lambda c: c.population)
-        if big.population >= SIZEABLE:
+        big = max(cands, key=lambda c: max(c.population, c.size))
+        if max(big.population, big.size) >= SIZEABLE:
             said[big.country] += 1
     return said
 
@@ -306,6 +306,9 @@ def _jointly(kept: list[Mention], ctx: Counter) -> None:
                 s += JOINT_BONUS                # in a province the story names ("Monroe County" beside Michigan)
             rescored.append((s, c))
         rescored.sort(key=lambda x: -x[0])
+        if (m.chosen is not None and m.chosen.population >= SEAT_BIG
+                and max(rescored[0][1].population, rescored[0][1].size) < SIZEABLE):
+            continue        # a city of a million is not given up for a village near other places
         if rescored[0][1] is not m.chosen:
             m.why.append("near the story's other places or holding them")
         m.chosen, m.ranked = rescored[0][1], rescored
@@ -454,6 +457,28 @@ def outside_its_country(text: str, mentions: list[Mention]) -> None:
         n = placed.get(m.text.lower())
         if n is not None and m.chosen is not None and m.chosen.country != n.chosen.country:
             m.why.append(f"no {m.text} in {n.chosen.name}, which the text places it in")
+            m.chosen, m.candidates, m.ranked, m.near = None, [], [], n
+
+
+_PART_OF = re.compile(r"^([\w-]+)\s+of(?:\s+the)?$")
+
+
+def part_of_city(text: str, mentions: list[Mention], kinds: frozenset[str]) -> None:
+    """"the X district of Y", "the X neighbourhood of Y": X lies in the city Y. A candidate
+    near Y is chosen; with none, X is a place the gazetteer lacks there, located by Y."""
+    for m, n in zip(mentions, mentions[1:], strict=False):
+        hit = _PART_OF.match(" ".join(text[m.end:n.start].lower().split()))
+        if not hit or hit.group(1) not in kinds or n.chosen is None or n.chosen.level != "populated_place":
+            continue
+        city = n.chosen
+        near = [c for c in m.candidates if km(c.lat, c.lon, city.lat, city.lon) <= SUBURB_KM]
+        if m.chosen is not None and m.chosen in near:
+            continue
+        if near:
+            m.chosen = max(near, key=lambda c: next((sc for sc, x in m.ranked if x is c), 0.0))
+            m.why.append(f"a {hit.group(1)} of {city.name}: the one near it")
+        else:
+            m.why.append(f"no {m.text} near {city.name}, which the text says it is a {hit.group(1)} of")
             m.chosen, m.candidates, m.ranked, m.near = None, [], [], n
 
 

@@ -503,6 +503,9 @@ class PlaceRecognizer:
                     continue
                 name = t.name(a, b)
                 cands = self.gaz.lookup(name, fuzzy=False)
+                if (cands and b - a == 1 and a > lo and t.caps[a - 1] and not self._stopped(t, a - 1)
+                        and self._is_word(t, a) and not _standing(cands)):
+                    continue    # a common noun closing a longer name ("Camborne Town Council")
                 if cands and self._accept(t, a, b, False, cands):
                     found = (b, cands, False)
                     break
@@ -679,6 +682,7 @@ class PlaceRecognizer:
                                                             or self._backing(doc, m))]
         mentions = placing.choose([m for m in mentions if m not in acting and m not in seats], ctx, t.text)
         mentions = placing.run_on(t.text, mentions, ctx, self.articles | self.particles)
+        placing.part_of_city(t.text, mentions, self.kind_nouns | self.admin2)
         placing.outside_its_country(t.text, mentions)
         placing.locate_unknown(t.text, mentions, self.kind_nouns | self.admin1 | self.admin2, self.directions)
         self._parts(t.text, mentions)
