@@ -305,3 +305,16 @@ def test_events_what_a_call_asks_for_has_not_happened(nlp, text, never):
 def test_events_a_place_that_is_where_it_happened_stays_the_scene(nlp):
     events, _ = read(nlp, "Mosul is where a car bomb killed 20 people on Friday.")
     assert any(p["name"] == "Mosul" for e in events for p in e["places"]), events
+
+
+@pytest.mark.issue(18)
+@pytest.mark.parametrize("text,scene,origin", [
+    ("Forty villagers from the besieged towns of Nubl and Zahraa were killed by a car bomb west of "
+     "Aleppo on Saturday.", "Aleppo", "Nubl"),
+    ("Twelve pilgrims from the city of Karbala died in a bombing in Baghdad on Monday.", "Baghdad", "Karbala"),
+    ("Nine traders from the town of Bama were killed in a bombing in Gwoza on Friday.", "Gwoza", "Bama"),
+])
+def test_events_where_the_dead_came_from_is_not_the_scene(nlp, text, scene, origin):
+    events, _ = read(nlp, text)
+    names = {p["name"] for e in events if e["type"] != "statement" for p in e["places"]}
+    assert scene in names and origin not in names, (names, events)

@@ -535,7 +535,7 @@ class EventExtractor:
         shelled"); a place that only locates another ("near the capital", "40 km north of X") is
         kept only when nothing else is named; a country goes when a place in it is named."""
         triggers = {t.token.i for t in group}
-        out, anchors = [], []
+        out, anchors, origins = [], [], []
         for rec in doc._.wl_places or []:
             for s, e in rec.mentions:
                 if not (sent.start_char <= s < sent.end_char):
@@ -554,8 +554,9 @@ class EventExtractor:
                 if self._in_clauses(ctx, span.root, heads, group) or (
                         clause_head(span.root).i not in other_heads and span.root.i not in ctx.carved
                         and not self._described(span.root, group)):
-                    (anchors if self._anchor(span.root) or self._origin(span.root) else out).append(rec)
-        out = out or anchors
+                    (origins if self._origin(span.root) else anchors if self._anchor(span.root)
+                     else out).append(rec)
+        out = out or anchors or origins     # where people come from, only when nothing else is named
         countries = {p.place.country for p in out if p.place is not None and p.level != "country"}
         return [p for p in out if not (p.level == "country" and p.place is not None and p.place.country in countries)]
 
@@ -611,9 +612,11 @@ class EventExtractor:
 
     def _origin(self, tok: Token) -> bool:
         """A place that says where people come from: "herders from Jonglei state", "fighters from
-        across the border" (the preposition on a noun, not on a verb of moving or firing)."""
-        while tok.dep_ in ("compound", "appos", "conj") and tok.head.i != tok.i:
-            tok = tok.head
+        across the border", "evacuees from the towns of X" (the preposition on a noun, not on a
+        verb of moving or firing)."""
+        while tok.head.i != tok.i and (tok.dep_ in ("compound", "appos", "conj") or (
+                tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN")):
+            tok = tok.head if tok.dep_ != "pobj" else tok.head.head     # "from the towns of X"
         if tok.dep_ != "pobj" or tok.head.lower_ not in self.origin_preps:
             return False
         return tok.head.head.pos_ in ("NOUN", "PROPN")
