@@ -277,3 +277,12 @@ def test_a_city_of_a_million_is_not_given_up_for_a_village_near_other_places(nlp
     text = ("Canada and the United States screened travellers. Horses fell ill near Maitland and "
             "Newcastle in New South Wales. Passengers from New York and Toronto were tested.")
     assert literal(nlp, text)["Toronto"].place.country == "CA"
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,actor", [
+    ("Fighters loyal to al-Shabab ambushed a convoy near Afgoye.", "Shabab"),
+    ("Troops pushed back al-Nusra fighters near Idlib.", "Nusra"),
+])
+def test_an_actor_name_behind_an_article_is_no_place(nlp, text, actor):
+    assert actor not in toponyms(nlp, text)

@@ -75,6 +75,14 @@ def test_roles_rule_fires_on_its_example(nlp, monkeypatch, pattern):
      "responsibility_for"),
     ("Insurgents launched an attack on Bagram Airfield near Kabul on Thursday.", "Insurgents", "perpetrator",
      "launched"),
+    ("Men believed to be members of the Taliban attacked a police post in Ghazni on Monday.", "Taliban",
+     "perpetrator", "hedged_identity"),
+    ("Men believed to be members of the Taliban attacked a police post in Ghazni on Monday.", "Men",
+     "perpetrator", "hedged_subject"),
+    ("Gunmen thought to be members of al-Shabab stormed a hotel in Mogadishu on Friday.", "Gunmen",
+     "perpetrator", "hedged_subject"),
+    ("Militants suspected of belonging to Boko Haram raided a village near Gwoza on Sunday.", "Boko Haram",
+     "perpetrator", "hedged_identity"),
 ])
 def test_roles_perpetrator(nlp, text, name, role, rule):
     assert (name, role, rule) in event_roles(nlp, text)

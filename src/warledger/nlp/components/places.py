@@ -296,6 +296,9 @@ class PlaceRecognizer:
         """What ``_accept`` refuses whatever the gazetteer says, decided without a lookup."""
         if self.fold(t.name(a, b)) in self.actor_names:
             return False                                           # an actor's name: "Daesh", "White House"
+        if (a >= 2 and t.words[a - 1] in ("-", "‑") and not t.ws[a - 2] and not t.ws[a - 1]
+                and t.lower[a - 2] in self.articles and self.fold(t.name(a - 2, b)) in self.actor_names):
+            return False                                           # "al-Shabab": the article starts the name
         ents = self._ents(t, a, b)
         if ents & _PLACE_ENTS or self._hashtag(t, a):
             return True
