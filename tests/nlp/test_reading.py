@@ -172,6 +172,8 @@ def test_reading_inflected_phrases_and_frames(nlp, text, etype):
     ("Gunmen killed a local official in Kirkuk on Monday.", "victim", "local official"),
     ("A sniper killed a child in Taiz on Wednesday.", "perpetrator", "sniper"),
     ("A shopkeeper was shot dead in Karachi on Friday.", "victim", "shopkeeper"),
+    ("A soldier died in fighting with rebels near Goma on Tuesday.", "victim", "soldier"),
+    ("A nurse died after shelling hit a clinic in Kharkiv on Sunday.", "victim", "nurse"),
 ])
 def test_reading_one_person_named_by_a_noun_holds_a_role_and_counts_one(nlp, text, role, name):
     events, _ = read(nlp, text, DAY)

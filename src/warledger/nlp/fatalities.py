@@ -210,8 +210,9 @@ def _shot_dead(verb: Token) -> bool:
 
 
 def _one_killed(det: Token) -> bool:
-    """"killed a police officer", "a soldier was killed": one person of the victims' nouns whom a
-    kill verb has as its object or passive subject is one death ("a strike killed a commander and
+    """"killed a police officer", "a soldier was killed", "a soldier died": one person of the
+    victims' nouns whom a kill verb has as its object or passive subject (or "die" as its
+    subject) is one death ("a strike killed a commander and
     two guards": one and two)."""
     noun = det.head
     victims = lexicon()["victims"]
@@ -221,6 +222,8 @@ def _one_killed(det: Token) -> bool:
         return False                               # "an estimated 300,000 civilians": the number counts
     if any(not _counted(c) for c in noun.conjuncts):
         return False                               # "a commander and his fighters": no count at all
+    if noun.dep_ == "nsubj" and noun.head.lemma_.lower() in lexicon()["die_lemmas"]:
+        return True                                # "a soldier died in the fighting"
     return _deathly(noun) in ("kill_verb_argument", "shot_dead") and noun.dep_ in ("dobj", "nsubjpass", "conj")
 
 
