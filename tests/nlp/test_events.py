@@ -318,3 +318,15 @@ def test_events_where_the_dead_came_from_is_not_the_scene(nlp, text, scene, orig
     events, _ = read(nlp, text)
     names = {p["name"] for e in events if e["type"] != "statement" for p in e["places"]}
     assert scene in names and origin not in names, (names, events)
+
+
+@pytest.mark.issue(18)
+@pytest.mark.parametrize("text", [
+    "Rockets hit a school in Sderot on Monday. The council will meet to discuss the attack after calls from "
+    "France and Britain.",
+    "A bomb killed nine people at a market in Kano on Friday. Fighters from Chad were blamed for the bombing.",
+])
+def test_events_a_country_people_or_calls_come_from_is_no_scene(nlp, text):
+    events, _ = read(nlp, text)
+    names = {p["name"] for e in events if e["type"] != "statement" for p in e["places"]}
+    assert not names & {"France", "United Kingdom", "Chad"}, (names, events)

@@ -556,6 +556,8 @@ class EventExtractor:
                         and not self._described(span.root, group)):
                     (origins if self._origin(span.root) else anchors if self._anchor(span.root)
                      else out).append(rec)
+        if EVENT_TYPES[etype].violent:      # a country people or calls come from says who, not where
+            origins = [p for p in origins if p.level != "country"]
         out = out or anchors or origins     # where people come from, only when nothing else is named
         countries = {p.place.country for p in out if p.place is not None and p.level != "country"}
         return [p for p in out if not (p.level == "country" and p.place is not None and p.place.country in countries)]
