@@ -87,6 +87,26 @@ def test_reading_running_totals_are_tallies_not_events(nlp, text, value):
     assert not any(e["fatalities"] and e["fatalities"]["low"] == value for e in events)
 
 
+@pytest.mark.issue(18)
+@pytest.mark.parametrize("text,value,subject", [
+    ("Aid groups have registered more than 12,000 displaced persons in the camps.", 12001, "displaced persons"),
+    ("At least 80,000 people have been displaced by two years of fighting, the UN says.", 80000, "people"),
+    ("About 2,500 families have fled the district since the rains ended.", 2500, "families"),
+])
+def test_reading_running_totals_of_the_displaced_are_tallies_not_deaths(nlp, text, value, subject):
+    events, tallies = read(nlp, text, DAY)
+    (t,) = [t for t in tallies if t["measure"] == "displaced"]
+    assert (t["value"], t["subject"]) == (value, subject)
+    assert text[t["text_span"][0]:t["text_span"][1]] == t["text"]
+    assert not any(e["fatalities"] for e in events)
+
+
+@pytest.mark.issue(18)
+def test_reading_a_flight_on_one_day_is_no_running_total(nlp):
+    _, tallies = read(nlp, "Some 400 villagers fled the town of Tawila on Monday after the raid.", DAY)
+    assert not [t for t in tallies if t["measure"] == "displaced"]
+
+
 def test_reading_a_toll_of_one_attack_stays_the_events(nlp):
     events, tallies = read(nlp, "The attack has killed 12 people in the market, officials said.", DAY)
     assert any(e["fatalities"] and e["fatalities"]["low"] == 12 for e in events)

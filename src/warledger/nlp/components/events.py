@@ -30,6 +30,7 @@ from ...resolve.dates import DateRange, resolve_all, time_words
 from ...structure.blocks import dateline_end
 from ...vocab import CONFLICT_KINDS, EVENT_TYPES, FAMILIES, FAMILY_OF, POLITICAL_TYPES, STATE_KINDS
 from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
+from ..displacement import displaced_in
 from ..fatalities import Count, counts_in
 from ..fatalities import lexicon as fatality_lexicon
 from ..role_patterns import RolePatterns, load_role_patterns
@@ -893,7 +894,8 @@ class EventExtractor:
                     e.roles.append(RoleActor(r.name, "victim", r.mentions, r.actor_id, r.kind,
                                              "dead_are_targets" if generic else "people_hit_are_victims"))
         tallies = []
-        for t in sorted(self._tallies(ctx, doc, drafts, pub), key=lambda t: t["subject"] is None):
+        found = self._tallies(ctx, doc, drafts, pub) + self._displaced(ctx, doc, pub)
+        for t in sorted(found, key=lambda t: t["subject"] is None):
             if not any(o["value"] == t["value"] and o["span"] == t["span"] for o in tallies):
                 tallies.append(t)                     # one tally per figure and sentence
         doc._.wl_events = events
@@ -918,6 +920,18 @@ class EventExtractor:
                         intro.roles.append(RoleActor(rec.name, "target", [hit], rec.actor.id if rec.actor else None,
                                                      rec.kind, "target_named_in_post"))
                         break
+
+    @staticmethod
+    def _displaced(ctx: Reading, doc: Doc, pub: dt.date | None) -> list[dict]:
+        """Running totals of the displaced, sentence by sentence (``nlp/displacement.py``)."""
+        out = []
+        for sent in doc.sents:
+            for c in displaced_in(sent, ctx.text):
+                out.append({
+                    "subject": c.subject, "actor": None, "measure": "displaced", "group": c.group, "value": c.low,
+                    "since": None, "as_of": pub.isoformat() if pub else None, "increment": None, "source": None,
+                    "text": c.text, "text_span": list(c.span), "span": [sent.start_char, sent.end_char]})
+        return out
 
     def _tallies(self, ctx: Reading, doc: Doc, drafts: list[Draft], pub: dt.date | None) -> list[dict]:
         out = []
