@@ -29,8 +29,8 @@ from spacy.tokens import Doc, Span, Token
 from ...resolve.dates import DateRange, resolve_all, time_words
 from ...structure.blocks import dateline_end
 from ...vocab import CONFLICT_KINDS, EVENT_TYPES, FAMILIES, FAMILY_OF, POLITICAL_TYPES, STATE_KINDS
-from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..displacement import displaced_in
+from ..extensions import SPANS_BLOCKS, USER_STRUCTURE
 from ..fatalities import Count, counts_in
 from ..fatalities import lexicon as fatality_lexicon
 from ..role_patterns import RolePatterns, load_role_patterns
