@@ -167,6 +167,10 @@ def test_reading_the_death_of_a_named_leader_is_its_own_event(nlp):
     "Six villagers were killed by a landslide near Bukavu on Tuesday.",
     "At least 40 people died in the earthquake that struck the province on Sunday.",
     "Floods killed 12 people in Kano state this week.",
+    # violence whose end a call wishes for
+    "Religious leaders called for an end to the fighting in Malakal on Sunday.",
+    "The bishops appealed for a halt to the shelling of Donetsk.",
+    "Mothers of the soldiers demanded a stop to the bombing of the border villages.",
 ])
 def test_reading_negated_charged_dated_and_natural_deaths_are_no_events(nlp, text):
     events, _ = read(nlp, text, DAY)

@@ -67,6 +67,7 @@ class TriggerFinder:
         self.hypothetical = frozenset(nr["hypothetical"])
         self.unreal = frozenset(nr["unreal"])
         self.wishes = frozenset(nr.get("wishes") or ())
+        self.endings = frozenset(nr.get("endings") or ())
         self.figurative = frozenset(w for w in nr["figurative"] if " " not in w)
         self.hazards = frozenset(nr.get("hazards") or ())
         self.air_words = frozenset(w for w in lex["air_words"] if " " not in w)
@@ -172,6 +173,8 @@ class TriggerFinder:
             return False                                  # "since March 2013": a month, not a march
         if tok.pos_ == "VERB" and any(c.dep_ == "neg" for c in tok.children):
             return False                                  # "he never attacked civilians"
+        if self._end_wished(tok):
+            return False                                  # "called for an end to the fighting"
         if any(a.lemma_.lower() in self.charges for a in list(tok.ancestors)[:3]):
             return False                                  # "found guilty of murder": a charge, not a report
         head_verb = tok if tok.pos_ == "VERB" else next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
@@ -192,6 +195,16 @@ class TriggerFinder:
             # stands in the same sentence; such words elsewhere in the sentence say nothing
             return any(sent.start <= s and e <= sent.end for s, e in conflict_spans)
         return True
+
+    def _end_wished(self, tok: Token) -> bool:
+        """A trigger noun whose end a call wishes for: "an end to the fighting", "a halt to the
+        shelling" under a verb of wishing (up to two steps above the stopping noun)."""
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ != "pobj" or tok.head.lower_ not in ("to", "of"):
+            return False
+        stop = tok.head.head
+        if stop.lemma_.lower() not in self.endings:
+            return False
+        return any(a.lemma_.lower() in self.wishes for a in list(stop.ancestors)[:3])
 
     def _hazard_agent(self, tok: Token) -> bool:
         """Whether what did it is a natural hazard: the trigger's subject or agent ("killed by a
