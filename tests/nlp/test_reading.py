@@ -198,6 +198,7 @@ def test_reading_inflected_phrases_and_frames(nlp, text, etype):
     ("A shopkeeper was shot dead in Karachi on Friday.", "victim", "shopkeeper"),
     ("A soldier died in fighting with rebels near Goma on Tuesday.", "victim", "soldier"),
     ("A nurse died after shelling hit a clinic in Kharkiv on Sunday.", "victim", "nurse"),
+    ("The killing of a journalist in Mosul on Monday drew protests.", "victim", "journalist"),
 ])
 def test_reading_one_person_named_by_a_noun_holds_a_role_and_counts_one(nlp, text, role, name):
     events, _ = read(nlp, text, DAY)

@@ -107,6 +107,10 @@ def test_roles_target(nlp, text, name, role, rule):
     # a group noun keeps every word of the name before it
     ("Dozens of Dar Fur Liberation fighters were killed near the border.", "Dar Fur Liberation fighters", "victim",
      "kill_object"),
+    ("The abduction of two engineers near Gao was blamed on gunmen.", "engineers", "victim", "noun_of_object"),
+    ("The kidnapping of three nurses near Jos on Friday alarmed the hospital.", "nurses", "victim", "noun_of_object"),
+    ("The assassination of a local councillor in Idlib on Sunday shocked residents.", "local councillor", "victim",
+     "death_of"),
 ])
 def test_roles_victim(nlp, text, name, role, rule):
     assert (name, role, rule) in event_roles(nlp, text)

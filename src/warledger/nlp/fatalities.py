@@ -224,6 +224,8 @@ def _one_killed(det: Token) -> bool:
         return False                               # "a commander and his fighters": no count at all
     if noun.dep_ == "nsubj" and noun.head.lemma_.lower() in lexicon()["die_lemmas"]:
         return True                                # "a soldier died in the fighting"
+    if _deathly(noun) == "death_of" and noun.dep_ == "pobj":
+        return True                                # "the killing of a journalist"
     return _deathly(noun) in ("kill_verb_argument", "shot_dead") and noun.dep_ in ("dobj", "nsubjpass", "conj")
 
 
