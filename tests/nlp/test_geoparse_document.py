@@ -286,3 +286,15 @@ def test_a_city_of_a_million_is_not_given_up_for_a_village_near_other_places(nlp
 ])
 def test_an_actor_name_behind_an_article_is_no_place(nlp, text, actor):
     assert actor not in toponyms(nlp, text)
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,country", [
+    ("Rebels attacked a village in eastern Congo near Goma on Monday.", "CD"),
+    ("The Democratic Republic of the Congo closed a border post. Congo's army said it was safe.", "CD"),
+    ("Officials in Brazzaville, Congo, reopened the port.", "CG"),
+])
+def test_a_republic_of_x_is_also_x_and_the_story_says_which(nlp, text, country):
+    places = toponyms(nlp, text)
+    rec = places["Congo"][0]
+    assert rec.place.country == country

@@ -25,7 +25,7 @@ from ..errors import WarledgerError
 from .names import _skeleton, fuzzy_key, lexicon, name_key, spelled_out, spelling
 
 REGION_MIN = 100_000     # a region of provinces sharing a name: its towns' people at least
-VERSION = "6"            # a new version whenever the build changes: old files are rebuilt, not reused
+VERSION = "7"            # a new version whenever the build changes: old files are rebuilt, not reused
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
 DEMONYM = 3             # names.alias: a country's demonym ("Russian"), an adjectival reading of it
 FUZZY_MIN_RATIO = 0.8
@@ -199,7 +199,9 @@ def country_aliases() -> dict[str, list[str]]:
     """countryinfo's spellings of each country ("UK", "DR Congo", "DRC"); a bare ISO code is
     kept only when it is the initials of one of its names ("US", "USA" of "United States of
     America"; not "CAN", "AFG"), initials also with stops ("U.K."), and a name with "the"
-    inside is also kept without it ("Democratic Republic of Congo")."""
+    inside is also kept without it ("Democratic Republic of Congo"); a "Republic of X" is also
+    X ("Democratic Republic of the Congo": "Congo", which the Republic of the Congo bears as well:
+    the story's context chooses)."""
     import countryinfo
 
     out: dict[str, list[str]] = defaultdict(list)
@@ -219,7 +221,12 @@ def country_aliases() -> dict[str, list[str]]:
                 out[a2].append("".join(f"{c}." for c in n))     # "UK" is also written "U.K."
             if " the " in n:
                 out[a2].append(n.replace(" the ", " "))
+            if (tail := _REPUBLIC_OF.match(n)) and tail.group(1)[:1].isupper():
+                out[a2].append(tail.group(1))       # "Democratic Republic of the Congo" is "Congo" too
     return out
+
+
+_REPUBLIC_OF = re.compile(r"^.*\bRepublic of (?:the )?(.+)$")
 
 
 MAIN_PART_SHARE = 0.7   # a country's largest part holds at least this share of its area ...
