@@ -298,3 +298,14 @@ def test_a_republic_of_x_is_also_x_and_the_story_says_which(nlp, text, country):
     places = toponyms(nlp, text)
     rec = places["Congo"][0]
     assert rec.place.country == country
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country", [
+    ("The dead by country: Sri Lanka - approximately 900, India - about 400.", "Sri Lanka", "LK"),
+    ("Saudi Arabia - 12 cases, Jordan - 3 cases, officials said.", "Saudi Arabia", "SA"),
+    ("Burkina Faso recorded its first case on Friday.", "Burkina Faso", "BF"),
+])
+def test_a_country_of_several_words_is_no_person(nlp, text, name, country):
+    rec = toponyms(nlp, text)[name][0]
+    assert rec.place.country == country

@@ -304,9 +304,15 @@ class PlaceRecognizer:
             return True
         if b - a > 1 and "PROPN" not in t.pos[a:b]:
             return False
-        if "PERSON" in ents:
+        if "PERSON" in ents and not self._country_of_words(t, a, b):
             return self._admin_after(t, a, b) is not None or self._cue_before(t, a, b)
         return True
+
+    def _country_of_words(self, t: _Toks, a: int, b: int) -> bool:
+        """A country's own name of two words or more ("Sri Lanka", "Saudi Arabia"): no person's
+        name, whatever the tagger says."""
+        return b - a > 1 and any(c.level == "country" and not c.alias
+                                 for c in self.gaz.lookup(t.name(a, b), fuzzy=False))
 
     def _evidence(self, t: _Toks, a: int, b: int) -> bool:
         """Anything besides capitals that says "place": without it no fuzzy lookup is tried."""
@@ -371,6 +377,8 @@ class PlaceRecognizer:
             return True
         if t.block[a] in _TITLE_CASE_BLOCKS:
             return False                                           # title case: only strong evidence
+        if "PERSON" in ents and self._country_of_words(t, a, b):
+            ents = ents - {"PERSON"}
         if not fuzzy and "PERSON" not in ents and any(c.population >= _BIG for c in cands):
             return True                                            # "out of Aleppo": a big city needs no cue
         code = single and self._code(t.words[a])
