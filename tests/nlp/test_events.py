@@ -330,3 +330,10 @@ def test_events_a_country_people_or_calls_come_from_is_no_scene(nlp, text):
     events, _ = read(nlp, text)
     names = {p["name"] for e in events if e["type"] != "statement" for p in e["places"]}
     assert not names & {"France", "United Kingdom", "Chad"}, (names, events)
+
+
+@pytest.mark.issue(18)
+def test_events_where_the_fire_came_from_stays_a_place_of_it(nlp):
+    events, _ = read(nlp, "Rocket fire from Lebanon killed two people in Metula on Sunday.")
+    names = {p["name"] for e in events for p in e["places"]}
+    assert "Metula" in names or "Lebanon" in names, events

@@ -309,3 +309,19 @@ def test_a_republic_of_x_is_also_x_and_the_story_says_which(nlp, text, country):
 def test_a_country_of_several_words_is_no_person(nlp, text, name, country):
     rec = toponyms(nlp, text)[name][0]
     assert rec.place.country == country
+
+
+@pytest.mark.issue(20)
+def test_another_countrys_own_name_is_no_republic_of_alias(nlp):
+    places = toponyms(nlp, "Tensions rose between Taiwan and China after drills near Kinmen.")
+    assert places["China"][0].place.country == "CN"
+
+
+@pytest.mark.issue(20)
+@pytest.mark.parametrize("text,name,country", [
+    ("Floods hit the Texas city of El Paso on Monday.", "Texas", "US"),
+    ("Insurgents attacked the Cabo Delgado town of Mocimboa on Friday.", "Cabo Delgado", "MZ"),
+])
+def test_a_province_before_a_town_of_it_stays_the_province(nlp, text, name, country):
+    rec = toponyms(nlp, text)[name][0]
+    assert rec.place is not None and rec.place.country == country and rec.level == "admin1"

@@ -102,6 +102,14 @@ def test_reading_running_totals_of_the_displaced_are_tallies_not_deaths(nlp, tex
 
 
 @pytest.mark.issue(18)
+def test_reading_the_displaced_beside_the_dead_are_their_own_total(nlp):
+    _, tallies = read(nlp, "The war has killed more than 300 people and displaced 150,000 people.", DAY)
+    assert {(t["measure"], t["value"]) for t in tallies} >= {("killed", 301), ("displaced", 150000)}, tallies
+    _, tallies = read(nlp, "Gunmen killed 12 displaced people at a camp near Maiduguri on Monday.", DAY)
+    assert not [t for t in tallies if t["measure"] == "displaced"], tallies
+
+
+@pytest.mark.issue(18)
 def test_reading_a_flight_on_one_day_is_no_running_total(nlp):
     _, tallies = read(nlp, "Some 400 villagers fled the town of Tawila on Monday after the raid.", DAY)
     assert not [t for t in tallies if t["measure"] == "displaced"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from .fatalities import _bounds, _counted_noun, _qualifier, _value_with_multiplier, lexicon
+from .fatalities import _bounds, _counted_noun, _deathly, _qualifier, _value_with_multiplier, lexicon
 
 
 @dataclass
@@ -20,18 +20,22 @@ class Displaced:
 
 
 def _perfect(verb: Token) -> bool:
+    """The verb, or the first of the verbs it is conjoined to ("has killed 300 and displaced
+    150,000"), has "have" as its auxiliary."""
+    while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head
     return any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
 
 
 def _displaced(target: Token, lex: dict) -> bool:
     """How the parse ties the counted noun (or the bare number) to displacement."""
     if any(c.dep_ in ("amod", "compound") and c.lower_ in lex["displaced_modifiers"] for c in target.children):
-        return True
+        return _deathly(target) is None     # "killed 12 displaced people" counts the dead
     head = target.head
     if not _perfect(head):
         return False                # "500 people fled the village" tells a happening, not a total
     lemma = head.lemma_.lower()
-    if lemma in lex["displacing_lemmas"] and target.dep_ in ("dobj", "nsubjpass"):
+    if lemma in lex["displacing_lemmas"] and target.dep_ in ("dobj", "nsubjpass", "npadvmod"):
         return True
     return lemma in lex["fleeing_lemmas"] and target.dep_ == "nsubj"
 

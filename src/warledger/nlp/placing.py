@@ -470,6 +470,8 @@ def part_of_city(text: str, mentions: list[Mention], kinds: frozenset[str]) -> N
         hit = _PART_OF.match(" ".join(text[m.end:n.start].lower().split()))
         if not hit or hit.group(1) not in kinds or n.chosen is None or n.chosen.level != "populated_place":
             continue
+        if m.chosen is not None and m.chosen.level in ("continent", "country", "admin1", "region"):
+            continue                    # a province or country is no part of a city
         city = n.chosen
         near = [c for c in m.candidates if km(c.lat, c.lon, city.lat, city.lon) <= SUBURB_KM]
         if m.chosen is not None and m.chosen in near:

@@ -25,7 +25,7 @@ from ..errors import WarledgerError
 from .names import _skeleton, fuzzy_key, lexicon, name_key, spelled_out, spelling
 
 REGION_MIN = 100_000     # a region of provinces sharing a name: its towns' people at least
-VERSION = "7"            # a new version whenever the build changes: old files are rebuilt, not reused
+VERSION = "8"            # a new version whenever the build changes: old files are rebuilt, not reused
 ABBREVIATION = 2        # names.alias: an abbreviation, read only after a comma ("Springfield, Ill.")
 DEMONYM = 3             # names.alias: a country's demonym ("Russian"), an adjectival reading of it
 FUZZY_MIN_RATIO = 0.8
@@ -205,6 +205,7 @@ def country_aliases() -> dict[str, list[str]]:
     import countryinfo
 
     out: dict[str, list[str]] = defaultdict(list)
+    short = {(c.iso() or {}).get("alpha2"): c.name() for c in countryinfo.all_countries()}
     for c in countryinfo.all_countries():
         iso = c.iso() or {}
         a2 = iso.get("alpha2")
@@ -221,8 +222,11 @@ def country_aliases() -> dict[str, list[str]]:
                 out[a2].append("".join(f"{c}." for c in n))     # "UK" is also written "U.K."
             if " the " in n:
                 out[a2].append(n.replace(" the ", " "))
-            if (tail := _REPUBLIC_OF.match(n)) and tail.group(1)[:1].isupper():
-                out[a2].append(tail.group(1))       # "Democratic Republic of the Congo" is "Congo" too
+            if ((tail := _REPUBLIC_OF.match(n)) and tail.group(1)[:1].isupper()
+                    and not any(name == tail.group(1) for k, name in short.items() if k != a2)):
+                # "Democratic Republic of the Congo" is "Congo" too; Taiwan's "Republic of China"
+                # is no "China", another country's own name
+                out[a2].append(tail.group(1))
     return out
 
 

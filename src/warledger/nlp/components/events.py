@@ -555,7 +555,7 @@ class EventExtractor:
                 if self._in_clauses(ctx, span.root, heads, group) or (
                         clause_head(span.root).i not in other_heads and span.root.i not in ctx.carved
                         and not self._described(span.root, group)):
-                    (origins if self._origin(span.root) else anchors if self._anchor(span.root)
+                    (origins if self._origin(span.root, triggers) else anchors if self._anchor(span.root)
                      else out).append(rec)
         if EVENT_TYPES[etype].violent:      # a country people or calls come from says who, not where
             origins = [p for p in origins if p.level != "country"]
@@ -613,16 +613,19 @@ class EventExtractor:
                 return True
         return False
 
-    def _origin(self, tok: Token) -> bool:
+    def _origin(self, tok: Token, triggers: set[int] = frozenset()) -> bool:
         """A place that says where people come from: "herders from Jonglei state", "fighters from
         across the border", "evacuees from the towns of X" (the preposition on a noun, not on a
         verb of moving or firing)."""
         while tok.head.i != tok.i and (tok.dep_ in ("compound", "appos", "conj") or (
-                tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN")):
+                tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.pos_ == "NOUN"
+                and tok.head.head.i not in triggers)):
             tok = tok.head if tok.dep_ != "pobj" else tok.head.head     # "from the towns of X"
         if tok.dep_ != "pobj" or tok.head.lower_ not in self.origin_preps:
             return False
-        return tok.head.head.pos_ in ("NOUN", "PROPN")
+        # on a noun of people or words, not on the event's own noun ("rocket fire from X": where
+        # it was fired from is a place of it)
+        return tok.head.head.pos_ in ("NOUN", "PROPN") and tok.head.head.i not in triggers
 
     def _spoken_from(self, tok: Token, triggers: set[int]) -> bool:
         """The place says where a source spoke: "from X" on a speech verb ("said from X"), or any
@@ -896,7 +899,8 @@ class EventExtractor:
         tallies = []
         found = self._tallies(ctx, doc, drafts, pub) + self._displaced(ctx, doc, pub)
         for t in sorted(found, key=lambda t: t["subject"] is None):
-            if not any(o["value"] == t["value"] and o["span"] == t["span"] for o in tallies):
+            if not any(o["value"] == t["value"] and o["span"] == t["span"] and o["measure"] == t["measure"]
+                       for o in tallies):
                 tallies.append(t)                     # one tally per figure and sentence
         doc._.wl_events = events
         doc._.wl_tallies = tallies

@@ -132,6 +132,7 @@ class PlaceRecognizer:
         self.articles = frozenset(lex["articles"])
         self.particles = frozenset(lex["name_particles"])
         self.control = frozenset(lex["control_participles"])
+        self.part_nouns = frozenset(lex["part_nouns"])
         self.admin1 = frozenset(lex["admin1_words"])
         self.admin2 = frozenset(lex["admin2_words"])
         self.camp = frozenset(w for w in lex["camp_words"] if " " not in w)
@@ -693,7 +694,7 @@ class PlaceRecognizer:
                                                             or self._backing(doc, m))]
         mentions = placing.choose([m for m in mentions if m not in acting and m not in seats], ctx, t.text)
         mentions = placing.run_on(t.text, mentions, ctx, self.articles | self.particles)
-        placing.part_of_city(t.text, mentions, self.kind_nouns | self.admin2)
+        placing.part_of_city(t.text, mentions, self.part_nouns)
         placing.outside_its_country(t.text, mentions)
         placing.locate_unknown(t.text, mentions, self.kind_nouns | self.admin1 | self.admin2, self.directions)
         self._parts(t.text, mentions)
