@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -33,12 +33,16 @@ def fold(text: str, *, marks: bool = False) -> str:
     """The one folding of names: case and diacritics folded, curly quotes and dashes made plain,
     spaces collapsed — the key registry aliases are compared by. With ``marks``, transliteration
     marks and apostrophes go too and punctuation becomes a space: the gazetteer's key."""
-    s = unicodedata.normalize("NFKD", text)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    if text.isascii():                  # no diacritics to take off: most names, read many times
+        s = text.lower()
+    else:
+        s = unicodedata.normalize("NFKD", text)
+        s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     s = s.translate(_MARKS if marks else _QUOTES)
     return _SPACE.sub(" ", s).strip()
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The exact lookup key: folded, with articles dropped ("Ar-Raqqah" → "raqqah")."""
     words = fold(name, marks=True).split()
